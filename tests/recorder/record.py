@@ -1,0 +1,964 @@
+#!/usr/bin/env python3
+"""Record sessionlab scenarios against REAL Django 5.2.19 (the oracle).
+
+Usage:
+    python3 tests/recorder/record.py FILE.txt...          write FILE.jsonl beside each
+    python3 tests/recorder/record.py --check FILE.txt...  compare with the existing
+                                                          FILE.jsonl, exit 1 on any mismatch
+
+Each scenario runs in its own child process (``--emit FILE``) so that every run
+starts from a fresh world: fresh settings, in-memory database, local-memory
+cache, session-file directory, clock and browsers.  The transcript format is
+/work/shared/spec/transcript.md, the command language /work/shared/spec/commands.md.
+
+Design decisions (mirror these in the Rust simulation)
+=======================================================
+
+Django world
+------------
+* ``settings.configure()`` with ``SECRET_KEY='sessionlab-oracle-secret'``,
+  ``USE_TZ=True``, ``INSTALLED_APPS`` = contenttypes, auth, sessions,
+  ``MIDDLEWARE`` = [SessionMiddleware, AuthenticationMiddleware] (no
+  CommonMiddleware, no CSRF middleware), sqlite ``:memory:`` database,
+  ``SESSION_FILE_PATH`` = a fresh temporary directory, ``ROOT_URLCONF`` = an
+  in-process module with one catch-all view.  Everything else is the Django 5.2
+  default (``CACHES`` is the default local-memory cache, ``DEBUG=False``,
+  ``TEMPLATES=[]``, so a 500 is Django's plain "Server Error (500)").
+* The database is migrated (``migrate``, verbosity 0) before the first line,
+  unless the scenario's first line is exactly ``# world: unmigrated``: then no
+  table exists (not even auth_user) until ``manage.py migrate``.
+* A request is a real WSGI round trip through a *fresh* ``WSGIHandler`` (so the
+  middleware chain, and the SESSION_ENGINE it imports, is rebuilt for every
+  request and a settings change applies to the next request).  The environ is
+  a plain GET to ``http://testserver<path>``; the ``Cookie`` header is built by
+  the simulated browser.
+* ``settings.NAME = <literal>`` (one statement, the right side accepted by
+  ``ast.literal_eval``) is a world command: ``setattr(settings, NAME, value)``,
+  no request.  Changing ``SESSION_FILE_PATH`` also forgets the file engine's
+  cached storage path (as a restart would).  A non-literal right side is an
+  error; ``settings.X = ...`` combined with other statements is view code.
+* ``server restart`` clears every configured cache (the local-memory cache);
+  the database, the session files, settings, users and browsers stay.
+* ``manage.py migrate`` / ``manage.py clearsessions`` run the real commands with
+  ``call_command``; an exception they raise is reported like a view error
+  (``OperationalError: no such table: django_session``).
+
+Simulated clock
+---------------
+* Starts at 2026-01-01T00:00:00Z (unix 1767225600) and only ``clock +N<unit>``
+  moves it (units s m h d w; no unit = seconds; N a non-negative integer).
+* ``time.time`` and ``django.utils.timezone.now`` are replaced by the simulated
+  clock (everything Django's session, cookie, signing and cache code uses).
+  User code calling ``datetime.now()`` directly still sees the real time (not
+  in the supported subset).
+* Every time the file engine's ``save()`` returns or raises, the session file
+  (if it exists, including an empty placeholder) gets ``os.utime`` = now, since
+  the engine's expiry check reads the file's mtime.
+
+View code
+---------
+* Any line that is not a world command is Python run as the body of the view:
+  ``exec`` in one namespace dict holding ``request``, ``response`` (a fresh
+  ``HttpResponse()``), ``settings``, ``login``, ``logout`` and the real
+  builtins.  The view returns ``response`` from that namespace.
+* The line is parsed with ``ast`` before any request: invalid Python gives
+  ``<ErrorClass>: <msg>`` with CPython's own class and message (``SyntaxError:
+  '(' was never closed``; ``IndentationError`` is kept as is) and makes no
+  request.
+* If the last statement is an expression, it is evaluated and, when not None,
+  the outcome is ``{"value": repr(value)}`` (repr taken inside the view, right
+  after evaluation).  Otherwise ``{"ok": true}``.
+* ``login(request, 'alice')``: the User named alice, created with
+  ``User.objects.create_user('alice')`` on first use (pks 1, 2, ... in order of
+  first use; unusable random password, so the session hash is random and
+  shown as ``<auth_hash>``), then ``django.contrib.auth.login``.  A User object
+  is accepted too.  ``logout`` is ``django.contrib.auth.logout``.
+* Any exception that reaches Django's ``response_for_exception`` (from the view
+  or from a middleware, e.g. the JSON ``TypeError`` at save time or
+  ``SessionInterrupted``) is the outcome: ``{"error": "Name: message"}``
+  (``type(e).__name__``, ``str(e)``; just ``Name`` if the message is empty).
+  The first such exception of the request wins.  An exception while building
+  the middleware chain (e.g. a bad SESSION_ENGINE) is reported the same way,
+  with an empty ``set_cookies``.
+* Memory addresses in any text are written `` at 0x...>``.
+
+Simulated browser
+-----------------
+* Browsers by name; the first is ``default`` and is current.  Each has a jar
+  keyed by cookie name (one cookie per name; a Set-Cookie for an existing name
+  replaces it, whatever its path, and keeps its creation order).
+* The site is ``http://testserver``.  A cookie whose Domain attribute does not
+  domain-match ``testserver`` is ignored (RFC 6265 5.3 step 6).  A Secure cookie
+  is stored but never sent (the site is plain http), and ``browser js`` does
+  not show it.  SameSite has no effect (all requests are same-site).
+* Set-Cookie: Max-Age wins over Expires; Max-Age <= 0 or an expiry <= now
+  removes the cookie of that name; no Max-Age/Expires = browser-session cookie.
+  A missing Path attribute means the RFC 6265 default-path of the request path.
+* A cookie is gone once now >= its expiry (purged before every send and every
+  display).
+* Sending: cookies whose path path-matches the request path (RFC 6265 5.1.4),
+  ordered by longer path first, then older creation (creation = a global
+  counter, so ties at the same simulated second keep their order).  The jar
+  keeps the raw (wire) value; it is shown decoded with
+  ``http.cookies._unquote`` as Django's ``parse_cookie`` reads it.
+* ``browser cookies off``: nothing is sent, Set-Cookie headers are ignored (but
+  still listed in ``set_cookies``), the jar keeps what it had; ``browser js``
+  then gives ``''``.
+* ``browser set N=V`` stores the raw text V; an existing cookie keeps expiry,
+  path, flags and creation order; a new one is a browser-session cookie for
+  ``/`` (no flags).  ``browser copy N from OTHER`` copies value, expiry, path
+  and flags (creation order: kept if the name existed, else new).
+* ``path /p`` is global (not per browser); ``visit /p`` requests /p with a view
+  that does nothing, and does not change the current path.
+
+Transcript
+----------
+* Fields in the order line, input, outcome, browser, request, set_cookies,
+  jar, store; ``request``/``set_cookies`` only for commands that made a
+  request.  JSON written with ``json.dumps`` default separators.
+* ``set_cookies``: from ``response.cookies`` in order: name, value (as Django
+  set it), ``max_age`` (if written), ``path`` (if written), ``domain`` (if
+  written), ``secure`` and ``httponly`` (always, booleans), ``samesite`` (if
+  written).  ``expires`` is not shown.
+* ``store``: the current engine's sessions ordered by the order Django
+  generated their keys.  db/cached_db: the django_session rows decoded with
+  the engine's ``decode()``, ``expires_in = expire_date - now``; cache: live
+  local-memory entries with the ``django.contrib.sessions.cache`` prefix,
+  ``expires_in = cache expiry - now``; file: files named
+  ``SESSION_COOKIE_NAME + key`` in the storage dir, data decoded (empty file =
+  ``{}``), ``expires_in = get_expiry_age(expiry=_expiry_date(data))``;
+  signed_cookies, an unmigrated db or an unimportable engine: ``{}``.
+* Values JSON cannot hold are ``{"repr": repr(v)}`` (per value, recursively;
+  a tuple is a list; a dict with a non-str key is a repr).
+* Normalization (everything but ``input``): each session key Django generated
+  (recorded by wrapping ``SessionBase._get_new_session_key``) becomes
+  ``<keyN>``, numbered in order of first appearance in the serialized line
+  (fields in order), numbers kept for the whole transcript; every
+  ``_get_session_auth_hash`` result becomes ``<auth_hash>``; the
+  signed_cookies session cookie (name == SESSION_COOKIE_NAME while the engine
+  is signed_cookies) is shown as ``{"signed": data}`` when a fresh
+  ``SessionStore(value).load()`` accepts it (does not set ``modified``), else
+  ``{"signed": "invalid"}``; a deleting header's ``""`` stays ``""``.
+"""
+
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+
+SIM_START = 1767225600  # 2026-01-01T00:00:00Z
+HOST = "testserver"
+WORLD_WORDS = ("visit", "path", "browser", "clock", "manage.py", "server")
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "": 1}
+
+
+# ---------------------------------------------------------------------------
+# Parent: orchestrate, write, check
+# ---------------------------------------------------------------------------
+
+
+def run_child(path):
+    proc = subprocess.run(
+        [sys.executable, os.path.abspath(__file__), "--emit", path],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"recording {path} failed (exit {proc.returncode})")
+    return proc.stdout
+
+
+def diff_values(path, exp, got, out):
+    if isinstance(exp, dict) and isinstance(got, dict):
+        for k in exp:
+            if k not in got:
+                out.append(f"{path}.{k}: expected {json.dumps(exp[k])}, missing")
+            else:
+                diff_values(f"{path}.{k}", exp[k], got[k], out)
+        for k in got:
+            if k not in exp:
+                out.append(f"{path}.{k}: unexpected {json.dumps(got[k])}")
+        return
+    if isinstance(exp, list) and isinstance(got, list):
+        if len(exp) != len(got):
+            out.append(f"{path}: expected {json.dumps(exp)}, got {json.dumps(got)}")
+            return
+        for i, (e, g) in enumerate(zip(exp, got)):
+            diff_values(f"{path}[{i}]", e, g, out)
+        return
+    # JSON equality: true is not 1
+    if type(exp) is not type(got) or exp != got:
+        if not (isinstance(exp, (int, float)) and isinstance(got, (int, float))
+                and not isinstance(exp, bool) and not isinstance(got, bool)
+                and exp == got):
+            out.append(f"{path}: expected {json.dumps(exp)}, got {json.dumps(got)}")
+
+
+def check(path, produced):
+    golden_path = os.path.splitext(path)[0] + ".jsonl"
+    if not os.path.exists(golden_path):
+        return [f"{golden_path}: missing"]
+    with open(golden_path, encoding="utf-8") as f:
+        exp_lines = [json.loads(x) for x in f.read().splitlines() if x.strip()]
+    got_lines = [json.loads(x) for x in produced.splitlines() if x.strip()]
+    problems = []
+    for i in range(max(len(exp_lines), len(got_lines))):
+        if i >= len(exp_lines):
+            problems.append(f"  extra line: {json.dumps(got_lines[i])}")
+            continue
+        if i >= len(got_lines):
+            problems.append(f"  missing line: {json.dumps(exp_lines[i])}")
+            continue
+        out = []
+        diff_values("", exp_lines[i], got_lines[i], out)
+        if out:
+            e = exp_lines[i]
+            problems.append(f"  line {e.get('line')} `{e.get('input')}`:")
+            problems.extend("    " + o.lstrip(".") for o in out)
+    return problems
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[0] == "--emit":
+        emit(argv[1])
+        return 0
+    do_check = False
+    files = []
+    for a in argv:
+        if a == "--check":
+            do_check = True
+        elif a in ("-h", "--help"):
+            print(__doc__)
+            return 0
+        else:
+            files.append(a)
+    if not files:
+        print("usage: record.py [--check] FILE.txt...", file=sys.stderr)
+        return 2
+    failed = 0
+    for path in files:
+        produced = run_child(path)
+        if do_check:
+            problems = check(path, produced)
+            if problems:
+                failed += 1
+                print(f"MISMATCH {path}")
+                print("\n".join(problems))
+            else:
+                print(f"ok       {path}")
+        else:
+            out = os.path.splitext(path)[0] + ".jsonl"
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(produced)
+            print(f"wrote    {out}")
+    if do_check:
+        print(f"{len(files) - failed} ok, {failed} mismatched")
+    return 1 if failed else 0
+
+
+# ---------------------------------------------------------------------------
+# Child: one scenario in a fresh Django world
+# ---------------------------------------------------------------------------
+
+
+class Clock:
+    now = SIM_START
+
+
+class State:
+    """Per-request scratch shared with the view and the exception hook."""
+
+    mode = None  # "visit" or "code"
+    body = None
+    expr = None
+    value_repr = None
+    error = None
+
+
+KEY_ORDER = []  # session keys in the order Django generated them
+KEY_SEEN = set()
+HASHES = set()
+
+
+class WorldError(Exception):
+    """A world command that cannot be done (message in the tool's words)."""
+
+
+def fmt_exc(e):
+    msg = str(e)
+    name = type(e).__name__
+    return f"{name}: {msg}" if msg else name
+
+
+def setup_django(unmigrated):
+    import tempfile
+    import time
+    import types
+    import logging
+    import datetime as dt
+
+    from django.conf import settings
+
+    file_dir = tempfile.mkdtemp(prefix="sessionlab-files-")
+    urls = types.ModuleType("sessionlab_oracle_urls")
+    sys.modules["sessionlab_oracle_urls"] = urls
+    settings.configure(
+        SECRET_KEY="sessionlab-oracle-secret",
+        USE_TZ=True,
+        INSTALLED_APPS=[
+            "django.contrib.contenttypes",
+            "django.contrib.auth",
+            "django.contrib.sessions",
+        ],
+        MIDDLEWARE=[
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+        ],
+        DATABASES={
+            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+        },
+        SESSION_FILE_PATH=file_dir,
+        ROOT_URLCONF="sessionlab_oracle_urls",
+    )
+
+    # --- the simulated clock -------------------------------------------------
+    def sim_time():
+        return float(Clock.now)
+
+    time.time = sim_time
+
+    import django.utils.timezone as tz
+
+    def sim_now():
+        if settings.USE_TZ:
+            return dt.datetime.fromtimestamp(Clock.now, tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(Clock.now)
+
+    tz.now = sim_now
+
+    import django
+
+    django.setup()
+    logging.disable(logging.CRITICAL)
+
+    # --- hooks -----------------------------------------------------------------
+    from django.contrib.sessions.backends import base as sbase
+    from django.contrib.sessions.backends import file as sfile
+    from django.contrib.auth.base_user import AbstractBaseUser
+    import django.core.handlers.exception as hexc
+
+    orig_new_key = sbase.SessionBase._get_new_session_key
+
+    def tracked_new_key(self):
+        key = orig_new_key(self)
+        if key not in KEY_SEEN:
+            KEY_SEEN.add(key)
+            KEY_ORDER.append(key)
+        return key
+
+    sbase.SessionBase._get_new_session_key = tracked_new_key
+
+    orig_hash = AbstractBaseUser._get_session_auth_hash
+
+    def tracked_hash(self, secret=None):
+        h = orig_hash(self, secret=secret)
+        HASHES.add(h)
+        return h
+
+    AbstractBaseUser._get_session_auth_hash = tracked_hash
+
+    orig_file_save = sfile.SessionStore.save
+
+    def file_save(self, must_create=False):
+        try:
+            return orig_file_save(self, must_create)
+        finally:
+            key = self.session_key
+            if key and set(key).issubset(sbase.VALID_KEY_CHARS):
+                fn = os.path.join(self.storage_path, self.file_prefix + key)
+                if os.path.exists(fn):
+                    os.utime(fn, (Clock.now, Clock.now))
+
+    sfile.SessionStore.save = file_save
+
+    orig_rfe = hexc.response_for_exception
+
+    def recording_rfe(request, exc):
+        if State.error is None:
+            State.error = exc
+        return orig_rfe(request, exc)
+
+    hexc.response_for_exception = recording_rfe
+
+    # --- the one view -------------------------------------------------------------
+    from django.http import HttpResponse
+    from django.urls import re_path
+    from django.contrib.auth import logout as auth_logout, login as auth_login
+
+    def login(request, user, backend=None):
+        if isinstance(user, str):
+            from django.contrib.auth import get_user_model
+
+            User = get_user_model()
+            obj = User.objects.filter(username=user).first()
+            if obj is None:
+                obj = User.objects.create_user(user)
+            user = obj
+        return auth_login(request, user, backend)
+
+    def oracle_view(request):
+        response = HttpResponse()
+        if State.mode != "code":
+            return response
+        ns = {
+            "__builtins__": __builtins__,
+            "__name__": "__view__",
+            "request": request,
+            "response": response,
+            "settings": settings,
+            "login": login,
+            "logout": auth_logout,
+        }
+        try:
+            exec(State.body, ns)
+            if State.expr is not None:
+                value = eval(State.expr, ns)
+                if value is not None:
+                    State.value_repr = repr(value)
+        except Exception:
+            raise
+        except BaseException as e:  # SystemExit & co: report, keep the recorder alive
+            State.error = e
+            raise RuntimeError(fmt_exc(e))
+        return ns.get("response", response)
+
+    urls.urlpatterns = [re_path(r"^.*$", oracle_view)]
+
+    if not unmigrated:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)
+
+
+# --- value display helpers ------------------------------------------------------
+
+
+def to_json(v):
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            return {"repr": repr(v)}
+        return v
+    if isinstance(v, (list, tuple)) and type(v) in (list, tuple):
+        return [to_json(x) for x in v]
+    if type(v) is dict and all(isinstance(k, str) for k in v):
+        return {k: to_json(x) for k, x in v.items()}
+    return {"repr": repr(v)}
+
+
+def unquote(coded):
+    from http import cookies
+
+    return cookies._unquote(coded.strip())
+
+
+def path_match(req_path, cookie_path):
+    if req_path == cookie_path:
+        return True
+    if req_path.startswith(cookie_path):
+        if cookie_path.endswith("/") or req_path[len(cookie_path)] == "/":
+            return True
+    return False
+
+
+def default_path(req_path):
+    if not req_path.startswith("/") or req_path.count("/") == 1:
+        return "/"
+    return req_path[: req_path.rfind("/")]
+
+
+class Cookie:
+    def __init__(self, name, coded, expiry, path, secure, httponly, seq):
+        self.name = name
+        self.coded = coded
+        self.expiry = expiry  # absolute unix seconds or None (browser session)
+        self.path = path
+        self.secure = secure
+        self.httponly = httponly
+        self.seq = seq
+
+
+class Browser:
+    seq = 0
+
+    def __init__(self, name):
+        self.name = name
+        self.jar = {}
+        self.cookies_on = True
+
+    @classmethod
+    def next_seq(cls):
+        cls.seq += 1
+        return cls.seq
+
+    def purge(self):
+        for n in [n for n, c in self.jar.items() if c.expiry is not None and Clock.now >= c.expiry]:
+            del self.jar[n]
+
+    def put(self, name, coded, expiry, path, secure, httponly):
+        old = self.jar.get(name)
+        seq = old.seq if old else Browser.next_seq()
+        self.jar[name] = Cookie(name, coded, expiry, path, secure, httponly, seq)
+
+    def matching(self, req_path):
+        self.purge()
+        cs = [c for c in self.jar.values() if path_match(req_path, c.path) and not c.secure]
+        cs.sort(key=lambda c: (-len(c.path), c.seq))
+        return cs
+
+
+class World:
+    def __init__(self, unmigrated):
+        setup_django(unmigrated)
+        from django.conf import settings
+
+        self.settings = settings
+        self.browsers = {"default": Browser("default")}
+        self.cur = self.browsers["default"]
+        self.path = "/"
+        self.key_numbers = {}
+
+    # --- engine helpers --------------------------------------------------------
+    def engine_class(self):
+        from importlib import import_module
+
+        try:
+            return import_module(self.settings.SESSION_ENGINE).SessionStore
+        except Exception:
+            return None
+
+    def is_signed_engine(self):
+        from django.contrib.sessions.backends import signed_cookies
+
+        SS = self.engine_class()
+        return SS is not None and issubclass(SS, signed_cookies.SessionStore)
+
+    def show_cookie_value(self, name, value):
+        """Value as shown in request.cookies / set_cookies / jar."""
+        if name == self.settings.SESSION_COOKIE_NAME and self.is_signed_engine():
+            SS = self.engine_class()
+            try:
+                s = SS(value)
+                s.modified = False
+                data = s.load()
+                if not s.modified:
+                    return {"signed": to_json(data)}
+            except Exception:
+                pass
+            return {"signed": "invalid"}
+        return value
+
+    def store_view(self):
+        from django.contrib.sessions.backends import (
+            cache as scache,
+            db as sdb,
+            file as sfile,
+        )
+
+        SS = self.engine_class()
+        if SS is None:
+            return {}
+        rows = []  # (key, data, expires_in)
+        try:
+            if issubclass(SS, sdb.SessionStore):
+                rows = self.db_rows(SS)
+            elif issubclass(SS, scache.SessionStore):
+                rows = self.cache_rows(SS)
+            elif issubclass(SS, sfile.SessionStore):
+                rows = self.file_rows(SS)
+        except Exception:
+            rows = []
+        order = {k: i for i, k in enumerate(KEY_ORDER)}
+        rows.sort(key=lambda r: (order.get(r[0], len(order)), r[0]))
+        return {k: {"data": to_json(d), "expires_in": e} for k, d, e in rows}
+
+    def db_rows(self, SS):
+        from django.db import DatabaseError
+        from django.contrib.sessions.models import Session
+        from django.utils import timezone
+
+        try:
+            objs = list(Session.objects.all())
+        except DatabaseError:
+            return []
+        s = SS()
+        now = timezone.now()
+        return [
+            (o.session_key, s.decode(o.session_data),
+             int(round((o.expire_date - now).total_seconds())))
+            for o in objs
+        ]
+
+    def cache_rows(self, SS):
+        from django.core.cache import caches
+        from django.core.cache.backends.locmem import LocMemCache
+        import pickle
+
+        c = caches[self.settings.SESSION_CACHE_ALIAS]
+        if not isinstance(c, LocMemCache):
+            return []
+        prefix = c.make_key(SS.cache_key_prefix)
+        other = c.make_key("django.contrib.sessions.cached_db")
+        rows = []
+        for k in list(c._cache.keys()):
+            if not k.startswith(prefix) or k.startswith(other):
+                continue
+            exp = c._expire_info.get(k)
+            if exp is not None and exp <= Clock.now:
+                continue
+            data = pickle.loads(c._cache[k])
+            rows.append((k[len(prefix):], data,
+                         None if exp is None else int(round(exp - Clock.now))))
+        return rows
+
+    def file_rows(self, SS):
+        from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+
+        storage = SS._get_storage_path()
+        prefix = self.settings.SESSION_COOKIE_NAME
+        rows = []
+        for fn in os.listdir(storage):
+            if not fn.startswith(prefix):
+                continue
+            key = fn[len(prefix):]
+            if not key or not set(key).issubset(VALID_KEY_CHARS):
+                continue
+            s = SS(key)
+            with open(os.path.join(storage, fn), encoding="ascii") as f:
+                content = f.read()
+            data = s.decode(content) if content else {}
+            age = s.get_expiry_age(expiry=s._expiry_date(data))
+            rows.append((key, data, age))
+        return rows
+
+    def jar_view(self, b=None):
+        b = b or self.cur
+        b.purge()
+        return {
+            c.name: {
+                "value": self.show_cookie_value(c.name, unquote(c.coded)),
+                "expires_in": None if c.expiry is None else int(c.expiry - Clock.now),
+            }
+            for c in b.jar.values()
+        }
+
+    # --- requests -------------------------------------------------------------------
+    def http(self, path, mode, body=None, expr=None):
+        import io
+        from django.core.handlers.wsgi import WSGIHandler
+
+        b = self.cur
+        req_path, _, query = path.partition("?")
+        sent = b.matching(req_path) if b.cookies_on else []
+        header = "; ".join(f"{c.name}={c.coded}" for c in sent)
+        from django.http.cookie import parse_cookie
+
+        parsed = parse_cookie(header)
+        request_view = {
+            "path": path,
+            "cookies": {n: self.show_cookie_value(n, v) for n, v in parsed.items()},
+        }
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": req_path,
+            "QUERY_STRING": query,
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": HOST,
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.multiprocess": False,
+            "wsgi.multithread": False,
+            "wsgi.run_once": False,
+        }
+        if header:
+            environ["HTTP_COOKIE"] = header
+        State.mode, State.body, State.expr = mode, body, expr
+        State.value_repr, State.error = None, None
+        response = None
+        try:
+            handler = WSGIHandler()
+            response = handler(environ, lambda status, headers, exc_info=None: None)
+        except Exception as e:  # middleware chain could not be built
+            if State.error is None:
+                State.error = e
+        set_cookies = []
+        if response is not None:
+            for name, m in response.cookies.items():
+                sc = {"name": name, "value": m.value}
+                sc["value"] = m.value if m.value == "" else self.show_cookie_value(name, m.value)
+                if m["max-age"] != "":
+                    sc["max_age"] = int(m["max-age"])
+                if m["path"]:
+                    sc["path"] = m["path"]
+                if m["domain"]:
+                    sc["domain"] = m["domain"]
+                sc["secure"] = bool(m["secure"])
+                sc["httponly"] = bool(m["httponly"])
+                if m["samesite"]:
+                    sc["samesite"] = m["samesite"]
+                set_cookies.append(sc)
+                if b.cookies_on:
+                    self.receive(b, req_path, name, m)
+            try:
+                response.close()
+            except Exception:
+                pass
+        if State.error is not None:
+            outcome = {"error": fmt_exc(State.error)}
+        elif State.value_repr is not None:
+            outcome = {"value": State.value_repr}
+        else:
+            outcome = {"ok": True}
+        State.mode = None
+        return outcome, request_view, set_cookies
+
+    def receive(self, b, req_path, name, m):
+        from django.utils.http import parse_http_date_safe
+
+        if m["domain"]:
+            d = m["domain"].lower().lstrip(".")
+            if not (HOST == d or HOST.endswith("." + d)):
+                return
+        expiry = None
+        if m["max-age"] != "":
+            try:
+                ma = int(m["max-age"])
+            except ValueError:
+                ma = None
+            if ma is not None:
+                expiry = Clock.now + ma if ma > 0 else Clock.now
+        elif m["expires"]:
+            t = parse_http_date_safe(m["expires"])
+            if t is not None:
+                expiry = t
+        path = m["path"] if m["path"].startswith("/") else default_path(req_path)
+        if expiry is not None and expiry <= Clock.now:
+            b.jar.pop(name, None)
+            return
+        b.put(name, m.coded_value, expiry, path, bool(m["secure"]), bool(m["httponly"]))
+
+    # --- commands -----------------------------------------------------------------
+    def classify(self, line):
+        first = line.split(None, 1)[0]
+        if first in WORLD_WORDS:
+            rest = line[len(first):]
+            if rest == "" or (rest[0].isspace() and not rest.lstrip().startswith("=")):
+                return "world"
+        return "code"
+
+    def run_line(self, n, line):
+        rec = {"line": n, "input": line}
+        kind = self.classify(line)
+        req = None
+        if kind == "world":
+            try:
+                outcome, req = self.world(line)
+            except WorldError as e:
+                outcome = {"error": str(e)}
+        else:
+            outcome, req = self.code(line)
+        rec["outcome"] = outcome
+        rec["browser"] = self.cur.name
+        if req is not None:
+            rec["request"], rec["set_cookies"] = req
+        rec["jar"] = self.jar_view()
+        rec["store"] = self.store_view()
+        return self.normalize(rec)
+
+    def code(self, line):
+        try:
+            tree = ast.parse(line, mode="exec")
+        except SyntaxError as e:
+            return {"error": f"{type(e).__name__}: {e.msg}"}, None
+        # settings.NAME = <literal> as a lone statement is a world command
+        if (len(tree.body) == 1 and isinstance(tree.body[0], ast.Assign)
+                and len(tree.body[0].targets) == 1
+                and isinstance(tree.body[0].targets[0], ast.Attribute)
+                and isinstance(tree.body[0].targets[0].value, ast.Name)
+                and tree.body[0].targets[0].value.id == "settings"):
+            name = tree.body[0].targets[0].attr
+            try:
+                value = ast.literal_eval(tree.body[0].value)
+            except Exception:
+                return {"error": f"settings.{name} needs a Python literal value "
+                                 "(e.g. 300, 'text', True, None, ['a'])"}, None
+            setattr(self.settings, name, value)
+            if name == "SESSION_FILE_PATH":
+                from django.contrib.sessions.backends import file as sfile
+
+                if "_storage_path" in sfile.SessionStore.__dict__:
+                    del sfile.SessionStore._storage_path
+            return {"ok": True}, None
+        body, expr = tree.body, None
+        if body and isinstance(body[-1], ast.Expr):
+            expr = ast.Expression(body[-1].value)
+            body = body[:-1]
+        try:
+            body_code = compile(ast.Module(body=body, type_ignores=[]), "<view>", "exec")
+            expr_code = compile(expr, "<view>", "eval") if expr is not None else None
+        except SyntaxError as e:
+            return {"error": f"{type(e).__name__}: {e.msg}"}, None
+        outcome, req_view, set_cookies = self.http(self.path, "code", body_code, expr_code)
+        return outcome, (req_view, set_cookies)
+
+    def world(self, line):
+        words = line.split()
+        cmd, args = words[0], words[1:]
+        if cmd == "visit":
+            if len(args) != 1 or not args[0].startswith("/"):
+                raise WorldError("visit needs a path starting with '/', e.g. visit /about")
+            outcome, req_view, set_cookies = self.http(args[0], "visit")
+            return outcome, (req_view, set_cookies)
+        if cmd == "path":
+            if len(args) != 1 or not args[0].startswith("/"):
+                raise WorldError("path needs a path starting with '/', e.g. path /cart")
+            self.path = args[0]
+            return {"ok": True}, None
+        if cmd == "clock":
+            m = re.fullmatch(r"\+(\d+)([smhdw]?)", args[0]) if len(args) == 1 else None
+            if not m:
+                raise WorldError("clock needs an amount like +90s, +15m, +2h, +3d or +2w")
+            Clock.now += int(m.group(1)) * UNITS[m.group(2)]
+            return {"ok": True}, None
+        if cmd == "server":
+            if args != ["restart"]:
+                raise WorldError("unknown server command; use: server restart")
+            from django.core.cache import caches
+
+            for alias in self.settings.CACHES:
+                caches[alias].clear()
+            from django.contrib.sessions.backends import file as sfile
+
+            if "_storage_path" in sfile.SessionStore.__dict__:
+                del sfile.SessionStore._storage_path
+            return {"ok": True}, None
+        if cmd == "manage.py":
+            if len(args) != 1 or args[0] not in ("migrate", "clearsessions"):
+                raise WorldError("unknown manage.py command; use: manage.py migrate "
+                                 "or manage.py clearsessions")
+            from django.core.management import call_command
+
+            try:
+                if args[0] == "migrate":
+                    call_command("migrate", verbosity=0, interactive=False)
+                else:
+                    call_command("clearsessions")
+            except Exception as e:
+                return {"error": fmt_exc(e)}, None
+            return {"ok": True}, None
+        if cmd == "browser":
+            return self.browser_cmd(line, args), None
+        raise WorldError(f"unknown command {cmd!r}")
+
+    def browser_cmd(self, line, args):
+        usage = ("unknown browser command; use: browser close | clear | set NAME=VALUE | "
+                 "delete NAME | open NAME | copy NAME from OTHER | cookies on|off | js")
+        if not args:
+            raise WorldError(usage)
+        sub, rest = args[0], args[1:]
+        b = self.cur
+        b.purge()
+        if sub == "close" and not rest:
+            for n in [n for n, c in b.jar.items() if c.expiry is None]:
+                del b.jar[n]
+        elif sub == "clear" and not rest:
+            b.jar.clear()
+        elif sub == "set":
+            text = line.split(None, 2)[2] if len(args) > 1 else ""
+            name, eq, value = text.partition("=")
+            name = name.strip()
+            if not eq or not name:
+                raise WorldError("browser set needs NAME=VALUE, e.g. browser set sessionid=forged123")
+            old = b.jar.get(name)
+            if old:
+                old.coded = value.strip()
+            else:
+                b.put(name, value.strip(), None, "/", False, False)
+        elif sub == "delete" and len(rest) == 1:
+            if rest[0] not in b.jar:
+                raise WorldError(f"browser {b.name!r} has no cookie {rest[0]!r}")
+            del b.jar[rest[0]]
+        elif sub == "open" and len(rest) == 1:
+            if rest[0] not in self.browsers:
+                self.browsers[rest[0]] = Browser(rest[0])
+            self.cur = self.browsers[rest[0]]
+        elif sub == "copy" and len(rest) == 3 and rest[1] == "from":
+            name, other = rest[0], rest[2]
+            if other not in self.browsers:
+                raise WorldError(f"there is no browser {other!r}")
+            src = self.browsers[other]
+            src.purge()
+            if name not in src.jar:
+                raise WorldError(f"browser {other!r} has no cookie {name!r}")
+            c = src.jar[name]
+            b.put(name, c.coded, c.expiry, c.path, c.secure, c.httponly)
+        elif sub == "cookies" and rest in (["on"], ["off"]):
+            b.cookies_on = rest[0] == "on"
+        elif sub == "js" and not rest:
+            if not b.cookies_on:
+                return {"value": repr("")}
+            req_path = self.path.partition("?")[0]
+            cs = [c for c in b.matching(req_path) if not c.httponly]
+            return {"value": repr("; ".join(f"{c.name}={c.coded}" for c in cs))}
+        else:
+            raise WorldError(usage)
+        return {"ok": True}
+
+    # --- normalization -----------------------------------------------------------
+    def normalize(self, rec):
+        inp = rec.pop("input")
+        text = json.dumps(rec)
+        found = []
+        for k in KEY_ORDER:
+            if k not in self.key_numbers:
+                pos = text.find(k)
+                if pos >= 0:
+                    found.append((pos, k))
+        for _, k in sorted(found):
+            self.key_numbers[k] = len(self.key_numbers) + 1
+        for k, num in self.key_numbers.items():
+            if k in text:
+                text = text.replace(k, f"<key{num}>")
+        for h in HASHES:
+            text = text.replace(h, "<auth_hash>")
+        text = re.sub(r" at 0x[0-9a-fA-F]+>", " at 0x...>", text)
+        rec = json.loads(text)
+        out = {"line": rec.pop("line"), "input": inp}
+        out.update(rec)
+        return out
+
+
+def emit(path):
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    unmigrated = bool(lines) and lines[0].strip() == "# world: unmigrated"
+    world = World(unmigrated)
+    out = sys.stdout
+    for i, raw in enumerate(lines, 1):
+        s = raw.strip()
+        if not s or s.startswith("#"):
+            continue
+        out.write(json.dumps(world.run_line(i, s)) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
