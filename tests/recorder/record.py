@@ -950,8 +950,10 @@ def emit(path):
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
     unmigrated = bool(lines) and lines[0].strip() == "# world: unmigrated"
-    world = World(unmigrated)
     out = sys.stdout
+    # print() in view code goes to the server console, not into the transcript
+    sys.stdout = open(os.devnull, "w")
+    world = World(unmigrated)
     for i, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s or s.startswith("#"):
