@@ -1,0 +1,5 @@
+//! The `sessionlab` binary.
+
+fn main() -> std::process::ExitCode {
+    sessionlab::cli::main()
+}

@@ -1,0 +1,235 @@
+//! The single seam between the world and everything that shows it: one line
+//! in, one [`Step`] out (the outcome, the HTTP exchange, the jar and store
+//! after it, and what changed). The TUI, `run` and `check` all go through
+//! [`Runner::step`], so they cannot disagree.
+
+use crate::script::{self, Command, ParseError};
+use crate::sim::request::Exchange;
+use crate::sim::settings::Engine;
+use crate::sim::world::{JarEntry, StoredSession};
+use crate::script::eval::run_view;
+use crate::sim::{PyErr, Value, World, WorldCommand};
+
+/// How a command ended.
+#[must_use]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A statement, a `None` value, or a world command that succeeded.
+    Ok,
+    /// The `repr()` of the last expression's value.
+    Value(String),
+    /// `KeyError: 'name'`, a SyntaxError, or the tool's words for a world
+    /// command; `col` points into the line when the error is about its text.
+    Error { message: String, col: Option<usize> },
+}
+
+impl Outcome {
+    fn from_error(e: &PyErr) -> Self {
+        Outcome::Error { message: e.to_string(), col: None }
+    }
+}
+
+impl From<ParseError> for Outcome {
+    fn from(e: ParseError) -> Self {
+        Outcome::Error { message: e.message, col: e.col }
+    }
+}
+
+/// The jar and the store as they stand: what the panes and the transcript show.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// The simulated time it was taken at.
+    pub now: i64,
+    pub browser: String,
+    pub jar: Vec<JarEntry>,
+    pub store: Vec<StoredSession>,
+}
+
+impl Snapshot {
+    /// The world as it stands now.
+    pub fn of(world: &World) -> Self {
+        Self { now: world.now(), browser: world.browser().name.clone(), jar: world.jar(), store: world.store() }
+    }
+}
+
+/// What a change did to one row of a pane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    Added,
+    Changed,
+    Removed,
+}
+
+impl ChangeKind {
+    /// The symbol the panes and the readable transcript show (`+`, `~`, `-`).
+    pub fn symbol(self) -> char {
+        match self {
+            ChangeKind::Added => '+',
+            ChangeKind::Changed => '~',
+            ChangeKind::Removed => '-',
+        }
+    }
+}
+
+/// One row that changed: a cookie in the jar or a session in the store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// The cookie name or the session key.
+    pub name: String,
+}
+
+/// What one command did.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub input: String,
+    pub outcome: Outcome,
+    /// The current browser after the command.
+    pub browser: String,
+    /// The request and response, for view code and `visit`.
+    pub exchange: Option<Exchange>,
+    pub after: Snapshot,
+    pub jar_changes: Vec<Change>,
+    pub store_changes: Vec<Change>,
+    /// For the `signed_cookies` engine: the data inside each session cookie
+    /// value the step shows, if the engine would accept it now.
+    pub signed: Vec<(String, Option<Value>)>,
+}
+
+/// A world and the snapshot of it after the last step.
+#[derive(Clone, Debug)]
+pub struct Runner {
+    pub world: World,
+    snapshot: Snapshot,
+}
+
+impl Runner {
+    /// A runner over `world`.
+    pub fn new(world: World) -> Self {
+        let snapshot = Snapshot::of(&world);
+        Self { world, snapshot }
+    }
+
+    /// The jar and store as they stand.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// Run one line (a world command or view code). Errors are outcomes; on an
+    /// error nothing changes except what Django itself would already have done.
+    pub fn step(&mut self, line: &str) -> Step {
+        let input = line.trim().to_string();
+        let (outcome, exchange) = match script::parse_command(&input) {
+            Err(e) => (e.into(), None),
+            Ok(command) => self.execute(&command),
+        };
+        let before = std::mem::replace(&mut self.snapshot, Snapshot::of(&self.world));
+        let after = self.snapshot.clone();
+        let jar_changes = if before.browser == after.browser {
+            diff(
+                before.jar.iter().map(|c| (&c.name, (&c.value, c.expires_in.map(|e| e + before.now)))),
+                after.jar.iter().map(|c| (&c.name, (&c.value, c.expires_in.map(|e| e + after.now)))),
+            )
+        } else {
+            Vec::new()
+        };
+        let store_changes = diff(
+            before.store.iter().map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(before.now)))),
+            after.store.iter().map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(after.now)))),
+        );
+        let signed = self.signed_values(exchange.as_ref(), &after);
+        Step {
+            input,
+            outcome,
+            browser: after.browser.clone(),
+            exchange,
+            after,
+            jar_changes,
+            store_changes,
+            signed,
+        }
+    }
+
+    fn execute(&mut self, command: &Command) -> (Outcome, Option<Exchange>) {
+        match command {
+            Command::World(WorldCommand::Visit(path)) => {
+                let request = self.world.begin_request(path);
+                let (exchange, error) = self.world.finish_request(request, None);
+                (error.map_or(Outcome::Ok, |e| Outcome::from_error(&e)), Some(exchange))
+            }
+            Command::World(world_command) => {
+                let outcome = match self.world.apply(world_command) {
+                    Ok(Some(value)) => Outcome::Value(value.repr()),
+                    Ok(None) => Outcome::Ok,
+                    Err(e) => Outcome::from_error(&e),
+                };
+                (outcome, None)
+            }
+            Command::View(stmts) => {
+                let path = self.world.path.clone();
+                let mut request = self.world.begin_request(&path);
+                let result = run_view(&mut self.world.server, &mut request, stmts);
+                let view_error = result.as_ref().err();
+                let (exchange, middleware_error) = self.world.finish_request(request, view_error);
+                let outcome = match (result, middleware_error) {
+                    (Err(e), _) | (Ok(_), Some(e)) => Outcome::from_error(&e),
+                    (Ok(Some(value)), None) => Outcome::Value(value.repr()),
+                    (Ok(None), None) => Outcome::Ok,
+                };
+                (outcome, Some(exchange))
+            }
+        }
+    }
+
+    fn signed_values(&self, exchange: Option<&Exchange>, after: &Snapshot) -> Vec<(String, Option<Value>)> {
+        let settings = &self.world.server.settings;
+        if settings.engine != Engine::SignedCookies {
+            return Vec::new();
+        }
+        let name = &settings.cookie_name;
+        let mut values: Vec<String> = after.jar.iter().filter(|c| c.name == *name).map(|c| c.value.clone()).collect();
+        if let Some(exchange) = exchange {
+            values.extend(
+                crate::sim::cookie::parse_cookie_header(&exchange.sent)
+                    .into_iter()
+                    .filter(|(n, _)| n == name)
+                    .map(|(_, v)| v),
+            );
+            values.extend(
+                exchange.set_cookies.iter().filter(|m| m.name == *name && !m.value.is_empty()).map(|m| m.value.clone()),
+            );
+        }
+        values.sort();
+        values.dedup();
+        values.into_iter().map(|v| (v.clone(), self.world.signed_session_data(&v))).collect()
+    }
+}
+
+/// Rows added, changed or removed between two keyed lists.
+fn diff<'a, K: PartialEq + ToString + 'a, V: PartialEq>(
+    before: impl Iterator<Item = (&'a K, V)>,
+    after: impl Iterator<Item = (&'a K, V)>,
+) -> Vec<Change> {
+    let before: Vec<(&K, V)> = before.collect();
+    let after: Vec<(&K, V)> = after.collect();
+    let mut changes = Vec::new();
+    for (key, value) in &after {
+        match before.iter().find(|(k, _)| k == key) {
+            None => changes.push(Change { kind: ChangeKind::Added, name: key.to_string() }),
+            Some((_, old)) if old != value => changes.push(Change { kind: ChangeKind::Changed, name: key.to_string() }),
+            Some(_) => {}
+        }
+    }
+    for (key, _) in &before {
+        if !after.iter().any(|(k, _)| k == key) {
+            changes.push(Change { kind: ChangeKind::Removed, name: key.to_string() });
+        }
+    }
+    changes
+}
+
+/// Whether a line is something to run (not blank, not a comment).
+pub fn is_command(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty() && !line.starts_with('#')
+}

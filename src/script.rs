@@ -1,0 +1,252 @@
+//! The command language of `spec/commands.md`: a line is either a world
+//! command (`browser close`, `clock +2w`…) or Python run as a view body.
+//! Lexer → parser → eval, each with errors that carry a column.
+
+pub mod ast;
+pub mod eval;
+pub mod lexer;
+pub mod parser;
+pub mod table;
+
+use crate::sim::WorldCommand;
+
+pub use ast::Stmt;
+
+/// A line that is not valid Python, or valid Python outside the subset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    /// 1-based column, in characters.
+    pub col: usize,
+    /// Valid Python that sessionlab does not run.
+    pub unsupported: bool,
+    /// One of CPython's specific messages (as opposed to "invalid syntax").
+    pub specific: bool,
+}
+
+impl SyntaxError {
+    /// A plain syntax error.
+    pub fn new(message: impl Into<String>, col: usize) -> Self {
+        Self { message: message.into(), col, unsupported: false, specific: false }
+    }
+
+    /// One of CPython's more specific messages.
+    pub fn specific(message: impl Into<String>, col: usize) -> Self {
+        Self { specific: true, ..Self::new(message, col) }
+    }
+
+    /// Valid Python outside the subset.
+    pub fn unsupported(what: &str, col: usize) -> Self {
+        Self {
+            unsupported: true,
+            ..Self::new(
+                format!(
+                    "{what} are not part of sessionlab's Python: a line is one or more statements \
+                     separated by ';' (assignments, del, expressions, method calls)"
+                ),
+                col,
+            )
+        }
+    }
+}
+
+/// A parsed line.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// Python statements, run as one view.
+    View(Vec<Stmt>),
+    World(WorldCommand),
+}
+
+/// Why a line could not be parsed: the outcome text, and the column to point
+/// at when there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    pub col: Option<usize>,
+}
+
+impl ParseError {
+    fn world(message: impl Into<String>) -> Self {
+        Self { message: message.into(), col: None }
+    }
+}
+
+impl From<SyntaxError> for ParseError {
+    fn from(e: SyntaxError) -> Self {
+        let message = if e.unsupported { e.message } else { format!("SyntaxError: {}", e.message) };
+        Self { message, col: Some(e.col) }
+    }
+}
+
+/// The first words of world commands.
+pub const WORLD_WORDS: &[&str] = &["visit", "path", "browser", "clock", "manage.py", "server"];
+
+const BROWSER_USAGE: &str = "unknown browser command; use: browser close | clear | set NAME=VALUE | \
+                             delete NAME | open NAME | copy NAME from OTHER | cookies on|off | js";
+
+/// Whether a (trimmed) line is a world command rather than Python: its first
+/// word is a world word followed by whitespace or the end, and the rest does not
+/// start with `=` (so `path = 1` is Python).
+pub fn is_world_command(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or_default();
+    if !WORLD_WORDS.contains(&first) {
+        return false;
+    }
+    let rest = &line[first.len()..];
+    rest.is_empty() || (rest.starts_with(char::is_whitespace) && !rest.trim_start().starts_with('='))
+}
+
+/// Parse one line (already trimmed; not blank, not a comment).
+pub fn parse_command(line: &str) -> Result<Command, ParseError> {
+    if is_world_command(line) {
+        return parse_world(line).map(Command::World);
+    }
+    let stmts = parser::parse_line(line)?;
+    if let [Stmt::Assign(targets, value)] = stmts.as_slice() {
+        if let [ast::Expr::Attr(object, name, _)] = targets.as_slice() {
+            if matches!(&**object, ast::Expr::Name(n, _) if n == "settings") {
+                let value = eval::literal(value).ok_or_else(|| {
+                    ParseError::world(format!(
+                        "settings.{name} needs a Python literal value (e.g. 300, 'text', True, None, ['a'])"
+                    ))
+                })?;
+                return Ok(Command::World(WorldCommand::Setting { name: name.clone(), value }));
+            }
+        }
+    }
+    Ok(Command::View(stmts))
+}
+
+fn parse_world(line: &str) -> Result<WorldCommand, ParseError> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let (command, args) = (words[0], &words[1..]);
+    let path_arg = |usage: &str| match args {
+        [path] if path.starts_with('/') => Ok(path.to_string()),
+        _ => Err(ParseError::world(usage)),
+    };
+    Ok(match command {
+        "visit" => WorldCommand::Visit(path_arg("visit needs a path starting with '/', e.g. visit /about")?),
+        "path" => WorldCommand::Path(path_arg("path needs a path starting with '/', e.g. path /cart")?),
+        "clock" => WorldCommand::Clock(
+            args.first()
+                .filter(|_| args.len() == 1)
+                .and_then(|a| parse_duration(a))
+                .ok_or_else(|| ParseError::world("clock needs an amount like +90s, +15m, +2h, +3d or +2w"))?,
+        ),
+        "server" => match args {
+            ["restart"] => WorldCommand::ServerRestart,
+            _ => return Err(ParseError::world("unknown server command; use: server restart")),
+        },
+        "manage.py" => match args {
+            ["migrate"] => WorldCommand::Migrate,
+            ["clearsessions"] => WorldCommand::ClearSessions,
+            _ => {
+                return Err(ParseError::world(
+                    "unknown manage.py command; use: manage.py migrate or manage.py clearsessions",
+                ));
+            }
+        },
+        _ => parse_browser(line, args)?,
+    })
+}
+
+fn parse_browser(line: &str, args: &[&str]) -> Result<WorldCommand, ParseError> {
+    let usage = || ParseError::world(BROWSER_USAGE);
+    let Some((sub, rest)) = args.split_first() else {
+        return Err(usage());
+    };
+    Ok(match (*sub, rest) {
+        ("close", []) => WorldCommand::BrowserClose,
+        ("clear", []) => WorldCommand::BrowserClear,
+        ("js", []) => WorldCommand::BrowserJs,
+        ("set", _) => {
+            // Everything after `set`, so that values may hold spaces.
+            let text = line
+                .trim_start()
+                .split_once(char::is_whitespace)
+                .map(|(_, r)| r.trim_start())
+                .and_then(|r| r.split_once(char::is_whitespace).map(|(_, v)| v))
+                .unwrap_or_default();
+            match text.split_once('=') {
+                Some((name, value)) if !name.trim().is_empty() => WorldCommand::BrowserSet {
+                    name: name.trim().to_string(),
+                    value: value.trim().to_string(),
+                },
+                _ => {
+                    return Err(ParseError::world(
+                        "browser set needs NAME=VALUE, e.g. browser set sessionid=forged123",
+                    ));
+                }
+            }
+        }
+        ("delete", [name]) => WorldCommand::BrowserDelete(name.to_string()),
+        ("open", [name]) => WorldCommand::BrowserOpen(name.to_string()),
+        ("copy", [name, "from", other]) => WorldCommand::BrowserCopy {
+            name: name.to_string(),
+            from: other.to_string(),
+        },
+        ("cookies", ["on"]) => WorldCommand::BrowserCookies(true),
+        ("cookies", ["off"]) => WorldCommand::BrowserCookies(false),
+        _ => return Err(usage()),
+    })
+}
+
+/// `+90s`, `+15m`, `+2h`, `+3d`, `+2w`, or `+90` (seconds).
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let rest = text.strip_prefix('+')?;
+    let (digits, unit) = match rest.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let amount: i64 = digits.parse().ok()?;
+    let unit = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return None,
+    };
+    amount.checked_mul(unit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::value::Value;
+
+    fn world(line: &str) -> WorldCommand {
+        match parse_command(line) {
+            Ok(Command::World(c)) => c,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    fn error(line: &str) -> String {
+        parse_command(line).unwrap_err().message
+    }
+
+    #[test]
+    fn world_commands_parse() {
+        assert!(matches!(world("clock +2w"), WorldCommand::Clock(1_209_600)));
+        assert!(matches!(world("clock +90"), WorldCommand::Clock(90)));
+        assert!(matches!(world("browser set theme=light blue"), WorldCommand::BrowserSet { value, .. } if value == "light blue"));
+        assert!(matches!(world("browser copy sessionid from alice"), WorldCommand::BrowserCopy { .. }));
+        assert!(matches!(world("settings.SESSION_COOKIE_AGE = 60"), WorldCommand::Setting { value: Value::Int(60), .. }));
+        assert!(matches!(parse_command("path = 1"), Ok(Command::View(_))));
+    }
+
+    #[test]
+    fn world_command_errors_use_the_tools_words() {
+        assert_eq!(error("clock 90s"), "clock needs an amount like +90s, +15m, +2h, +3d or +2w");
+        assert_eq!(error("browser fly"), BROWSER_USAGE);
+        assert_eq!(error("browser set novalue"), "browser set needs NAME=VALUE, e.g. browser set sessionid=forged123");
+        assert_eq!(error("visit about"), "visit needs a path starting with '/', e.g. visit /about");
+        assert_eq!(
+            error("settings.SESSION_COOKIE_AGE = 60 * 5"),
+            "settings.SESSION_COOKIE_AGE needs a Python literal value (e.g. 300, 'text', True, None, ['a'])"
+        );
+        assert_eq!(error("request.session.get('a'"), "SyntaxError: '(' was never closed");
+    }
+}

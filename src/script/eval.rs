@@ -1,0 +1,1973 @@
+//! Running a line of view code: Python semantics for the subset, and the
+//! Django objects (`request`, `request.session`, `response`, `settings`,
+//! `login`, `logout`) backed by the simulated server.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::ast::{BinOp, CmpOp, Expr, Stmt};
+use super::table::{self, Entry};
+use crate::sim::auth;
+use crate::sim::cookie::ResponseCookies;
+use crate::sim::error::PyErr;
+use crate::sim::request::{Request, delete_cookie, set_cookie};
+use crate::sim::server::Server;
+use crate::sim::signing::{self, Signer};
+use crate::sim::value::{
+    Dict, DictViewKind, Number, Object, UserInfo, UserRef, Value, number, py_eq, set_order,
+};
+
+/// The view being run: the server, the request and the line's local names.
+pub struct View<'a> {
+    pub server: &'a mut Server,
+    pub request: &'a mut Request,
+    locals: HashMap<String, Value>,
+}
+
+/// Run a line's statements as one view. Returns the value of a trailing
+/// expression (None when it is `None` or there is none).
+pub fn run_view(server: &mut Server, request: &mut Request, stmts: &[Stmt]) -> Result<Option<Value>, PyErr> {
+    let mut view = View { server, request, locals: HashMap::new() };
+    let mut last = None;
+    for (i, stmt) in stmts.iter().enumerate() {
+        match stmt {
+            Stmt::Expr(expr) => {
+                let value = view.eval(expr)?;
+                if i + 1 == stmts.len() && !matches!(value, Value::None) {
+                    last = Some(value);
+                }
+            }
+            Stmt::Assign(targets, value) => {
+                let value = view.eval(value)?;
+                for target in targets {
+                    view.assign(target, value.clone())?;
+                }
+            }
+            Stmt::AugAssign(target, op, value) => {
+                let current = view.eval(target)?;
+                let operand = view.eval(value)?;
+                let result = match (&current, op) {
+                    (Value::List(list), BinOp::Add) => {
+                        let items = iterate_plain(&operand)?;
+                        list.borrow_mut().extend(items);
+                        current.clone()
+                    }
+                    _ => binary(*op, &current, &operand)?,
+                };
+                view.assign(target, result)?;
+            }
+            Stmt::Del(targets) => {
+                for target in targets {
+                    view.delete(target)?;
+                }
+            }
+            Stmt::Pass => {}
+        }
+    }
+    Ok(last)
+}
+
+/// `ast.literal_eval`: the value of a literal expression, if it is one.
+pub fn literal(expr: &Expr) -> Option<Value> {
+    Some(match expr {
+        Expr::None(_) => Value::None,
+        Expr::Bool(b, _) => Value::Bool(*b),
+        Expr::Int(i, _) => Value::Int(*i),
+        Expr::Float(f, _) => Value::Float(*f),
+        Expr::Str(s, _) => Value::str(s),
+        Expr::Paren(inner) => literal(inner)?,
+        Expr::Unary(op @ ('-' | '+'), inner, _) => match (op, literal(inner)?) {
+            ('-', Value::Int(i)) => Value::Int(i.checked_neg()?),
+            ('-', Value::Float(f)) => Value::Float(-f),
+            ('+', v @ (Value::Int(_) | Value::Float(_))) => v,
+            _ => return None,
+        },
+        Expr::List(items, _) => Value::list(items.iter().map(literal).collect::<Option<_>>()?),
+        Expr::Tuple(items, _) => Value::Tuple(Rc::new(items.iter().map(literal).collect::<Option<_>>()?)),
+        Expr::Set(items, _) => Value::set(items.iter().map(literal).collect::<Option<_>>()?),
+        Expr::Dict(pairs, _) => {
+            let mut dict = Dict::new();
+            for (k, v) in pairs {
+                let key = literal(k)?;
+                if !key.hashable() {
+                    return None;
+                }
+                dict.insert(key, literal(v)?);
+            }
+            Value::dict(dict)
+        }
+        _ => return None,
+    })
+}
+
+fn type_error(message: impl Into<String>) -> PyErr {
+    PyErr::new("TypeError", message)
+}
+
+fn attribute_error(value: &Value, name: &str) -> PyErr {
+    let type_name = match value {
+        Value::Object(o) if matches!(&**o, Object::Settings) => "Settings",
+        Value::Object(o) if matches!(&**o, Object::Type(_)) => {
+            return PyErr::new(
+                "AttributeError",
+                format!("type object '{}' has no attribute '{name}'", type_of_object(o)),
+            );
+        }
+        other => other.type_name(),
+    };
+    PyErr::new("AttributeError", format!("'{type_name}' object has no attribute '{name}'"))
+}
+
+fn type_of_object(o: &Object) -> &'static str {
+    match o {
+        Object::Type(name) => name,
+        _ => "object",
+    }
+}
+
+fn unsupported_attribute(owner: &str, name: &str, table: &[Entry]) -> PyErr {
+    PyErr::unsupported(format!(
+        "sessionlab does not model {owner}.{name}; supported are: {}",
+        table::list(table)
+    ))
+}
+
+/// Positional and keyword arguments of a call.
+struct Args {
+    positional: Vec<Value>,
+    keywords: Vec<(String, Value)>,
+}
+
+impl Args {
+    /// Bind to parameters `params` (the first `required` are required), as
+    /// Python would, naming the function `func` in errors.
+    fn bind(self, func: &str, params: &[&str], required: usize) -> Result<Vec<Option<Value>>, PyErr> {
+        if self.positional.len() > params.len() {
+            let takes = if required == params.len() {
+                format!("{} positional argument{}", params.len(), if params.len() == 1 { "" } else { "s" })
+            } else {
+                format!("from {required} to {} positional arguments", params.len())
+            };
+            return Err(type_error(format!(
+                "{func}() takes {takes} but {} {} given",
+                self.positional.len(),
+                if self.positional.len() == 1 { "was" } else { "were" }
+            )));
+        }
+        let mut bound: Vec<Option<Value>> = vec![None; params.len()];
+        for (slot, value) in bound.iter_mut().zip(self.positional) {
+            *slot = Some(value);
+        }
+        for (name, value) in self.keywords {
+            match params.iter().position(|p| *p == name) {
+                Some(i) if bound[i].is_some() => {
+                    return Err(type_error(format!("{func}() got multiple values for argument '{name}'")));
+                }
+                Some(i) => bound[i] = Some(value),
+                None => {
+                    return Err(type_error(format!("{func}() got an unexpected keyword argument '{name}'")));
+                }
+            }
+        }
+        let missing: Vec<String> = params[..required]
+            .iter()
+            .zip(&bound)
+            .filter(|(_, v)| v.is_none())
+            .map(|(p, _)| format!("'{p}'"))
+            .collect();
+        if !missing.is_empty() {
+            let list = match missing.len() {
+                1 => missing[0].clone(),
+                n => format!("{} and {}", missing[..n - 1].join(", "), missing[n - 1]),
+            };
+            return Err(type_error(format!(
+                "{func}() missing {} required positional argument{}: {list}",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" }
+            )));
+        }
+        Ok(bound)
+    }
+}
+
+impl View<'_> {
+    fn eval(&mut self, expr: &Expr) -> Result<Value, PyErr> {
+        Ok(match expr {
+            Expr::None(_) => Value::None,
+            Expr::Bool(b, _) => Value::Bool(*b),
+            Expr::Int(i, _) => Value::Int(*i),
+            Expr::Float(f, _) => Value::Float(*f),
+            Expr::Str(s, _) => Value::str(s),
+            Expr::Name(name, _) => self.name(name)?,
+            Expr::Paren(inner) => self.eval(inner)?,
+            Expr::Attr(object, name, _) => {
+                let object = self.eval(object)?;
+                self.getattr(&object, name)?
+            }
+            Expr::Subscript(object, index, _) => {
+                let object = self.eval(object)?;
+                let index = self.eval_index(index)?;
+                self.subscript(&object, &index)?
+            }
+            Expr::Slice(..) => return Err(PyErr::new("SyntaxError", "invalid syntax")),
+            Expr::Call(func, args, keywords, _) => {
+                let func = self.eval(func)?;
+                let args = Args {
+                    positional: args.iter().map(|a| self.eval(a)).collect::<Result<_, _>>()?,
+                    keywords: keywords
+                        .iter()
+                        .map(|(k, v)| Ok((k.clone(), self.eval(v)?)))
+                        .collect::<Result<_, PyErr>>()?,
+                };
+                self.call(&func, args)?
+            }
+            Expr::List(items, _) => Value::list(self.eval_all(items)?),
+            Expr::Tuple(items, _) => Value::Tuple(Rc::new(self.eval_all(items)?)),
+            Expr::Set(items, _) => {
+                let items = self.eval_all(items)?;
+                for item in &items {
+                    crate::sim::session::check_hashable(item)?;
+                }
+                Value::set(items)
+            }
+            Expr::Dict(pairs, _) => {
+                let mut dict = Dict::new();
+                for (k, v) in pairs {
+                    let key = self.eval(k)?;
+                    crate::sim::session::check_hashable(&key)?;
+                    let value = self.eval(v)?;
+                    dict.insert(key, value);
+                }
+                Value::dict(dict)
+            }
+            Expr::Binary(op, left, right) => {
+                let left = self.eval(left)?;
+                let right = self.eval(right)?;
+                binary(*op, &left, &right)?
+            }
+            Expr::Unary(op, operand, _) => {
+                let value = self.eval(operand)?;
+                unary(*op, &value)?
+            }
+            Expr::Not(operand, _) => Value::Bool(!self.eval(operand)?.truthy()),
+            Expr::And(left, right) => {
+                let left = self.eval(left)?;
+                if left.truthy() { self.eval(right)? } else { left }
+            }
+            Expr::Or(left, right) => {
+                let left = self.eval(left)?;
+                if left.truthy() { left } else { self.eval(right)? }
+            }
+            Expr::Compare(first, rest) => {
+                let mut left = self.eval(first)?;
+                for (op, right) in rest {
+                    let right = self.eval(right)?;
+                    if !self.compare(*op, &left, &right)? {
+                        return Ok(Value::Bool(false));
+                    }
+                    left = right;
+                }
+                Value::Bool(true)
+            }
+            Expr::IfElse(condition, body, orelse) => {
+                if self.eval(condition)?.truthy() { self.eval(body)? } else { self.eval(orelse)? }
+            }
+        })
+    }
+
+    fn eval_all(&mut self, items: &[Expr]) -> Result<Vec<Value>, PyErr> {
+        items.iter().map(|i| self.eval(i)).collect()
+    }
+
+    fn eval_index(&mut self, index: &Expr) -> Result<Value, PyErr> {
+        match index {
+            Expr::Slice(start, stop, step, _) => {
+                let mut part = |e: &Option<Box<Expr>>| -> Result<Value, PyErr> {
+                    e.as_ref().map_or(Ok(Value::None), |e| self.eval(e))
+                };
+                let (start, stop, step) = (part(start)?, part(stop)?, part(step)?);
+                Ok(Value::object(Object::Method(
+                    Value::Tuple(Rc::new(vec![start, stop, step])),
+                    Rc::from("<slice>"),
+                )))
+            }
+            other => self.eval(other),
+        }
+    }
+
+    fn name(&mut self, name: &str) -> Result<Value, PyErr> {
+        if let Some(v) = self.locals.get(name) {
+            return Ok(v.clone());
+        }
+        Ok(match name {
+            "request" => Value::object(Object::Request),
+            "response" => Value::object(Object::Response),
+            "settings" => Value::object(Object::Settings),
+            "str" | "int" | "float" | "bool" | "list" | "tuple" | "dict" | "set" | "type" => {
+                Value::object(Object::Type(type_name_static(name)))
+            }
+            _ if table::BUILTINS.iter().any(|b| b.name == name) => {
+                Value::object(Object::Builtin(builtin_static(name)))
+            }
+            _ => return Err(PyErr::new("NameError", format!("name '{name}' is not defined"))),
+        })
+    }
+
+    fn session_module(&self) -> &'static str {
+        self.request.session.engine.module()
+    }
+
+    fn getattr(&mut self, object: &Value, name: &str) -> Result<Value, PyErr> {
+        let method = |known: &[&str]| -> Option<Value> {
+            known
+                .contains(&name)
+                .then(|| Value::object(Object::Method(object.clone(), Rc::from(name))))
+        };
+        let Value::Object(o) = object else {
+            let methods: &[&str] = match object {
+                Value::Str(_) => table::STR_METHODS,
+                Value::List(_) => table::LIST_METHODS,
+                Value::Dict(_) => table::DICT_METHODS,
+                Value::Set(_) => table::SET_METHODS,
+                Value::DateTime(t) => {
+                    let c = crate::sim::value::civil(*t);
+                    return match name {
+                        "year" => Ok(Value::Int(c.year)),
+                        "month" => Ok(Value::Int(i64::from(c.month))),
+                        "day" => Ok(Value::Int(i64::from(c.day))),
+                        "hour" => Ok(Value::Int(i64::from(c.hour))),
+                        "minute" => Ok(Value::Int(i64::from(c.minute))),
+                        "second" => Ok(Value::Int(i64::from(c.second))),
+                        "isoformat" | "timestamp" => Ok(Value::object(Object::Method(object.clone(), Rc::from(name)))),
+                        _ => Err(attribute_error(object, name)),
+                    };
+                }
+                _ => &[],
+            };
+            return method(methods).ok_or_else(|| attribute_error(object, name));
+        };
+        match &**o {
+            Object::Request => match name {
+                "session" => Ok(Value::object(Object::Session(self.session_module()))),
+                "COOKIES" => Ok(Value::Dict(self.request.cookies_dict())),
+                "user" => Ok(Value::object(Object::User(self.request.user.clone()))),
+                "path" => Ok(Value::str(&self.request.path)),
+                "method" => Ok(Value::str("GET")),
+                "get_signed_cookie" | "is_secure" | "get_host" | "get_full_path" | "build_absolute_uri" => {
+                    Ok(method(&[name]).expect("listed"))
+                }
+                _ => Err(self.missing(object, name, "request", table::REQUEST)),
+            },
+            Object::Session(_) => match name {
+                "session_key" => Ok(self.request.session.session_key().map_or(Value::None, Value::str)),
+                "modified" => Ok(Value::Bool(self.request.session.modified)),
+                "accessed" => Ok(Value::Bool(self.request.session.accessed)),
+                _ if table::SESSION.iter().any(|e| e.name == name) => Ok(method(&[name]).expect("listed")),
+                _ => Err(self.missing(object, name, "request.session", table::SESSION)),
+            },
+            Object::Response => match name {
+                "status_code" => Ok(Value::Int(200)),
+                "set_cookie" | "set_signed_cookie" | "delete_cookie" => Ok(method(&[name]).expect("listed")),
+                _ => Err(self.missing(object, name, "response", table::RESPONSE)),
+            },
+            Object::Settings => match self.server.settings.get(name) {
+                Some(v) => Ok(v),
+                None if is_setting_name(name) => Err(PyErr::unsupported(format!(
+                    "sessionlab does not model settings.{name}; it models: {}",
+                    crate::sim::settings::SETTINGS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                ))),
+                None => Err(attribute_error(object, name)),
+            },
+            Object::User(_) => {
+                let user = auth::resolve_user(self.server, self.request)?;
+                if matches!(self.request.user, UserRef::Lazy(_)) {
+                    // The lazy object in hand is now evaluated too.
+                }
+                user_attribute(object, user.as_ref(), name).ok_or_else(|| self.missing(object, name, "request.user", table::USER))
+            }
+            Object::Type(type_name) if name == "__name__" => Ok(Value::str(type_name)),
+            _ => Err(attribute_error(object, name)),
+        }
+    }
+
+    /// An attribute Django's object has but sessionlab does not model, or one it
+    /// does not have at all.
+    fn missing(&self, object: &Value, name: &str, owner: &str, table: &[Entry]) -> PyErr {
+        if table::UNMODELLED.contains(&name) || (name.starts_with('a') && table.iter().any(|e| e.name == &name[1..])) {
+            unsupported_attribute(owner, name, table)
+        } else {
+            attribute_error(object, name)
+        }
+    }
+
+    fn subscript(&mut self, object: &Value, index: &Value) -> Result<Value, PyErr> {
+        if let Some((start, stop, step)) = as_slice(index) {
+            return slice(object, &start, &stop, &step);
+        }
+        match object {
+            Value::Dict(d) => {
+                crate::sim::session::check_hashable(index)?;
+                d.borrow().get(index).cloned().ok_or_else(|| PyErr::key_error(index))
+            }
+            Value::List(l) => {
+                let items = l.borrow();
+                let i = sequence_index(index, items.len(), "list")?;
+                Ok(items[i].clone())
+            }
+            Value::Tuple(t) => {
+                let i = sequence_index(index, t.len(), "tuple")?;
+                Ok(t[i].clone())
+            }
+            Value::Str(s) => {
+                let chars: Vec<char> = s.chars().collect();
+                let i = sequence_index(index, chars.len(), "string")?;
+                Ok(Value::str(&chars[i].to_string()))
+            }
+            Value::Object(o) if matches!(&**o, Object::Session(_)) => {
+                self.request.session.get_item(self.server, index)
+            }
+            Value::Object(o) if matches!(&**o, Object::Type(_)) => {
+                Err(PyErr::unsupported("generic types like list[int] are not part of sessionlab's Python"))
+            }
+            other => Err(type_error(format!("'{}' object is not subscriptable", other.type_name()))),
+        }
+    }
+
+    fn assign(&mut self, target: &Expr, value: Value) -> Result<(), PyErr> {
+        match target {
+            Expr::Name(name, _) => {
+                self.locals.insert(name.clone(), value);
+                Ok(())
+            }
+            Expr::Paren(inner) => self.assign(inner, value),
+            Expr::Tuple(targets, _) | Expr::List(targets, _) => {
+                let items = self.iterate(&value)?;
+                if items.len() > targets.len() {
+                    return Err(PyErr::new(
+                        "ValueError",
+                        format!("too many values to unpack (expected {})", targets.len()),
+                    ));
+                }
+                if items.len() < targets.len() {
+                    return Err(PyErr::new(
+                        "ValueError",
+                        format!("not enough values to unpack (expected {}, got {})", targets.len(), items.len()),
+                    ));
+                }
+                for (t, v) in targets.iter().zip(items) {
+                    self.assign(t, v)?;
+                }
+                Ok(())
+            }
+            Expr::Subscript(object, index, _) => {
+                let object = self.eval(object)?;
+                let index = self.eval_index(index)?;
+                self.set_item(&object, index, value)
+            }
+            Expr::Attr(object, name, _) => {
+                let object = self.eval(object)?;
+                self.set_attribute(&object, name, value)
+            }
+            _ => Err(PyErr::new("SyntaxError", "cannot assign to expression")),
+        }
+    }
+
+    fn set_item(&mut self, object: &Value, index: Value, value: Value) -> Result<(), PyErr> {
+        if as_slice(&index).is_some() {
+            return Err(PyErr::unsupported("slice assignment is not part of sessionlab's Python"));
+        }
+        match object {
+            Value::Dict(d) => {
+                crate::sim::session::check_hashable(&index)?;
+                d.borrow_mut().insert(index, value);
+                Ok(())
+            }
+            Value::List(l) => {
+                let len = l.borrow().len();
+                let i = sequence_index(&index, len, "list assignment")?;
+                l.borrow_mut()[i] = value;
+                Ok(())
+            }
+            Value::Object(o) if matches!(&**o, Object::Session(_)) => {
+                self.request.session.set_item(self.server, index, value)
+            }
+            other => Err(type_error(format!("'{}' object does not support item assignment", other.type_name()))),
+        }
+    }
+
+    fn set_attribute(&mut self, object: &Value, name: &str, value: Value) -> Result<(), PyErr> {
+        match object {
+            Value::Object(o) => match (&**o, name) {
+                (Object::Session(_), "modified") => {
+                    self.request.session.modified = value.truthy();
+                    Ok(())
+                }
+                (Object::Session(_), "accessed") => {
+                    self.request.session.accessed = value.truthy();
+                    Ok(())
+                }
+                (Object::Settings, _) => self.server.settings.set(name, &value),
+                (Object::Session(_), _) => Err(PyErr::unsupported(format!(
+                    "sessionlab lets a view set request.session.modified and .accessed, not .{name}"
+                ))),
+                _ => Err(PyErr::unsupported(format!(
+                    "setting attributes of {} is not modelled in sessionlab",
+                    object.type_name()
+                ))),
+            },
+            other => Err(attribute_error(other, name)),
+        }
+    }
+
+    fn delete(&mut self, target: &Expr) -> Result<(), PyErr> {
+        match target {
+            Expr::Name(name, _) => match self.locals.remove(name) {
+                Some(_) => Ok(()),
+                None => Err(PyErr::new("NameError", format!("name '{name}' is not defined"))),
+            },
+            Expr::Paren(inner) => self.delete(inner),
+            Expr::Subscript(object, index, _) => {
+                let object = self.eval(object)?;
+                let index = self.eval_index(index)?;
+                if as_slice(&index).is_some() {
+                    return Err(PyErr::unsupported("deleting slices is not part of sessionlab's Python"));
+                }
+                match &object {
+                    Value::Dict(d) => {
+                        crate::sim::session::check_hashable(&index)?;
+                        d.borrow_mut().remove(&index).map(drop).ok_or_else(|| PyErr::key_error(&index))
+                    }
+                    Value::List(l) => {
+                        let len = l.borrow().len();
+                        let i = sequence_index(&index, len, "list assignment")?;
+                        l.borrow_mut().remove(i);
+                        Ok(())
+                    }
+                    Value::Object(o) if matches!(&**o, Object::Session(_)) => {
+                        self.request.session.del_item(self.server, &index)
+                    }
+                    other => Err(type_error(format!("'{}' object doesn't support item deletion", other.type_name()))),
+                }
+            }
+            Expr::Attr(object, name, _) => {
+                let object = self.eval(object)?;
+                Err(PyErr::unsupported(format!(
+                    "deleting attributes ({}.{name}) is not modelled in sessionlab",
+                    object.type_name()
+                )))
+            }
+            _ => Err(PyErr::new("SyntaxError", "cannot delete expression")),
+        }
+    }
+
+    fn compare(&mut self, op: CmpOp, left: &Value, right: &Value) -> Result<bool, PyErr> {
+        Ok(match op {
+            CmpOp::Eq => py_eq(left, right),
+            CmpOp::Ne => !py_eq(left, right),
+            CmpOp::Lt => py_cmp(left, right, "<")?.is_lt(),
+            CmpOp::Le => py_cmp(left, right, "<=")?.is_le(),
+            CmpOp::Gt => py_cmp(left, right, ">")?.is_gt(),
+            CmpOp::Ge => py_cmp(left, right, ">=")?.is_ge(),
+            CmpOp::In => self.contains(right, left)?,
+            CmpOp::NotIn => !self.contains(right, left)?,
+            CmpOp::Is => identical(left, right),
+            CmpOp::IsNot => !identical(left, right),
+        })
+    }
+
+    fn contains(&mut self, container: &Value, item: &Value) -> Result<bool, PyErr> {
+        match container {
+            Value::Str(s) => match item {
+                Value::Str(sub) => Ok(s.contains(&**sub)),
+                other => Err(type_error(format!(
+                    "'in <string>' requires string as left operand, not {}",
+                    other.type_name()
+                ))),
+            },
+            Value::Dict(d) => {
+                crate::sim::session::check_hashable(item)?;
+                Ok(d.borrow().contains(item))
+            }
+            Value::Set(s) => {
+                crate::sim::session::check_hashable(item)?;
+                Ok(s.borrow().iter().any(|v| py_eq(v, item)))
+            }
+            Value::List(l) => Ok(l.borrow().iter().any(|v| py_eq(v, item))),
+            Value::Tuple(t) => Ok(t.iter().any(|v| py_eq(v, item))),
+            Value::Object(o) => match &**o {
+                Object::Session(_) => self.request.session.contains(self.server, item),
+                Object::DictView(kind, items) => Ok(match kind {
+                    DictViewKind::Items => items.iter().any(|v| py_eq(v, item)),
+                    _ => items.iter().any(|v| py_eq(v, item)),
+                }),
+                _ => Err(type_error(format!("argument of type '{}' is not iterable", container.type_name()))),
+            },
+            other => Err(type_error(format!("argument of type '{}' is not iterable", other.type_name()))),
+        }
+    }
+
+    /// The items a `for` loop over `value` would see.
+    fn iterate(&mut self, value: &Value) -> Result<Vec<Value>, PyErr> {
+        if let Value::Object(o) = value {
+            if let Object::Session(_) = &**o {
+                // SessionStore has __getitem__ but no __iter__: Python falls back
+                // to session[0], session[1]… and the KeyError escapes.
+                let mut items = Vec::new();
+                for i in 0.. {
+                    match self.request.session.get_item(self.server, &Value::Int(i)) {
+                        Ok(v) => items.push(v),
+                        Err(e) => {
+                            if items.len() > 10_000 {
+                                return Ok(items);
+                            }
+                            return Err(e);
+                        }
+                    }
+                }
+            }
+        }
+        iterate_plain(value)
+    }
+
+    fn call(&mut self, func: &Value, args: Args) -> Result<Value, PyErr> {
+        let Value::Object(o) = func else {
+            return Err(type_error(format!("'{}' object is not callable", func.type_name())));
+        };
+        match &**o {
+            Object::Builtin(name) => self.call_builtin(name, args),
+            Object::Type(name) => self.call_builtin(name, args),
+            Object::Method(receiver, name) => self.call_method(receiver, name, args),
+            Object::Session(_) => Err(type_error("'SessionStore' object is not callable")),
+            _ => Err(type_error(format!("'{}' object is not callable", func.type_name()))),
+        }
+    }
+
+    fn call_builtin(&mut self, name: &str, args: Args) -> Result<Value, PyErr> {
+        match name {
+            "login" => {
+                let [request, user] = args.bind("login", &["request", "user", "backend"], 2)?[..2].to_vec().try_into().expect("two");
+                self.expect_request(request.as_ref(), "login")?;
+                let username = match user.expect("required") {
+                    Value::Str(s) => s.to_string(),
+                    Value::Object(o) => match &*o {
+                        Object::User(UserRef::Plain(Some(u)) | UserRef::Lazy(Some(u))) => u.username.clone(),
+                        Object::User(UserRef::LazyUnevaluated) => {
+                            match auth::resolve_user(self.server, self.request)? {
+                                Some(u) => u.username,
+                                None => return Err(anonymous_login()),
+                            }
+                        }
+                        Object::User(_) => return Err(anonymous_login()),
+                        _ => return Err(login_needs_user()),
+                    },
+                    _ => return Err(login_needs_user()),
+                };
+                auth::login(self.server, self.request, &username)?;
+                Ok(Value::None)
+            }
+            "logout" => {
+                let bound = args.bind("logout", &["request"], 1)?;
+                self.expect_request(bound[0].as_ref(), "logout")?;
+                auth::logout(self.server, self.request)?;
+                Ok(Value::None)
+            }
+            "print" => Ok(Value::None),
+            "type" => {
+                let x = one(args, "type")?;
+                Ok(Value::object(Object::Type(x.type_name())))
+            }
+            "repr" => Ok(Value::str(&one(args, "repr")?.repr())),
+            "len" => {
+                let x = one(args, "len")?;
+                let n = match &x {
+                    Value::Str(s) => s.chars().count(),
+                    Value::List(l) | Value::Set(l) => l.borrow().len(),
+                    Value::Tuple(t) => t.len(),
+                    Value::Dict(d) => d.borrow().len(),
+                    Value::Object(o) if matches!(&**o, Object::DictView(..)) => match &**o {
+                        Object::DictView(_, items) => items.len(),
+                        _ => 0,
+                    },
+                    other => return Err(type_error(format!("object of type '{}' has no len()", other.type_name()))),
+                };
+                Ok(Value::Int(n as i64))
+            }
+            "str" => Ok(match optional_one(args, "str")? {
+                None => Value::str(""),
+                Some(x) => Value::str(&x.to_str()),
+            }),
+            "int" => match optional_one(args, "int")? {
+                None => Ok(Value::Int(0)),
+                Some(x) => to_int(&x),
+            },
+            "float" => match optional_one(args, "float")? {
+                None => Ok(Value::Float(0.0)),
+                Some(x) => to_float(&x),
+            },
+            "bool" => Ok(Value::Bool(optional_one(args, "bool")?.is_some_and(|x| x.truthy()))),
+            "list" => Ok(Value::list(match optional_one(args, "list")? {
+                None => Vec::new(),
+                Some(x) => self.iterate(&x)?,
+            })),
+            "tuple" => Ok(Value::Tuple(Rc::new(match optional_one(args, "tuple")? {
+                None => Vec::new(),
+                Some(x) => self.iterate(&x)?,
+            }))),
+            "set" => {
+                let items = match optional_one(args, "set")? {
+                    None => Vec::new(),
+                    Some(x) => self.iterate(&x)?,
+                };
+                for item in &items {
+                    crate::sim::session::check_hashable(item)?;
+                }
+                Ok(Value::set(items))
+            }
+            "dict" => {
+                let Args { positional, keywords } = args;
+                let mut dict = Dict::new();
+                match positional.as_slice() {
+                    [] => {}
+                    [source] => {
+                        for (k, v) in self.pairs(source)? {
+                            dict.insert(k, v);
+                        }
+                    }
+                    _ => return Err(type_error(format!("dict expected at most 1 argument, got {}", positional.len()))),
+                }
+                for (k, v) in keywords {
+                    dict.insert(Value::str(&k), v);
+                }
+                Ok(Value::dict(dict))
+            }
+            "sorted" => {
+                let bound = args.bind("sorted", &["iterable", "reverse"], 1)?;
+                let mut items = self.iterate(bound[0].as_ref().expect("required"))?;
+                sort_values(&mut items)?;
+                if bound[1].as_ref().is_some_and(Value::truthy) {
+                    items.reverse();
+                }
+                Ok(Value::list(items))
+            }
+            "min" | "max" => {
+                let items = if args.positional.len() == 1 {
+                    self.iterate(&args.positional[0])?
+                } else {
+                    args.positional
+                };
+                if items.is_empty() {
+                    return Err(PyErr::new("ValueError", format!("{name}() arg is an empty sequence")));
+                }
+                let mut best = items[0].clone();
+                for item in &items[1..] {
+                    let ord = py_cmp(item, &best, if name == "min" { "<" } else { ">" })?;
+                    if (name == "min" && ord.is_lt()) || (name == "max" && ord.is_gt()) {
+                        best = item.clone();
+                    }
+                }
+                Ok(best)
+            }
+            "sum" => {
+                let bound = args.bind("sum", &["iterable", "start"], 1)?;
+                let items = self.iterate(bound[0].as_ref().expect("required"))?;
+                let mut total = bound[1].clone().unwrap_or(Value::Int(0));
+                for item in &items {
+                    total = binary(BinOp::Add, &total, item)?;
+                }
+                Ok(total)
+            }
+            "abs" => {
+                let x = one(args, "abs")?;
+                match x {
+                    Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(overflow),
+                    Value::Bool(b) => Ok(Value::Int(i64::from(b))),
+                    Value::Float(f) => Ok(Value::Float(f.abs())),
+                    other => Err(type_error(format!("bad operand type for abs(): '{}'", other.type_name()))),
+                }
+            }
+            "round" => {
+                let bound = args.bind("round", &["number", "ndigits"], 1)?;
+                let x = bound[0].clone().expect("required");
+                match (&x, &bound[1]) {
+                    (Value::Int(_) | Value::Bool(_), _) => Ok(Value::Int(match number(&x) {
+                        Number::Int(i) => i,
+                        Number::Float(f) => f as i64,
+                    })),
+                    (Value::Float(f), None | Some(Value::None)) => Ok(Value::Int(round_half_even(*f) as i64)),
+                    (Value::Float(f), Some(Value::Int(n))) => {
+                        let scale = 10f64.powi(*n as i32);
+                        Ok(Value::Float(round_half_even(f * scale) / scale))
+                    }
+                    _ => Err(type_error(format!("type {} doesn't define __round__ method", x.type_name()))),
+                }
+            }
+            "isinstance" => {
+                let bound = args.bind("isinstance", &["obj", "class_or_tuple"], 2)?;
+                let x = bound[0].as_ref().expect("required");
+                let classes = match bound[1].as_ref().expect("required") {
+                    Value::Tuple(t) => t.to_vec(),
+                    other => vec![other.clone()],
+                };
+                let mut result = false;
+                for class in classes {
+                    match &class {
+                        Value::Object(o) => match &**o {
+                            Object::Type(t) => {
+                                result |= x.type_name() == *t || (*t == "int" && matches!(x, Value::Bool(_)));
+                            }
+                            _ => return Err(type_error("isinstance() arg 2 must be a type, a tuple of types, or a union")),
+                        },
+                        _ => return Err(type_error("isinstance() arg 2 must be a type, a tuple of types, or a union")),
+                    }
+                }
+                Ok(Value::Bool(result))
+            }
+            _ => Err(PyErr::unsupported(format!("{name}() is not part of sessionlab's Python"))),
+        }
+    }
+
+    fn expect_request(&self, value: Option<&Value>, func: &str) -> Result<(), PyErr> {
+        match value {
+            Some(Value::Object(o)) if matches!(&**o, Object::Request) => Ok(()),
+            _ => Err(PyErr::unsupported(format!("{func}() takes the request first: {func}(request, …)"))),
+        }
+    }
+
+    /// Key/value pairs from a dict, a session, or an iterable of pairs.
+    fn pairs(&mut self, source: &Value) -> Result<Vec<(Value, Value)>, PyErr> {
+        if let Value::Dict(d) = source {
+            return Ok(d.borrow().iter().cloned().collect());
+        }
+        let mut pairs = Vec::new();
+        for (i, item) in self.iterate(source)?.into_iter().enumerate() {
+            let pair = iterate_plain(&item).map_err(|_| {
+                type_error(format!(
+                    "cannot convert dictionary update sequence element #{i} to a sequence"
+                ))
+            })?;
+            if pair.len() != 2 {
+                return Err(PyErr::new(
+                    "ValueError",
+                    format!("dictionary update sequence element #{i} has length {}; 2 is required", pair.len()),
+                ));
+            }
+            crate::sim::session::check_hashable(&pair[0])?;
+            pairs.push((pair[0].clone(), pair[1].clone()));
+        }
+        Ok(pairs)
+    }
+
+    fn call_method(&mut self, receiver: &Value, name: &str, args: Args) -> Result<Value, PyErr> {
+        match receiver {
+            Value::Object(o) => match &**o {
+                Object::Session(_) => self.session_method(name, args),
+                Object::Request => self.request_method(name, args),
+                Object::Response => self.response_method(name, args),
+                Object::User(_) if name == "get_username" => {
+                    args.bind("get_username", &[], 0)?;
+                    let user = auth::resolve_user(self.server, self.request)?;
+                    Ok(Value::str(user.as_ref().map_or("", |u| u.username.as_str())))
+                }
+                _ => Err(attribute_error(receiver, name)),
+            },
+            Value::DateTime(t) => match name {
+                "isoformat" => Ok(Value::str(&crate::sim::value::iso_format(*t))),
+                _ => Ok(Value::Float(*t as f64)),
+            },
+            _ => value_method(receiver, name, args, self),
+        }
+    }
+
+    fn session_method(&mut self, name: &str, args: Args) -> Result<Value, PyErr> {
+        let server = &mut *self.server;
+        let qualified = |m: &str| format!("SessionBase.{m}");
+        let session = &mut self.request.session;
+        match name {
+            "get" => {
+                let b = args.bind(&qualified("get"), &["key", "default"], 1)?;
+                session.get(server, b[0].as_ref().expect("required"), b[1].clone().unwrap_or(Value::None))
+            }
+            "pop" => {
+                let b = args.bind(&qualified("pop"), &["key", "default"], 1)?;
+                session.pop(server, b[0].as_ref().expect("required"), b[1].clone())
+            }
+            "setdefault" => {
+                let b = args.bind(&qualified("setdefault"), &["key", "value"], 2)?;
+                session.setdefault(server, b[0].clone().expect("required"), b[1].clone().expect("required"))
+            }
+            "update" => {
+                let b = args.bind(&qualified("update"), &["dict_"], 1)?;
+                let pairs = self.pairs(b[0].as_ref().expect("required"))?;
+                self.request.session.update(self.server, pairs)?;
+                Ok(Value::None)
+            }
+            "has_key" => {
+                let b = args.bind(&qualified("has_key"), &["key"], 1)?;
+                Ok(Value::Bool(session.contains(server, b[0].as_ref().expect("required"))?))
+            }
+            "keys" | "values" | "items" => {
+                args.bind(&qualified(name), &[], 0)?;
+                let data = session.data(server)?;
+                let data = data.borrow();
+                let (kind, items): (DictViewKind, Vec<Value>) = match name {
+                    "keys" => (DictViewKind::Keys, data.iter().map(|(k, _)| k.clone()).collect()),
+                    "values" => (DictViewKind::Values, data.iter().map(|(_, v)| v.clone()).collect()),
+                    _ => (
+                        DictViewKind::Items,
+                        data.iter().map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()]))).collect(),
+                    ),
+                };
+                Ok(Value::object(Object::DictView(kind, items)))
+            }
+            "clear" => {
+                args.bind(&qualified("clear"), &[], 0)?;
+                session.clear();
+                Ok(Value::None)
+            }
+            "flush" => {
+                args.bind(&qualified("flush"), &[], 0)?;
+                session.flush(server)?;
+                Ok(Value::None)
+            }
+            "cycle_key" => {
+                args.bind(&qualified("cycle_key"), &[], 0)?;
+                session.cycle_key(server)?;
+                Ok(Value::None)
+            }
+            "set_expiry" => {
+                let b = args.bind(&qualified("set_expiry"), &["value"], 1)?;
+                session.set_expiry(server, b[0].clone().expect("required"))?;
+                Ok(Value::None)
+            }
+            "get_expiry_age" => {
+                if !args.positional.is_empty() || !args.keywords.is_empty() {
+                    return Err(PyErr::unsupported(
+                        "get_expiry_age(modification=..., expiry=...) is not modelled; call it without arguments",
+                    ));
+                }
+                Ok(Value::Int(session.get_expiry_age(server)?))
+            }
+            "get_expiry_date" => {
+                if !args.positional.is_empty() || !args.keywords.is_empty() {
+                    return Err(PyErr::unsupported(
+                        "get_expiry_date(modification=..., expiry=...) is not modelled; call it without arguments",
+                    ));
+                }
+                Ok(Value::DateTime(session.get_expiry_date(server)?))
+            }
+            "get_expire_at_browser_close" => {
+                args.bind(&qualified(name), &[], 0)?;
+                Ok(Value::Bool(session.get_expire_at_browser_close(server)?))
+            }
+            "get_session_cookie_age" => {
+                args.bind(&qualified(name), &[], 0)?;
+                Ok(Value::Int(server.settings.cookie_age))
+            }
+            "set_test_cookie" => {
+                args.bind(&qualified(name), &[], 0)?;
+                session.set_test_cookie(server)?;
+                Ok(Value::None)
+            }
+            "test_cookie_worked" => {
+                args.bind(&qualified(name), &[], 0)?;
+                Ok(Value::Bool(session.test_cookie_worked(server)?))
+            }
+            "delete_test_cookie" => {
+                args.bind(&qualified(name), &[], 0)?;
+                session.delete_test_cookie(server)?;
+                Ok(Value::None)
+            }
+            "is_empty" => {
+                args.bind(&qualified(name), &[], 0)?;
+                Ok(Value::Bool(session.is_empty()))
+            }
+            "save" => {
+                let b = args.bind("SessionStore.save", &["must_create"], 0)?;
+                let must_create = b[0].as_ref().is_some_and(Value::truthy);
+                session.save(server, must_create)?;
+                Ok(Value::None)
+            }
+            "exists" => {
+                let b = args.bind("SessionStore.exists", &["session_key"], 1)?;
+                let key = b[0].clone().expect("required");
+                Ok(Value::Bool(session.exists(server, &key.to_str())?))
+            }
+            "create" => {
+                args.bind("SessionStore.create", &[], 0)?;
+                session.create(server)?;
+                Ok(Value::None)
+            }
+            "delete" => {
+                let b = args.bind("SessionStore.delete", &["session_key"], 0)?;
+                let key = b[0].clone().filter(|v| !matches!(v, Value::None)).map(|v| v.to_str());
+                session.delete(server, key)?;
+                Ok(Value::None)
+            }
+            "encode" => {
+                let b = args.bind(&qualified("encode"), &["session_dict"], 1)?;
+                let data = b[0].clone().expect("required");
+                Ok(Value::str(&signing::dumps(
+                    &data,
+                    &server.settings.secret_key,
+                    crate::sim::session::KEY_SALT,
+                    server.now,
+                )?))
+            }
+            "decode" => {
+                let b = args.bind(&qualified("decode"), &["session_data"], 1)?;
+                let text = b[0].clone().expect("required").to_str();
+                Ok(Value::dict(crate::sim::session::SessionStore::decode(server, &text)))
+            }
+            _ => Err(unsupported_attribute("request.session", name, table::SESSION)),
+        }
+    }
+
+    fn request_method(&mut self, name: &str, args: Args) -> Result<Value, PyErr> {
+        match name {
+            "get_signed_cookie" => {
+                let b = args.bind("HttpRequest.get_signed_cookie", &["key", "default", "salt", "max_age"], 1)?;
+                let key = b[0].clone().expect("required").to_str();
+                let default = b[1].clone();
+                let salt = b[2].clone().map_or(String::new(), |s| s.to_str());
+                let max_age = match &b[3] {
+                    None | Some(Value::None) => None,
+                    Some(Value::Int(i)) => Some(*i),
+                    Some(other) => {
+                        return Err(PyErr::unsupported(format!(
+                            "max_age must be a whole number of seconds in sessionlab, not {}",
+                            other.type_name()
+                        )));
+                    }
+                };
+                let Some(cookie) = self.request.cookie(&key).map(str::to_string) else {
+                    return default.ok_or_else(|| PyErr::key_error(&Value::str(&key)));
+                };
+                match self.unsign_cookie(&cookie, &key, &salt, max_age) {
+                    Ok(value) => Ok(Value::str(&value)),
+                    Err(e) => default.ok_or(e),
+                }
+            }
+            "is_secure" => {
+                args.bind("HttpRequest.is_secure", &[], 0)?;
+                Ok(Value::Bool(false))
+            }
+            "get_host" => {
+                args.bind("HttpRequest.get_host", &[], 0)?;
+                Ok(Value::str(crate::sim::browser::HOST))
+            }
+            "get_full_path" => {
+                args.bind("HttpRequest.get_full_path", &["force_append_slash"], 0)?;
+                Ok(Value::str(&self.request.path))
+            }
+            _ => {
+                args.bind("HttpRequest.build_absolute_uri", &["location"], 0)?;
+                Ok(Value::str(&format!("http://{}{}", crate::sim::browser::HOST, self.request.path)))
+            }
+        }
+    }
+
+    /// `signing._unsign_cookie`: the v2 salt, then the legacy one.
+    fn unsign_cookie(&self, value: &str, name: &str, salt: &str, max_age: Option<i64>) -> Result<String, PyErr> {
+        let settings = &self.server.settings;
+        let key = signing::cookie_signer_key(&settings.secret_key);
+        let fallbacks: Vec<Vec<u8>> = settings.secret_key_fallbacks.iter().map(|k| signing::cookie_signer_key(k)).collect();
+        let v2 = signing::cookie_salt(name, salt);
+        let signer = Signer { key: &key, fallback_keys: &fallbacks, salt: &v2 };
+        match signer.unsign_timestamped(value, max_age, self.server.now) {
+            Ok(v) => Ok(v.to_string()),
+            Err(e) if e.class == "BadSignature" && settings.signed_cookie_legacy_salt_fallback => {
+                let legacy = format!("{name}{salt}");
+                let signer = Signer { key: &key, fallback_keys: &fallbacks, salt: &legacy };
+                signer.unsign_timestamped(value, max_age, self.server.now).map(str::to_string)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn response_method(&mut self, name: &str, args: Args) -> Result<Value, PyErr> {
+        let now = self.server.now;
+        let cookies: &mut ResponseCookies = &mut self.request.response;
+        match name {
+            "set_cookie" | "set_signed_cookie" => {
+                let signed = name == "set_signed_cookie";
+                let mut params = vec!["key", "value"];
+                if signed {
+                    params.push("salt");
+                }
+                params.extend(["max_age", "expires", "path", "domain", "secure", "httponly", "samesite"]);
+                let func = if signed { "HttpResponseBase.set_signed_cookie" } else { "HttpResponseBase.set_cookie" };
+                let b = args.bind(func, &params, if signed { 2 } else { 1 })?;
+                let mut b = b.into_iter();
+                let key = b.next().flatten().expect("required").to_str();
+                let mut value = b.next().flatten().map_or(String::new(), |v| v.to_str());
+                if signed {
+                    let salt = b.next().flatten().map_or(String::new(), |s| s.to_str());
+                    let settings = &self.server.settings;
+                    let signer_key = signing::cookie_signer_key(&settings.secret_key);
+                    let v2 = signing::cookie_salt(&key, &salt);
+                    value = Signer { key: &signer_key, fallback_keys: &[], salt: &v2 }.sign_timestamped(&value, now);
+                }
+                let max_age = b.next().flatten();
+                let expires = b.next().flatten();
+                let path = b.next().flatten();
+                let domain = b.next().flatten();
+                let secure = b.next().flatten().is_some_and(|v| v.truthy());
+                let httponly = b.next().flatten().is_some_and(|v| v.truthy());
+                let samesite = b.next().flatten();
+                let mut max_age = match max_age {
+                    None | Some(Value::None) => None,
+                    Some(Value::Int(i)) => Some(i),
+                    Some(Value::Bool(b)) => Some(i64::from(b)),
+                    Some(Value::Float(f)) => Some(f as i64),
+                    Some(other) => {
+                        return Err(type_error(format!(
+                            "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                            other.type_name()
+                        )));
+                    }
+                };
+                let mut expires_text = None;
+                match expires {
+                    None | Some(Value::None) => {}
+                    Some(Value::DateTime(t)) => {
+                        if max_age.is_some() {
+                            return Err(PyErr::new("ValueError", "'expires' and 'max_age' can't be used together."));
+                        }
+                        max_age = Some((t - now + 1).max(0));
+                    }
+                    Some(Value::Str(s)) => expires_text = Some(s.to_string()),
+                    Some(other) => {
+                        return Err(PyErr::unsupported(format!(
+                            "expires= takes a datetime or an HTTP date string in sessionlab, not {}",
+                            other.type_name()
+                        )));
+                    }
+                }
+                let text = |v: Option<Value>| v.filter(|v| !matches!(v, Value::None)).map(|v| v.to_str());
+                let path = match path {
+                    None => Some("/".to_string()),
+                    other => text(other),
+                };
+                let samesite = match samesite {
+                    Some(Value::Bool(false)) => None,
+                    other => text(other),
+                };
+                set_cookie(
+                    cookies,
+                    now,
+                    &key,
+                    &value,
+                    max_age,
+                    path.as_deref(),
+                    text(domain).as_deref(),
+                    secure,
+                    httponly,
+                    samesite.as_deref(),
+                )?;
+                if let Some(expires) = expires_text {
+                    if let Some(m) = cookies.morsels.iter_mut().find(|m| m.name == key) {
+                        m.expires = expires;
+                    }
+                }
+                Ok(Value::None)
+            }
+            _ => {
+                let b = args.bind("HttpResponseBase.delete_cookie", &["key", "path", "domain", "samesite"], 1)?;
+                let text = |v: &Option<Value>| v.clone().filter(|v| !matches!(v, Value::None)).map(|v| v.to_str());
+                let key = b[0].clone().expect("required").to_str();
+                let path = text(&b[1]).unwrap_or_else(|| "/".into());
+                delete_cookie(cookies, &key, &path, text(&b[2]).as_deref(), text(&b[3]).as_deref())?;
+                Ok(Value::None)
+            }
+        }
+    }
+}
+
+fn login_needs_user() -> PyErr {
+    PyErr::unsupported("login() takes a user: login(request, 'alice') or login(request, request.user)")
+}
+
+fn anonymous_login() -> PyErr {
+    PyErr::new("AttributeError", "'AnonymousUser' object has no attribute '_meta'")
+}
+
+fn overflow() -> PyErr {
+    PyErr::unsupported("sessionlab's integers are 64-bit; that result is too large")
+}
+
+fn user_attribute(object: &Value, user: Option<&UserInfo>, name: &str) -> Option<Value> {
+    let _ = object;
+    Some(match (name, user) {
+        ("is_authenticated", u) => Value::Bool(u.is_some()),
+        ("is_anonymous", u) => Value::Bool(u.is_none()),
+        ("username", u) => Value::str(u.map_or("", |u| u.username.as_str())),
+        ("id" | "pk", Some(u)) => Value::Int(u.id),
+        ("id" | "pk", None) => Value::None,
+        ("is_active", u) => Value::Bool(u.is_some()),
+        ("is_staff" | "is_superuser", _) => Value::Bool(false),
+        ("get_username", _) => Value::object(Object::Method(object.clone(), Rc::from("get_username"))),
+        _ => return None,
+    })
+}
+
+fn is_setting_name(name: &str) -> bool {
+    name.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+}
+
+fn type_name_static(name: &str) -> &'static str {
+    match name {
+        "str" => "str",
+        "int" => "int",
+        "float" => "float",
+        "bool" => "bool",
+        "list" => "list",
+        "tuple" => "tuple",
+        "dict" => "dict",
+        "set" => "set",
+        _ => "type",
+    }
+}
+
+fn builtin_static(name: &str) -> &'static str {
+    table::BUILTINS.iter().find(|b| b.name == name).map_or("print", |b| b.name)
+}
+
+fn one(args: Args, func: &str) -> Result<Value, PyErr> {
+    if !args.keywords.is_empty() {
+        return Err(type_error(format!("{func}() takes no keyword arguments")));
+    }
+    match <[Value; 1]>::try_from(args.positional) {
+        Ok([x]) => Ok(x),
+        Err(v) => Err(type_error(format!("{func}() takes exactly one argument ({} given)", v.len()))),
+    }
+}
+
+fn optional_one(args: Args, func: &str) -> Result<Option<Value>, PyErr> {
+    if args.positional.is_empty() && args.keywords.is_empty() {
+        return Ok(None);
+    }
+    one(args, func).map(Some)
+}
+
+fn as_slice(index: &Value) -> Option<(Value, Value, Value)> {
+    match index {
+        Value::Object(o) => match &**o {
+            Object::Method(Value::Tuple(parts), name) if &**name == "<slice>" => {
+                Some((parts[0].clone(), parts[1].clone(), parts[2].clone()))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn slice(object: &Value, start: &Value, stop: &Value, step: &Value) -> Result<Value, PyErr> {
+    let as_int = |v: &Value| -> Result<Option<i64>, PyErr> {
+        match v {
+            Value::None => Ok(None),
+            Value::Int(i) => Ok(Some(*i)),
+            Value::Bool(b) => Ok(Some(i64::from(*b))),
+            _ => Err(type_error(
+                "slice indices must be integers or None or have an __index__ method",
+            )),
+        }
+    };
+    let step = as_int(step)?.unwrap_or(1);
+    if step == 0 {
+        return Err(PyErr::new("ValueError", "slice step cannot be zero"));
+    }
+    let pick = |len: usize| -> Result<Vec<usize>, PyErr> {
+        let len = len as i64;
+        let clamp = |v: Option<i64>, default: i64, low: i64, high: i64| {
+            v.map_or(default, |v| if v < 0 { (v + len).max(low) } else { v.min(high) })
+        };
+        let mut out = Vec::new();
+        if step > 0 {
+            let (mut i, end) = (clamp(as_int(start)?, 0, 0, len), clamp(as_int(stop)?, len, 0, len));
+            while i < end {
+                out.push(i as usize);
+                i += step;
+            }
+        } else {
+            let (mut i, end) = (clamp(as_int(start)?, len - 1, -1, len - 1), clamp(as_int(stop)?, -1, -1, len - 1));
+            while i > end {
+                out.push(i as usize);
+                i += step;
+            }
+        }
+        Ok(out)
+    };
+    match object {
+        Value::List(l) => {
+            let items = l.borrow();
+            Ok(Value::list(pick(items.len())?.into_iter().map(|i| items[i].clone()).collect()))
+        }
+        Value::Tuple(t) => Ok(Value::Tuple(Rc::new(pick(t.len())?.into_iter().map(|i| t[i].clone()).collect()))),
+        Value::Str(s) => {
+            let chars: Vec<char> = s.chars().collect();
+            Ok(Value::str(&pick(chars.len())?.into_iter().map(|i| chars[i]).collect::<String>()))
+        }
+        other => Err(type_error(format!("'{}' object is not subscriptable", other.type_name()))),
+    }
+}
+
+fn sequence_index(index: &Value, len: usize, what: &str) -> Result<usize, PyErr> {
+    let i = match index {
+        Value::Int(i) => *i,
+        Value::Bool(b) => i64::from(*b),
+        other => {
+            let kind = what.split(' ').next().unwrap_or(what);
+            let kind = if kind == "string" { "string" } else { kind };
+            return Err(type_error(format!(
+                "{kind} indices must be integers or slices, not {}",
+                other.type_name()
+            )));
+        }
+    };
+    let len = len as i64;
+    let real = if i < 0 { i + len } else { i };
+    if real < 0 || real >= len {
+        return Err(PyErr::new("IndexError", format!("{what} index out of range")));
+    }
+    Ok(real as usize)
+}
+
+/// Items of a plain (non-session) iterable.
+fn iterate_plain(value: &Value) -> Result<Vec<Value>, PyErr> {
+    Ok(match value {
+        Value::Str(s) => s.chars().map(|c| Value::str(&c.to_string())).collect(),
+        Value::List(l) => l.borrow().clone(),
+        Value::Set(s) => set_order(&s.borrow()),
+        Value::Tuple(t) => t.to_vec(),
+        Value::Dict(d) => d.borrow().iter().map(|(k, _)| k.clone()).collect(),
+        Value::Object(o) => match &**o {
+            Object::DictView(_, items) => items.clone(),
+            _ => return Err(type_error(format!("'{}' object is not iterable", value.type_name()))),
+        },
+        other => return Err(type_error(format!("'{}' object is not iterable", other.type_name()))),
+    })
+}
+
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(x),
+        (Value::Str(x), Value::Str(y)) => Rc::ptr_eq(x, y) || (x == y && x.len() <= 1),
+        (Value::List(x), Value::List(y)) | (Value::Set(x), Value::Set(y)) => Rc::ptr_eq(x, y),
+        (Value::Dict(x), Value::Dict(y)) => Rc::ptr_eq(x, y),
+        (Value::Tuple(x), Value::Tuple(y)) => Rc::ptr_eq(x, y),
+        (Value::Object(x), Value::Object(y)) => match (&**x, &**y) {
+            (Object::Request, Object::Request)
+            | (Object::Response, Object::Response)
+            | (Object::Settings, Object::Settings)
+            | (Object::Session(_), Object::Session(_)) => true,
+            (Object::Type(a), Object::Type(b)) | (Object::Builtin(a), Object::Builtin(b)) => a == b,
+            _ => Rc::ptr_eq(x, y),
+        },
+        _ => false,
+    }
+}
+
+/// Python's ordering for the types that have one.
+fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<std::cmp::Ordering, PyErr> {
+    use std::cmp::Ordering;
+    let unorderable = || {
+        type_error(format!(
+            "'{op}' not supported between instances of '{}' and '{}'",
+            a.type_name(),
+            b.type_name()
+        ))
+    };
+    match (a, b) {
+        (Value::Bool(_) | Value::Int(_) | Value::Float(_), Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
+            match (number(a), number(b)) {
+                (Number::Int(x), Number::Int(y)) => Ok(x.cmp(&y)),
+                (x, y) => x.as_f64().partial_cmp(&y.as_f64()).ok_or_else(unorderable),
+            }
+        }
+        (Value::Str(x), Value::Str(y)) => Ok(x.cmp(y)),
+        (Value::DateTime(x), Value::DateTime(y)) => Ok(x.cmp(y)),
+        (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
+            let (x, y) = (iterate_plain(a)?, iterate_plain(b)?);
+            for (p, q) in x.iter().zip(&y) {
+                if !py_eq(p, q) {
+                    return py_cmp(p, q, op);
+                }
+            }
+            Ok(x.len().cmp(&y.len()))
+        }
+        (Value::Set(_), Value::Set(_)) => {
+            let (x, y) = (iterate_plain(a)?, iterate_plain(b)?);
+            let subset = x.iter().all(|v| y.iter().any(|w| py_eq(v, w)));
+            let superset = y.iter().all(|v| x.iter().any(|w| py_eq(v, w)));
+            Ok(match (subset, superset) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Less,
+                (false, true) => Ordering::Greater,
+                _ => return Ok(Ordering::Equal).and(Err(unorderable())).or(Ok(Ordering::Equal)),
+            })
+        }
+        _ => Err(unorderable()),
+    }
+}
+
+fn sort_values(items: &mut [Value]) -> Result<(), PyErr> {
+    let mut error = None;
+    items.sort_by(|a, b| match py_cmp(a, b, "<") {
+        Ok(o) => o,
+        Err(e) => {
+            error.get_or_insert(e);
+            std::cmp::Ordering::Equal
+        }
+    });
+    error.map_or(Ok(()), Err)
+}
+
+fn round_half_even(f: f64) -> f64 {
+    let r = f.round();
+    if (f - f.trunc()).abs() == 0.5 { 2.0 * (f / 2.0).round() } else { r }
+}
+
+fn to_int(x: &Value) -> Result<Value, PyErr> {
+    match x {
+        Value::Int(i) => Ok(Value::Int(*i)),
+        Value::Bool(b) => Ok(Value::Int(i64::from(*b))),
+        Value::Float(f) if f.is_finite() => Ok(Value::Int(f.trunc() as i64)),
+        Value::Float(f) => Err(if f.is_nan() {
+            PyErr::new("ValueError", "cannot convert float NaN to integer")
+        } else {
+            PyErr::new("OverflowError", "cannot convert float infinity to integer")
+        }),
+        Value::Str(s) => {
+            let t = s.trim();
+            let cleaned: String = t.chars().filter(|c| *c != '_').collect();
+            let valid = !t.starts_with('_') && !t.ends_with('_') && !t.contains("__");
+            match cleaned.parse::<i64>() {
+                Ok(i) if valid => Ok(Value::Int(i)),
+                _ => Err(PyErr::new(
+                    "ValueError",
+                    format!("invalid literal for int() with base 10: {}", x.repr()),
+                )),
+            }
+        }
+        other => Err(type_error(format!(
+            "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+            other.type_name()
+        ))),
+    }
+}
+
+fn to_float(x: &Value) -> Result<Value, PyErr> {
+    match x {
+        Value::Int(_) | Value::Bool(_) | Value::Float(_) => Ok(Value::Float(number(x).as_f64())),
+        Value::Str(s) => {
+            let t = s.trim().to_ascii_lowercase();
+            let parsed = match t.as_str() {
+                "inf" | "+inf" | "infinity" | "+infinity" => Some(f64::INFINITY),
+                "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
+                "nan" | "+nan" | "-nan" => Some(f64::NAN),
+                _ if t.chars().all(|c| c.is_ascii_digit() || "+-.e_".contains(c)) => t.replace('_', "").parse().ok(),
+                _ => None,
+            };
+            parsed.map(Value::Float).ok_or_else(|| {
+                PyErr::new("ValueError", format!("could not convert string to float: {}", x.repr()))
+            })
+        }
+        other => Err(type_error(format!(
+            "float() argument must be a string or a real number, not '{}'",
+            other.type_name()
+        ))),
+    }
+}
+
+fn unary(op: char, value: &Value) -> Result<Value, PyErr> {
+    match (op, value) {
+        ('-', Value::Int(i)) => i.checked_neg().map(Value::Int).ok_or_else(overflow),
+        ('-', Value::Bool(b)) => Ok(Value::Int(-i64::from(*b))),
+        ('-', Value::Float(f)) => Ok(Value::Float(-f)),
+        ('+', Value::Int(_) | Value::Float(_)) => Ok(value.clone()),
+        ('+', Value::Bool(b)) => Ok(Value::Int(i64::from(*b))),
+        ('~', Value::Int(i)) => Ok(Value::Int(!i)),
+        ('~', Value::Bool(b)) => Ok(Value::Int(!i64::from(*b))),
+        _ => Err(type_error(format!(
+            "bad operand type for unary {op}: '{}'",
+            value.type_name()
+        ))),
+    }
+}
+
+/// Python's binary operators on plain values.
+pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, PyErr> {
+    let unsupported = || {
+        type_error(format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            op.symbol(),
+            a.type_name(),
+            b.type_name()
+        ))
+    };
+    let numeric = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_) | Value::Float(_));
+    if numeric(a) && numeric(b) {
+        return numeric_op(op, number(a), number(b));
+    }
+    match (op, a, b) {
+        (BinOp::Add, Value::Str(x), Value::Str(y)) => Ok(Value::str(&format!("{x}{y}"))),
+        (BinOp::Add, Value::List(x), Value::List(y)) => {
+            let mut items = x.borrow().clone();
+            items.extend(y.borrow().iter().cloned());
+            Ok(Value::list(items))
+        }
+        (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
+            Ok(Value::Tuple(Rc::new(x.iter().chain(y.iter()).cloned().collect())))
+        }
+        (BinOp::Add, Value::Str(_), _) => Err(type_error(format!(
+            "can only concatenate str (not \"{}\") to str",
+            b.type_name()
+        ))),
+        (BinOp::Add, Value::List(_), _) => Err(type_error(format!(
+            "can only concatenate list (not \"{}\") to list",
+            b.type_name()
+        ))),
+        (BinOp::Add, Value::Tuple(_), _) => Err(type_error(format!(
+            "can only concatenate tuple (not \"{}\") to tuple",
+            b.type_name()
+        ))),
+        (BinOp::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_), Value::Int(_) | Value::Bool(_)) => repeat(a, b),
+        (BinOp::Mul, Value::Int(_) | Value::Bool(_), Value::Str(_) | Value::List(_) | Value::Tuple(_)) => repeat(b, a),
+        (BinOp::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_), _)
+        | (BinOp::Mul, _, Value::Str(_) | Value::List(_) | Value::Tuple(_)) => Err(type_error(format!(
+            "can't multiply sequence by non-int of type '{}'",
+            if matches!(a, Value::Str(_) | Value::List(_) | Value::Tuple(_)) { b.type_name() } else { a.type_name() }
+        ))),
+        (BinOp::Mod, Value::Str(_), _) => Err(PyErr::unsupported("%-formatting of strings is not part of sessionlab's Python")),
+        (BinOp::Sub | BinOp::BitOr | BinOp::BitAnd, Value::Set(x), Value::Set(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            let items: Vec<Value> = match op {
+                BinOp::Sub => x.iter().filter(|v| !y.iter().any(|w| py_eq(v, w))).cloned().collect(),
+                BinOp::BitAnd => x.iter().filter(|v| y.iter().any(|w| py_eq(v, w))).cloned().collect(),
+                _ => x.iter().chain(y.iter()).cloned().collect(),
+            };
+            Ok(Value::set(items))
+        }
+        (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
+            let mut merged = x.borrow().clone();
+            for (k, v) in y.borrow().iter() {
+                merged.insert(k.clone(), v.clone());
+            }
+            Ok(Value::dict(merged))
+        }
+        _ => Err(unsupported()),
+    }
+}
+
+fn repeat(sequence: &Value, count: &Value) -> Result<Value, PyErr> {
+    let n = match number(count) {
+        Number::Int(n) => n.max(0) as usize,
+        Number::Float(_) => 0,
+    };
+    let too_big = |len: usize| len.saturating_mul(n) > 1_000_000;
+    Ok(match sequence {
+        Value::Str(s) => {
+            if too_big(s.len()) {
+                return Err(PyErr::unsupported("that string would be larger than sessionlab allows (1 MB)"));
+            }
+            Value::str(&s.repeat(n))
+        }
+        Value::List(l) => {
+            let items = l.borrow();
+            if too_big(items.len()) {
+                return Err(PyErr::unsupported("that list would be larger than sessionlab allows"));
+            }
+            Value::list((0..n).flat_map(|_| items.iter().cloned()).collect())
+        }
+        Value::Tuple(t) => {
+            if too_big(t.len()) {
+                return Err(PyErr::unsupported("that tuple would be larger than sessionlab allows"));
+            }
+            Value::Tuple(Rc::new((0..n).flat_map(|_| t.iter().cloned()).collect()))
+        }
+        _ => unreachable!("only sequences repeat"),
+    })
+}
+
+fn numeric_op(op: BinOp, a: Number, b: Number) -> Result<Value, PyErr> {
+    let zero_division = |what: &str| PyErr::new("ZeroDivisionError", what.to_string());
+    match (a, b) {
+        (Number::Int(x), Number::Int(y)) => Ok(Value::Int(match op {
+            BinOp::Add => x.checked_add(y).ok_or_else(overflow)?,
+            BinOp::Sub => x.checked_sub(y).ok_or_else(overflow)?,
+            BinOp::Mul => x.checked_mul(y).ok_or_else(overflow)?,
+            BinOp::Div => {
+                if y == 0 {
+                    return Err(zero_division("division by zero"));
+                }
+                return Ok(Value::Float(x as f64 / y as f64));
+            }
+            BinOp::FloorDiv => {
+                if y == 0 {
+                    return Err(zero_division("integer division or modulo by zero"));
+                }
+                let q = x.checked_div(y).ok_or_else(overflow)?;
+                if (x % y != 0) && ((x < 0) != (y < 0)) { q - 1 } else { q }
+            }
+            BinOp::Mod => {
+                if y == 0 {
+                    return Err(zero_division("integer division or modulo by zero"));
+                }
+                let r = x % y;
+                if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }
+            }
+            BinOp::Pow => {
+                if y < 0 {
+                    return Ok(Value::Float((x as f64).powf(y as f64)));
+                }
+                let exp = u32::try_from(y).map_err(|_| overflow())?;
+                x.checked_pow(exp).ok_or_else(overflow)?
+            }
+            BinOp::BitOr => x | y,
+            BinOp::BitAnd => x & y,
+            BinOp::BitXor => x ^ y,
+            BinOp::LShift => {
+                if y < 0 {
+                    return Err(PyErr::new("ValueError", "negative shift count"));
+                }
+                x.checked_shl(u32::try_from(y).map_err(|_| overflow())?)
+                    .filter(|r| r >> y == x)
+                    .ok_or_else(overflow)?
+            }
+            BinOp::RShift => {
+                if y < 0 {
+                    return Err(PyErr::new("ValueError", "negative shift count"));
+                }
+                x >> y.min(63)
+            }
+            BinOp::MatMul => {
+                return Err(type_error("unsupported operand type(s) for @: 'int' and 'int'"));
+            }
+        })),
+        (x, y) => {
+            let (x, y) = (x.as_f64(), y.as_f64());
+            Ok(Value::Float(match op {
+                BinOp::Add => x + y,
+                BinOp::Sub => x - y,
+                BinOp::Mul => x * y,
+                BinOp::Div => {
+                    if y == 0.0 {
+                        return Err(zero_division("float division by zero"));
+                    }
+                    x / y
+                }
+                BinOp::FloorDiv => {
+                    if y == 0.0 {
+                        return Err(zero_division("float floor division by zero"));
+                    }
+                    (x / y).floor()
+                }
+                BinOp::Mod => {
+                    if y == 0.0 {
+                        return Err(zero_division("float modulo"));
+                    }
+                    let r = x % y;
+                    if r != 0.0 && ((r < 0.0) != (y < 0.0)) { r + y } else { r }
+                }
+                BinOp::Pow => x.powf(y),
+                _ => {
+                    return Err(type_error(format!(
+                        "unsupported operand type(s) for {}: 'float' and 'float'",
+                        op.symbol()
+                    )));
+                }
+            }))
+        }
+    }
+}
+
+/// Methods of plain values (`str`, `list`, `dict`, `set`).
+fn value_method(receiver: &Value, name: &str, args: Args, view: &mut View<'_>) -> Result<Value, PyErr> {
+    let qualified = format!("{}.{name}", receiver.type_name());
+    match receiver {
+        Value::Str(s) => str_method(s, name, args, &qualified),
+        Value::List(list) => {
+            match name {
+                "append" => {
+                    let x = one(args, &qualified)?;
+                    list.borrow_mut().push(x);
+                    Ok(Value::None)
+                }
+                "extend" => {
+                    let x = one(args, &qualified)?;
+                    let items = view.iterate(&x)?;
+                    list.borrow_mut().extend(items);
+                    Ok(Value::None)
+                }
+                "insert" => {
+                    let b = args.bind(&qualified, &["index", "object"], 2)?;
+                    let len = list.borrow().len() as i64;
+                    let i = match b[0].as_ref().expect("required") {
+                        Value::Int(i) => *i,
+                        other => return Err(type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+                    };
+                    let i = if i < 0 { (i + len).max(0) } else { i.min(len) } as usize;
+                    list.borrow_mut().insert(i, b[1].clone().expect("required"));
+                    Ok(Value::None)
+                }
+                "pop" => {
+                    let b = args.bind(&qualified, &["index"], 0)?;
+                    let len = list.borrow().len();
+                    if len == 0 {
+                        return Err(PyErr::new("IndexError", "pop from empty list"));
+                    }
+                    let i = match &b[0] {
+                        None => len - 1,
+                        Some(index) => sequence_index(index, len, "pop")?,
+                    };
+                    Ok(list.borrow_mut().remove(i))
+                }
+                "remove" => {
+                    let x = one(args, &qualified)?;
+                    let position = list.borrow().iter().position(|v| py_eq(v, &x));
+                    match position {
+                        Some(i) => {
+                            list.borrow_mut().remove(i);
+                            Ok(Value::None)
+                        }
+                        None => Err(PyErr::new("ValueError", "list.remove(x): x not in list")),
+                    }
+                }
+                "index" => {
+                    let x = one(args, &qualified)?;
+                    let position = list.borrow().iter().position(|v| py_eq(v, &x));
+                    position
+                        .map(|i| Value::Int(i as i64))
+                        .ok_or_else(|| PyErr::new("ValueError", format!("{} is not in list", x.repr())))
+                }
+                "count" => {
+                    let x = one(args, &qualified)?;
+                    Ok(Value::Int(list.borrow().iter().filter(|v| py_eq(v, &x)).count() as i64))
+                }
+                "sort" => {
+                    let b = args.bind(&qualified, &["reverse"], 0)?;
+                    let mut items = list.borrow().clone();
+                    sort_values(&mut items)?;
+                    if b[0].as_ref().is_some_and(Value::truthy) {
+                        items.reverse();
+                    }
+                    *list.borrow_mut() = items;
+                    Ok(Value::None)
+                }
+                "reverse" => {
+                    args.bind(&qualified, &[], 0)?;
+                    list.borrow_mut().reverse();
+                    Ok(Value::None)
+                }
+                "clear" => {
+                    args.bind(&qualified, &[], 0)?;
+                    list.borrow_mut().clear();
+                    Ok(Value::None)
+                }
+                _ => {
+                    args.bind(&qualified, &[], 0)?;
+                    Ok(Value::list(list.borrow().clone()))
+                }
+            }
+        }
+        Value::Dict(dict) => match name {
+            "get" => {
+                let b = args.bind(&qualified, &["key", "default"], 1)?;
+                let key = b[0].as_ref().expect("required");
+                crate::sim::session::check_hashable(key)?;
+                Ok(dict.borrow().get(key).cloned().unwrap_or(b[1].clone().unwrap_or(Value::None)))
+            }
+            "keys" | "values" | "items" => {
+                args.bind(&qualified, &[], 0)?;
+                let d = dict.borrow();
+                let (kind, items): (DictViewKind, Vec<Value>) = match name {
+                    "keys" => (DictViewKind::Keys, d.iter().map(|(k, _)| k.clone()).collect()),
+                    "values" => (DictViewKind::Values, d.iter().map(|(_, v)| v.clone()).collect()),
+                    _ => (
+                        DictViewKind::Items,
+                        d.iter().map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()]))).collect(),
+                    ),
+                };
+                Ok(Value::object(Object::DictView(kind, items)))
+            }
+            "pop" => {
+                let b = args.bind(&qualified, &["key", "default"], 1)?;
+                let key = b[0].as_ref().expect("required");
+                crate::sim::session::check_hashable(key)?;
+                let removed = dict.borrow_mut().remove(key);
+                removed.or(b[1].clone()).ok_or_else(|| PyErr::key_error(key))
+            }
+            "setdefault" => {
+                let b = args.bind(&qualified, &["key", "default"], 1)?;
+                let key = b[0].clone().expect("required");
+                crate::sim::session::check_hashable(&key)?;
+                if let Some(v) = dict.borrow().get(&key) {
+                    return Ok(v.clone());
+                }
+                let value = b[1].clone().unwrap_or(Value::None);
+                dict.borrow_mut().insert(key, value.clone());
+                Ok(value)
+            }
+            "update" => {
+                let Args { positional, keywords } = args;
+                let mut pairs = Vec::new();
+                match positional.as_slice() {
+                    [] => {}
+                    [source] => pairs = view.pairs(source)?,
+                    _ => return Err(type_error(format!("update expected at most 1 argument, got {}", positional.len()))),
+                }
+                pairs.extend(keywords.into_iter().map(|(k, v)| (Value::str(&k), v)));
+                let mut d = dict.borrow_mut();
+                for (k, v) in pairs {
+                    d.insert(k, v);
+                }
+                Ok(Value::None)
+            }
+            "clear" => {
+                args.bind(&qualified, &[], 0)?;
+                dict.borrow_mut().clear();
+                Ok(Value::None)
+            }
+            _ => {
+                args.bind(&qualified, &[], 0)?;
+                Ok(Value::dict(dict.borrow().clone()))
+            }
+        },
+        Value::Set(set) => {
+            match name {
+                "add" => {
+                    let x = one(args, &qualified)?;
+                    crate::sim::session::check_hashable(&x)?;
+                    if !set.borrow().iter().any(|v| py_eq(v, &x)) {
+                        set.borrow_mut().push(x);
+                    }
+                    Ok(Value::None)
+                }
+                "remove" | "discard" => {
+                    let x = one(args, &qualified)?;
+                    crate::sim::session::check_hashable(&x)?;
+                    let position = set.borrow().iter().position(|v| py_eq(v, &x));
+                    match position {
+                        Some(i) => {
+                            set.borrow_mut().remove(i);
+                            Ok(Value::None)
+                        }
+                        None if name == "discard" => Ok(Value::None),
+                        None => Err(PyErr::key_error(&x)),
+                    }
+                }
+                "clear" => {
+                    args.bind(&qualified, &[], 0)?;
+                    set.borrow_mut().clear();
+                    Ok(Value::None)
+                }
+                _ => {
+                    args.bind(&qualified, &[], 0)?;
+                    Ok(Value::set(set.borrow().clone()))
+                }
+            }
+        }
+        other => Err(attribute_error(other, name)),
+    }
+}
+
+fn str_method(s: &str, name: &str, args: Args, qualified: &str) -> Result<Value, PyErr> {
+    let text_arg = |v: &Option<Value>, what: &str| -> Result<Option<String>, PyErr> {
+        match v {
+            None | Some(Value::None) => Ok(None),
+            Some(Value::Str(t)) => Ok(Some(t.to_string())),
+            Some(other) => Err(type_error(format!("{what} arg must be None or str, not {}", other.type_name()))),
+        }
+    };
+    match name {
+        "upper" => Ok(Value::str(&s.to_uppercase())),
+        "lower" => Ok(Value::str(&s.to_lowercase())),
+        "title" => Ok(Value::str(&title_case(s))),
+        "capitalize" => {
+            let mut chars = s.chars();
+            Ok(Value::str(&match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+                None => String::new(),
+            }))
+        }
+        "isdigit" => Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))),
+        "strip" | "lstrip" | "rstrip" => {
+            let b = args.bind(qualified, &["chars"], 0)?;
+            let chars = text_arg(&b[0], name)?;
+            let matches = |c: char| chars.as_ref().map_or(c.is_whitespace(), |set| set.contains(c));
+            Ok(Value::str(match name {
+                "strip" => s.trim_matches(matches),
+                "lstrip" => s.trim_start_matches(matches),
+                _ => s.trim_end_matches(matches),
+            }))
+        }
+        "split" => {
+            let b = args.bind(qualified, &["sep", "maxsplit"], 0)?;
+            let parts: Vec<Value> = match text_arg(&b[0], "must be str or None, not")? {
+                Some(sep) if sep.is_empty() => return Err(PyErr::new("ValueError", "empty separator")),
+                Some(sep) => s.split(sep.as_str()).map(Value::str).collect(),
+                None => s.split_whitespace().map(Value::str).collect(),
+            };
+            Ok(Value::list(parts))
+        }
+        "join" => {
+            let x = one(args, qualified)?;
+            let items = iterate_plain(&x)?;
+            let mut texts = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Value::Str(t) => texts.push(t.to_string()),
+                    other => {
+                        return Err(type_error(format!(
+                            "sequence item {i}: expected str instance, {} found",
+                            other.type_name()
+                        )));
+                    }
+                }
+            }
+            Ok(Value::str(&texts.join(s)))
+        }
+        "replace" => {
+            let b = args.bind(qualified, &["old", "new"], 2)?;
+            let (old, new) = (b[0].clone().expect("required").to_str(), b[1].clone().expect("required").to_str());
+            Ok(Value::str(&s.replace(&old, &new)))
+        }
+        "startswith" | "endswith" => {
+            let x = one(args, qualified)?;
+            let Value::Str(affix) = &x else {
+                return Err(type_error(format!(
+                    "{name} first arg must be str or a tuple of str, not {}",
+                    x.type_name()
+                )));
+            };
+            Ok(Value::Bool(if name == "startswith" { s.starts_with(&**affix) } else { s.ends_with(&**affix) }))
+        }
+        "count" => {
+            let x = one(args, qualified)?;
+            let sub = x.to_str();
+            Ok(Value::Int(if sub.is_empty() { s.chars().count() as i64 + 1 } else { s.matches(&sub).count() as i64 }))
+        }
+        "find" => {
+            let x = one(args, qualified)?;
+            let sub = x.to_str();
+            Ok(Value::Int(s.find(&sub).map_or(-1, |byte| s[..byte].chars().count() as i64)))
+        }
+        _ => Err(PyErr::unsupported(format!("str.{name}() is not part of sessionlab's Python"))),
+    }
+}
+
+fn title_case(s: &str) -> String {
+    let mut out = String::new();
+    let mut previous_cased = false;
+    for c in s.chars() {
+        if previous_cased {
+            out.extend(c.to_lowercase());
+        } else {
+            out.extend(c.to_uppercase());
+        }
+        previous_cased = c.is_alphabetic();
+    }
+    out
+}

@@ -1,0 +1,978 @@
+//! Python values as a Django view sees them: the data a session holds, with
+//! Python's equality, truthiness and `repr()`, and the JSON that Django's
+//! `JSONSerializer` (`json.dumps(obj, separators=(",", ":"))`) makes of them.
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use super::error::PyErr;
+
+/// A shared, mutable list: Python lists are references, which is what makes the
+/// "nested list mutated in place is not saved" lesson possible.
+pub type ListRef = Rc<RefCell<Vec<Value>>>;
+/// A shared, mutable dict.
+pub type DictRef = Rc<RefCell<Dict>>;
+
+/// One Python value.
+#[derive(Clone, Debug)]
+pub enum Value {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    List(ListRef),
+    Tuple(Rc<Vec<Value>>),
+    Dict(DictRef),
+    Set(ListRef),
+    /// An aware UTC `datetime.datetime`, as whole seconds since the epoch.
+    DateTime(i64),
+    /// Something that is not plain data: the request, the session, a method…
+    Object(Rc<Object>),
+}
+
+/// The objects a view can reach that are not plain data.
+#[derive(Clone, Debug)]
+pub enum Object {
+    Request,
+    Response,
+    /// `request.session`, with its engine's module path.
+    Session(&'static str),
+    Settings,
+    /// `request.user`, however it was reached.
+    User(UserRef),
+    /// `dict_keys`, `dict_values` or `dict_items` (a snapshot of the dict).
+    DictView(DictViewKind, Vec<Value>),
+    /// `obj.method` before it is called.
+    Method(Value, Rc<str>),
+    /// A builtin such as `len` or `login`.
+    Builtin(&'static str),
+    /// A type such as `str`, as `type(x)` returns it.
+    Type(&'static str),
+}
+
+/// Which of the three dict views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DictViewKind {
+    Keys,
+    Values,
+    Items,
+}
+
+/// How `request.user` is held: the lazy object `AuthenticationMiddleware` puts
+/// there, or a user assigned by `login()`/`logout()`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserRef {
+    /// `SimpleLazyObject(lambda: get_user(request))`, not evaluated yet.
+    LazyUnevaluated,
+    /// The lazy object after evaluation, wrapping a user (None = anonymous).
+    Lazy(Option<UserInfo>),
+    /// A plain user object (None = `AnonymousUser()`).
+    Plain(Option<UserInfo>),
+}
+
+/// What the simulation knows of one `auth.User`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserInfo {
+    pub id: i64,
+    pub username: String,
+}
+
+/// An insertion-ordered dict with Python key equality.
+#[derive(Clone, Debug, Default)]
+pub struct Dict {
+    entries: Vec<(Value, Value)>,
+}
+
+impl Dict {
+    /// An empty dict.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The value under `key`, if any.
+    pub fn get(&self, key: &Value) -> Option<&Value> {
+        self.position(key).map(|i| &self.entries[i].1)
+    }
+
+    /// The value under a string key, if any.
+    pub fn get_str(&self, key: &str) -> Option<&Value> {
+        self.entries
+            .iter()
+            .find(|(k, _)| matches!(k, Value::Str(s) if &**s == key))
+            .map(|(_, v)| v)
+    }
+
+    /// Whether `key` is present.
+    pub fn contains(&self, key: &Value) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// Insert or replace; a replaced key keeps its position, as in Python.
+    pub fn insert(&mut self, key: Value, value: Value) {
+        match self.position(&key) {
+            Some(i) => self.entries[i].1 = value,
+            None => self.entries.push((key, value)),
+        }
+    }
+
+    /// Remove and return the value under `key`.
+    pub fn remove(&mut self, key: &Value) -> Option<Value> {
+        self.position(key).map(|i| self.entries.remove(i).1)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the dict is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Entries in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = &(Value, Value)> {
+        self.entries.iter()
+    }
+
+    /// Remove everything.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    fn position(&self, key: &Value) -> Option<usize> {
+        self.entries.iter().position(|(k, _)| py_eq(k, key))
+    }
+}
+
+impl FromIterator<(Value, Value)> for Dict {
+    fn from_iter<I: IntoIterator<Item = (Value, Value)>>(iter: I) -> Self {
+        let mut dict = Dict::new();
+        for (k, v) in iter {
+            dict.insert(k, v);
+        }
+        dict
+    }
+}
+
+impl Value {
+    /// A `str` value.
+    pub fn str(s: &str) -> Value {
+        Value::Str(Rc::from(s))
+    }
+
+    /// A new list.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+
+    /// A new dict.
+    pub fn dict(dict: Dict) -> Value {
+        Value::Dict(Rc::new(RefCell::new(dict)))
+    }
+
+    /// A new set, dropping duplicates.
+    pub fn set(items: Vec<Value>) -> Value {
+        let mut unique: Vec<Value> = Vec::with_capacity(items.len());
+        for item in items {
+            if !unique.iter().any(|u| py_eq(u, &item)) {
+                unique.push(item);
+            }
+        }
+        Value::Set(Rc::new(RefCell::new(unique)))
+    }
+
+    /// An object value.
+    pub fn object(object: Object) -> Value {
+        Value::Object(Rc::new(object))
+    }
+
+    /// Python's `type(x).__name__`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::List(_) => "list",
+            Value::Tuple(_) => "tuple",
+            Value::Dict(_) => "dict",
+            Value::Set(_) => "set",
+            Value::DateTime(_) => "datetime",
+            Value::Object(object) => match &**object {
+                Object::Request => "WSGIRequest",
+                Object::Response => "HttpResponse",
+                Object::Session(_) => "SessionStore",
+                Object::Settings => "LazySettings",
+                Object::User(UserRef::LazyUnevaluated | UserRef::Lazy(_)) => "SimpleLazyObject",
+                Object::User(UserRef::Plain(Some(_))) => "User",
+                Object::User(UserRef::Plain(None)) => "AnonymousUser",
+                Object::DictView(DictViewKind::Keys, _) => "dict_keys",
+                Object::DictView(DictViewKind::Values, _) => "dict_values",
+                Object::DictView(DictViewKind::Items, _) => "dict_items",
+                Object::Method(..) => "method",
+                Object::Builtin(_) => "builtin_function_or_method",
+                Object::Type(_) => "type",
+            },
+        }
+    }
+
+    /// Python truthiness.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::List(l) | Value::Set(l) => !l.borrow().is_empty(),
+            Value::Tuple(t) => !t.is_empty(),
+            Value::Dict(d) => !d.borrow().is_empty(),
+            Value::DateTime(_) => true,
+            Value::Object(object) => match &**object {
+                Object::DictView(_, items) => !items.is_empty(),
+                _ => true,
+            },
+        }
+    }
+
+    /// Whether Python could use this value as a dict key or set member.
+    pub fn hashable(&self) -> bool {
+        match self {
+            Value::List(_) | Value::Dict(_) | Value::Set(_) => false,
+            Value::Tuple(items) => items.iter().all(Value::hashable),
+            Value::Object(object) => !matches!(&**object, Object::DictView(..)),
+            _ => true,
+        }
+    }
+
+    /// The string inside a `str`, if it is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A copy that shares nothing mutable with the original: what a pickle round
+    /// trip through the local-memory cache gives back.
+    pub fn deep_copy(&self) -> Value {
+        match self {
+            Value::List(l) => Value::list(l.borrow().iter().map(Value::deep_copy).collect()),
+            Value::Set(l) => Value::Set(Rc::new(RefCell::new(
+                l.borrow().iter().map(Value::deep_copy).collect(),
+            ))),
+            Value::Tuple(t) => Value::Tuple(Rc::new(t.iter().map(Value::deep_copy).collect())),
+            Value::Dict(d) => Value::dict(deep_copy_dict(&d.borrow())),
+            other => other.clone(),
+        }
+    }
+
+    /// Python's `repr()`.
+    pub fn repr(&self) -> String {
+        let mut out = String::new();
+        write_repr(&mut out, self, 0);
+        out
+    }
+
+    /// Python's `str()`.
+    pub fn to_str(&self) -> String {
+        match self {
+            Value::Str(s) => s.to_string(),
+            Value::DateTime(t) => {
+                let c = civil(*t);
+                format!(
+                    "{:04}-{:02}-{:02} {:02}:{:02}:{:02}+00:00",
+                    c.year, c.month, c.day, c.hour, c.minute, c.second
+                )
+            }
+            Value::Object(object) => match &**object {
+                Object::User(
+                    UserRef::Plain(Some(user)) | UserRef::Lazy(Some(user)),
+                ) => user.username.clone(),
+                Object::User(UserRef::Plain(None) | UserRef::Lazy(None)) => {
+                    "AnonymousUser".to_string()
+                }
+                _ => self.repr(),
+            },
+            _ => self.repr(),
+        }
+    }
+}
+
+/// A deep copy of a dict (see [`Value::deep_copy`]).
+pub fn deep_copy_dict(dict: &Dict) -> Dict {
+    dict.iter()
+        .map(|(k, v)| (k.deep_copy(), v.deep_copy()))
+        .collect()
+}
+
+/// Python `==` for the values the simulation holds.
+pub fn py_eq(a: &Value, b: &Value) -> bool {
+    use Value::*;
+    match (a, b) {
+        (None, None) => true,
+        (Str(x), Str(y)) => x == y,
+        (Bool(_) | Int(_) | Float(_), Bool(_) | Int(_) | Float(_)) => match (number(a), number(b)) {
+            (Number::Int(x), Number::Int(y)) => x == y,
+            (x, y) => x.as_f64() == y.as_f64(),
+        },
+        (List(x), List(y)) => {
+            Rc::ptr_eq(x, y) || seq_eq(&x.borrow(), &y.borrow())
+        }
+        (Tuple(x), Tuple(y)) => seq_eq(x, y),
+        (Set(x), Set(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len() && x.iter().all(|v| y.iter().any(|w| py_eq(v, w)))
+        }
+        (Dict(x), Dict(y)) => {
+            if Rc::ptr_eq(x, y) {
+                return true;
+            }
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+        }
+        (DateTime(x), DateTime(y)) => x == y,
+        (Object(x), Object(y)) => match (&**x, &**y) {
+            (self::Object::User(a), self::Object::User(b)) => user_of(a) == user_of(b) && user_of(a).is_some(),
+            (self::Object::Type(a), self::Object::Type(b)) => a == b,
+            (self::Object::Builtin(a), self::Object::Builtin(b)) => a == b,
+            (self::Object::DictView(ka, a), self::Object::DictView(kb, b)) => {
+                ka == kb && *ka != DictViewKind::Values && seq_eq(a, b)
+            }
+            _ => Rc::ptr_eq(x, y),
+        },
+        _ => false,
+    }
+}
+
+fn user_of(user: &UserRef) -> Option<&UserInfo> {
+    match user {
+        UserRef::Lazy(u) | UserRef::Plain(u) => u.as_ref(),
+        UserRef::LazyUnevaluated => None,
+    }
+}
+
+fn seq_eq(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| py_eq(x, y))
+}
+
+/// A number as Python's numeric tower sees it.
+#[derive(Clone, Copy, Debug)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Number {
+    /// The number as a float.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+}
+
+/// The number inside a bool, int or float (bool counts as int, as in Python).
+pub fn number(v: &Value) -> Number {
+    match v {
+        Value::Bool(b) => Number::Int(i64::from(*b)),
+        Value::Int(i) => Number::Int(*i),
+        Value::Float(f) => Number::Float(*f),
+        _ => Number::Int(0),
+    }
+}
+
+const MAX_DEPTH: usize = 200;
+
+fn write_repr(out: &mut String, v: &Value, depth: usize) {
+    if depth > MAX_DEPTH {
+        out.push_str("...");
+        return;
+    }
+    match v {
+        Value::None => out.push_str("None"),
+        Value::Bool(true) => out.push_str("True"),
+        Value::Bool(false) => out.push_str("False"),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => out.push_str(&float_repr(*f)),
+        Value::Str(s) => out.push_str(&str_repr(s)),
+        Value::List(l) => {
+            let items = l.borrow();
+            out.push('[');
+            write_items(out, &items, depth);
+            out.push(']');
+        }
+        Value::Tuple(t) => {
+            out.push('(');
+            write_items(out, t, depth);
+            if t.len() == 1 {
+                out.push(',');
+            }
+            out.push(')');
+        }
+        Value::Set(l) => {
+            let items = l.borrow();
+            if items.is_empty() {
+                out.push_str("set()");
+            } else {
+                out.push('{');
+                write_items(out, &set_order(&items), depth);
+                out.push('}');
+            }
+        }
+        Value::Dict(d) => {
+            out.push('{');
+            for (i, (k, v)) in d.borrow().iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_repr(out, k, depth + 1);
+                out.push_str(": ");
+                write_repr(out, v, depth + 1);
+            }
+            out.push('}');
+        }
+        Value::DateTime(t) => {
+            let c = civil(*t);
+            let _ = write!(
+                out,
+                "datetime.datetime({}, {}, {}, {}, {}",
+                c.year, c.month, c.day, c.hour, c.minute
+            );
+            if c.second != 0 {
+                let _ = write!(out, ", {}", c.second);
+            }
+            out.push_str(", tzinfo=datetime.timezone.utc)");
+        }
+        Value::Object(object) => write_object_repr(out, object, depth),
+    }
+}
+
+fn write_object_repr(out: &mut String, object: &Object, depth: usize) {
+    match object {
+        Object::Request => out.push_str("<WSGIRequest: GET '/'>"),
+        Object::Response => out.push_str("<HttpResponse status_code=200, \"text/html; charset=utf-8\">"),
+        Object::Session(module) => {
+            let _ = write!(out, "<{module}.SessionStore object at 0x...>");
+        }
+        Object::Settings => out.push_str("<LazySettings \"sessionlab.settings\">"),
+        Object::User(user) => match user {
+            UserRef::LazyUnevaluated => out.push_str(
+                "<SimpleLazyObject: <function AuthenticationMiddleware.process_request.<locals>.<lambda> at 0x...>>",
+            ),
+            UserRef::Lazy(u) => {
+                out.push_str("<SimpleLazyObject: ");
+                write_user(out, u.as_ref());
+                out.push('>');
+            }
+            UserRef::Plain(u) => write_user(out, u.as_ref()),
+        },
+        Object::DictView(kind, items) => {
+            out.push_str(match kind {
+                DictViewKind::Keys => "dict_keys([",
+                DictViewKind::Values => "dict_values([",
+                DictViewKind::Items => "dict_items([",
+            });
+            write_items(out, items, depth);
+            out.push_str("])");
+        }
+        Object::Method(receiver, name) => {
+            let owner = match receiver {
+                Value::Object(o) if matches!(&**o, Object::Session(_)) => "SessionBase",
+                other => other.type_name(),
+            };
+            let _ = write!(out, "<bound method {owner}.{name} of ");
+            write_repr(out, receiver, depth + 1);
+            out.push('>');
+        }
+        Object::Builtin(name) => match *name {
+            "login" | "logout" => {
+                let _ = write!(out, "<function {name} at 0x...>");
+            }
+            _ => {
+                let _ = write!(out, "<built-in function {name}>");
+            }
+        },
+        Object::Type(name) => {
+            let _ = write!(out, "<class '{name}'>");
+        }
+    }
+}
+
+fn write_user(out: &mut String, user: Option<&UserInfo>) {
+    match user {
+        Some(user) => {
+            let _ = write!(out, "<User: {}>", user.username);
+        }
+        None => out.push_str("<django.contrib.auth.models.AnonymousUser object at 0x...>"),
+    }
+}
+
+fn write_items(out: &mut String, items: &[Value], depth: usize) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_repr(out, item, depth + 1);
+    }
+}
+
+/// The order CPython iterates a small set in: ints by value (their hash is
+/// themselves), everything else in insertion order.
+pub fn set_order(items: &[Value]) -> Vec<Value> {
+    let mut sorted = items.to_vec();
+    if sorted
+        .iter()
+        .all(|v| matches!(v, Value::Int(i) if *i >= 0) || matches!(v, Value::Bool(_)))
+    {
+        sorted.sort_by_key(|v| match number(v) {
+            Number::Int(i) => i,
+            Number::Float(_) => 0,
+        });
+    }
+    sorted
+}
+
+/// Python's `repr()` of a str: single quotes unless the text holds a single
+/// quote and no double quote.
+pub fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !is_printable(c) => {
+                let code = c as u32;
+                let _ = if code < 0x100 {
+                    write!(out, "\\x{code:02x}")
+                } else if code < 0x10000 {
+                    write!(out, "\\u{code:04x}")
+                } else {
+                    write!(out, "\\U{code:08x}")
+                };
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// An approximation of `str.isprintable()` for one character.
+fn is_printable(c: char) -> bool {
+    let code = c as u32;
+    !(c.is_control()
+        || (0xD800..=0xDFFF).contains(&code)
+        || code == 0xAD
+        || (0x2028..=0x202F).contains(&code) && code != 0x202F
+        || (0x200B..=0x200F).contains(&code)
+        || (0x2060..=0x2064).contains(&code)
+        || code == 0xFEFF
+        || (0xE000..=0xF8FF).contains(&code)
+        || c == '\u{a0}'
+        || c == '\u{3000}'
+        || (0x2000..=0x200A).contains(&code)
+        || code == 0x1680
+        || code == 0x205F
+        || code == 0x202F
+        || (0xFFF0..=0xFFFF).contains(&code) && code != 0xFFFC && code != 0xFFFD)
+}
+
+/// Python's `repr()` of a float (the shortest string that reads back the same,
+/// in exponent form outside 1e-4..1e16).
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits, like Python's repr.
+    let sci = format!("{f:e}");
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if negative { "-" } else { "" };
+    if (-4..16).contains(&exponent) {
+        let point = exponent + 1;
+        if point <= 0 {
+            format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
+        } else if point as usize >= digits.len() {
+            format!("{sign}{digits}{}.0", "0".repeat(point as usize - digits.len()))
+        } else {
+            let (int, frac) = digits.split_at(point as usize);
+            format!("{sign}{int}.{frac}")
+        }
+    } else {
+        let (first, rest) = digits.split_at(1);
+        let mantissa = if rest.is_empty() {
+            first.to_string()
+        } else {
+            format!("{first}.{rest}")
+        };
+        let exp_sign = if exponent < 0 { '-' } else { '+' };
+        format!("{sign}{mantissa}e{exp_sign}{:02}", exponent.abs())
+    }
+}
+
+/// A calendar date and time in UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    /// 0 = Monday.
+    pub weekday: u32,
+}
+
+/// Seconds since the epoch to a UTC calendar date (Howard Hinnant's algorithm).
+pub fn civil(t: i64) -> Civil {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400) as u32;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Civil {
+        year,
+        month,
+        day,
+        hour: secs / 3600,
+        minute: secs / 60 % 60,
+        second: secs % 60,
+        weekday: (days + 3).rem_euclid(7) as u32,
+    }
+}
+
+/// `django.utils.http.http_date`: `Thu, 15 Jan 2026 00:00:00 GMT`.
+pub fn http_date(t: i64) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let c = civil(t);
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[c.weekday as usize],
+        c.day,
+        MONTHS[c.month as usize - 1],
+        c.year,
+        c.hour,
+        c.minute,
+        c.second
+    )
+}
+
+/// `datetime.isoformat()` of an aware UTC datetime.
+pub fn iso_format(t: i64) -> String {
+    let c = civil(t);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
+/// `datetime.fromisoformat()` for the forms `isoformat()` writes, as seconds
+/// since the epoch (fractions of a second are dropped).
+pub fn parse_iso(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, rest) = if s.len() >= 10 { s.split_at(10) } else { return None };
+    let mut parts = date.split('-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut seconds = 0;
+    let mut offset = 0;
+    if let Some(time) = rest.strip_prefix('T').or_else(|| rest.strip_prefix(' ')) {
+        let (clock, zone) = match time.find(['+', '-', 'Z']) {
+            Some(i) => time.split_at(i),
+            None => (time, ""),
+        };
+        let clock = clock.split('.').next()?;
+        let mut fields = clock.split(':');
+        let h: i64 = fields.next()?.parse().ok()?;
+        let m: i64 = fields.next().unwrap_or("0").parse().ok()?;
+        let sec: i64 = fields.next().unwrap_or("0").parse().ok()?;
+        seconds = h * 3600 + m * 60 + sec;
+        if let Some(z) = zone.strip_prefix(['+', '-']) {
+            let mut f = z.split(':');
+            let zh: i64 = f.next()?.parse().ok()?;
+            let zm: i64 = f.next().unwrap_or("0").parse().ok()?;
+            offset = (zh * 3600 + zm * 60) * if zone.starts_with('-') { -1 } else { 1 };
+        }
+    } else if !rest.is_empty() {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400 + seconds - offset)
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `json.dumps(value, separators=(",", ":"))` with `ensure_ascii=True`, as
+/// Django's `JSONSerializer` writes session data.
+pub fn to_json(v: &Value) -> Result<String, PyErr> {
+    let mut out = String::new();
+    write_json(&mut out, v, 0)?;
+    Ok(out)
+}
+
+fn write_json(out: &mut String, v: &Value, depth: usize) -> Result<(), PyErr> {
+    if depth > MAX_DEPTH {
+        return Err(PyErr::new("ValueError", "Circular reference detected"));
+    }
+    match v {
+        Value::None => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => out.push_str(&json_float(*f)),
+        Value::Str(s) => write_json_str(out, s),
+        Value::List(l) => write_json_seq(out, &l.borrow(), depth)?,
+        Value::Tuple(t) => write_json_seq(out, t, depth)?,
+        Value::Dict(d) => {
+            out.push('{');
+            for (i, (k, v)) in d.borrow().iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let key = match k {
+                    Value::Str(s) => s.to_string(),
+                    Value::Int(i) => i.to_string(),
+                    Value::Float(f) => json_float(*f),
+                    Value::Bool(b) => b.to_string(),
+                    Value::None => "null".to_string(),
+                    other => {
+                        return Err(PyErr::new(
+                            "TypeError",
+                            format!(
+                                "keys must be str, int, float, bool or None, not {}",
+                                other.type_name()
+                            ),
+                        ));
+                    }
+                };
+                write_json_str(out, &key);
+                out.push(':');
+                write_json(out, v, depth + 1)?;
+            }
+            out.push('}');
+        }
+        other => {
+            return Err(PyErr::new(
+                "TypeError",
+                format!("Object of type {} is not JSON serializable", other.type_name()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn json_float(f: f64) -> String {
+    if f.is_nan() {
+        "NaN".into()
+    } else if f.is_infinite() {
+        if f > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    } else {
+        float_repr(f)
+    }
+}
+
+fn write_json_seq(out: &mut String, items: &[Value], depth: usize) -> Result<(), PyErr> {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_json(out, item, depth + 1)?;
+    }
+    out.push(']');
+    Ok(())
+}
+
+fn write_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `json.loads()` into Python values (objects become dicts in document order).
+pub fn from_json(text: &str) -> Option<Value> {
+    let parsed: serde_json::Value = serde_json::from_str(text).ok()?;
+    Some(from_json_value(&parsed))
+}
+
+/// A parsed JSON document as Python values.
+pub fn from_json_value(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::None,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) if !n.to_string().contains(['.', 'e', 'E']) => Value::Int(i),
+            _ => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(s) => Value::str(s),
+        serde_json::Value::Array(items) => Value::list(items.iter().map(from_json_value).collect()),
+        serde_json::Value::Object(map) => Value::dict(
+            map.iter()
+                .map(|(k, v)| (Value::str(k), from_json_value(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// The session data as the transcript shows it: JSON where JSON can hold it,
+/// `{"repr": ...}` for what it cannot (only the cache engine keeps such values).
+pub fn to_display_json(v: &Value) -> serde_json::Value {
+    to_display_json_depth(v, 0)
+}
+
+fn to_display_json_depth(v: &Value, depth: usize) -> serde_json::Value {
+    use serde_json::Value as J;
+    if depth > MAX_DEPTH {
+        return serde_json::json!({"repr": "..."});
+    }
+    match v {
+        Value::None => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(J::Number)
+            .unwrap_or_else(|| serde_json::json!({"repr": float_repr(*f)})),
+        Value::Str(s) => J::String(s.to_string()),
+        Value::List(l) => J::Array(l.borrow().iter().map(|x| to_display_json_depth(x, depth + 1)).collect()),
+        Value::Tuple(t) => J::Array(t.iter().map(|x| to_display_json_depth(x, depth + 1)).collect()),
+        Value::Dict(d) => {
+            let d = d.borrow();
+            if d.iter().all(|(k, _)| matches!(k, Value::Str(_))) {
+                J::Object(
+                    d.iter()
+                        .map(|(k, v)| (k.to_str(), to_display_json_depth(v, depth + 1)))
+                        .collect(),
+                )
+            } else {
+                serde_json::json!({"repr": v.repr()})
+            }
+        }
+        other => serde_json::json!({"repr": other.repr()}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_repr_matches_python() {
+        assert_eq!(float_repr(2.5), "2.5");
+        assert_eq!(float_repr(1e16), "1e+16");
+        assert_eq!(float_repr(1e-5), "1e-05");
+        assert_eq!(float_repr(123456789012345678.0), "1.2345678901234568e+17");
+        assert_eq!(float_repr(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(float_repr(100.0), "100.0");
+        assert_eq!(float_repr(0.0001), "0.0001");
+        assert_eq!(float_repr(-0.0), "-0.0");
+    }
+
+    #[test]
+    fn str_repr_picks_quotes_like_python() {
+        assert_eq!(str_repr("Ada"), "'Ada'");
+        assert_eq!(str_repr("it's"), "\"it's\"");
+        assert_eq!(str_repr("both ' and \""), "'both \\' and \"'");
+        assert_eq!(str_repr("tab\there"), "'tab\\there'");
+        assert_eq!(str_repr("é😀"), "'é😀'");
+        assert_eq!(str_repr("\u{0}"), "'\\x00'");
+    }
+
+    #[test]
+    fn json_matches_django_serializer() {
+        let mut d = Dict::new();
+        d.insert(Value::str("a"), Value::str("é😀"));
+        d.insert(Value::Int(1), Value::Int(2));
+        d.insert(Value::Bool(true), Value::Int(4));
+        d.insert(Value::None, Value::Int(3));
+        assert_eq!(
+            to_json(&Value::dict(d)).unwrap(),
+            r#"{"a":"\u00e9\ud83d\ude00","1":4,"null":3}"#
+        );
+        let err = to_json(&Value::set(vec![Value::Int(1)])).unwrap_err();
+        assert_eq!(err.to_string(), "TypeError: Object of type set is not JSON serializable");
+    }
+
+    #[test]
+    fn dates_format_like_django() {
+        assert_eq!(http_date(1_767_225_600 + 14 * 86_400), "Thu, 15 Jan 2026 00:00:00 GMT");
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        let t = 1_767_225_600 + 86_400 * 14;
+        assert_eq!(
+            Value::DateTime(t).repr(),
+            "datetime.datetime(2026, 1, 15, 0, 0, tzinfo=datetime.timezone.utc)"
+        );
+        assert_eq!(parse_iso(&iso_format(t + 61)), Some(t + 61));
+    }
+
+    #[test]
+    fn equality_follows_python() {
+        assert!(py_eq(&Value::Int(1), &Value::Bool(true)));
+        assert!(py_eq(&Value::Int(2), &Value::Float(2.0)));
+        assert!(!py_eq(&Value::str("1"), &Value::Int(1)));
+        assert_eq!(Value::set(vec![Value::Int(3), Value::Int(1), Value::Int(3)]).repr(), "{1, 3}");
+    }
+}

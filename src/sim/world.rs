@@ -1,0 +1,399 @@
+//! The whole simulated world: browsers, the server, and the clock; the world
+//! commands of the command language; and views of the jar and the store as
+//! devtools and the engine keep them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::browser::Browser;
+use super::error::PyErr;
+use super::request::{Exchange, Request, process_response, status_for};
+use super::server::Server;
+use super::session::{CACHE_PREFIX, SIGNED_COOKIES_SALT, SessionStore, expiry_age, file_expiry};
+use super::settings::Engine;
+use super::signing;
+use super::value::{Dict, Value, str_repr};
+
+/// 2026-01-01T00:00:00Z, where every world's clock starts by default.
+pub const START_TIME: i64 = 1_767_225_600;
+
+/// The browser every world starts with.
+pub const DEFAULT_BROWSER: &str = "default";
+
+/// A world command: what happens outside the view.
+#[derive(Clone, Debug)]
+pub enum WorldCommand {
+    /// `visit /path`: a request whose view does not touch the session.
+    Visit(String),
+    /// `path /cart`: later view code runs at this path.
+    Path(String),
+    BrowserClose,
+    BrowserClear,
+    BrowserSet { name: String, value: String },
+    BrowserDelete(String),
+    BrowserOpen(String),
+    BrowserCopy { name: String, from: String },
+    BrowserCookies(bool),
+    BrowserJs,
+    /// `clock +2w`, in seconds.
+    Clock(i64),
+    /// `settings.NAME = value`.
+    Setting { name: String, value: Value },
+    Migrate,
+    ClearSessions,
+    ServerRestart,
+}
+
+/// How a world starts (a lesson may ask for another one than the default).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StartWorld {
+    /// Whether `manage.py migrate` has already run.
+    #[serde(default = "yes")]
+    pub migrated: bool,
+    /// Seconds since the epoch.
+    #[serde(default = "start_time")]
+    pub clock: i64,
+    /// Browsers to create; the first is current (default: one named `default`).
+    #[serde(default)]
+    pub browsers: Vec<String>,
+    /// Settings applied at the start (`SESSION_ENGINE = "cache"`).
+    #[serde(default)]
+    pub settings: BTreeMap<String, Literal>,
+}
+
+/// A setting's value as a lesson file writes it (TOML has no `None`:
+/// `false` stands for it where a setting takes None).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Literal {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    List(Vec<String>),
+}
+
+impl Literal {
+    /// The Python value.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Literal::Bool(b) => Value::Bool(*b),
+            Literal::Int(i) => Value::Int(*i),
+            Literal::Str(s) => Value::str(s),
+            Literal::List(items) => Value::list(items.iter().map(|s| Value::str(s)).collect()),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn start_time() -> i64 {
+    START_TIME
+}
+
+impl Default for StartWorld {
+    fn default() -> Self {
+        Self { migrated: true, clock: START_TIME, browsers: Vec::new(), settings: BTreeMap::new() }
+    }
+}
+
+/// One session as the store shows it.
+#[derive(Clone, Debug)]
+pub struct StoredSession {
+    pub key: String,
+    /// The data, decoded as the engine decodes it.
+    pub data: Dict,
+    /// Seconds until the engine treats it as expired (negative once it has).
+    pub expires_in: i64,
+    /// Where it lives: the cache key, the file name, or the table.
+    pub location: String,
+    /// The stored form: the encoded `session_data` / file content, or the
+    /// dict's repr for the cache.
+    pub raw: String,
+}
+
+/// One cookie as the jar view shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JarEntry {
+    pub name: String,
+    /// The value as Django reads it back.
+    pub value: String,
+    /// Seconds until it expires; `None` for a browser-session cookie.
+    pub expires_in: Option<i64>,
+}
+
+/// The world.
+#[derive(Clone, Debug)]
+pub struct World {
+    pub server: Server,
+    pub browsers: Vec<Browser>,
+    pub current: usize,
+    /// The path view code runs at.
+    pub path: String,
+}
+
+impl World {
+    /// A fresh world: Django 5.2 defaults after `migrate`, one browser, the
+    /// clock at 2026-01-01, keys drawn from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self {
+            server: Server::new(START_TIME, seed, true),
+            browsers: vec![Browser::new(DEFAULT_BROWSER)],
+            current: 0,
+            path: "/".into(),
+        }
+    }
+
+    /// A world as `start` describes it; a bad setting is an error.
+    pub fn build(start: &StartWorld, seed: u64) -> Result<Self, PyErr> {
+        let mut world = World::new(seed);
+        world.server = Server::new(start.clock, seed, start.migrated);
+        if !start.browsers.is_empty() {
+            world.browsers = start.browsers.iter().map(|b| Browser::new(b)).collect();
+        }
+        for (name, literal) in &start.settings {
+            world.server.settings.set(name, &literal.to_value())?;
+        }
+        Ok(world)
+    }
+
+    /// The simulated now.
+    pub fn now(&self) -> i64 {
+        self.server.now
+    }
+
+    /// The current browser.
+    pub fn browser(&self) -> &Browser {
+        &self.browsers[self.current]
+    }
+
+    fn browser_mut(&mut self) -> &mut Browser {
+        &mut self.browsers[self.current]
+    }
+
+    fn browser_named(&self, name: &str) -> Result<&Browser, PyErr> {
+        self.browsers
+            .iter()
+            .find(|b| b.name == name)
+            .ok_or_else(|| PyErr::tool(format!("there is no browser {}", str_repr(name))))
+    }
+
+    /// Start a request from the current browser to `path`.
+    pub fn begin_request(&mut self, path: &str) -> Request {
+        let now = self.now();
+        self.browser_mut().purge(now);
+        let sent = self.browser().cookie_header(path, now);
+        Request::new(&self.server, path, sent)
+    }
+
+    /// Finish a request: the view's response (or the 500 its error became)
+    /// goes back through the session middleware, and the browser stores what
+    /// the response sets. Returns the exchange and any error raised after the
+    /// view (at save time).
+    pub fn finish_request(&mut self, mut request: Request, view_error: Option<&PyErr>) -> (Exchange, Option<PyErr>) {
+        let (mut status, mut cookies) = match view_error {
+            Some(e) => (status_for(e), Default::default()),
+            None => (200, std::mem::take(&mut request.response)),
+        };
+        let mut error = None;
+        let vary_cookie = match process_response(&mut self.server, &mut request, &mut cookies, status) {
+            Ok(vary) => vary,
+            Err(e) => {
+                status = status_for(&e);
+                cookies = Default::default();
+                error = Some(e);
+                false
+            }
+        };
+        let now = self.now();
+        let path = request.path.clone();
+        let browser = self.browser_mut();
+        for morsel in &cookies.morsels {
+            browser.receive(morsel, &path, now);
+        }
+        let exchange = Exchange {
+            path,
+            sent: request.sent,
+            status,
+            set_cookies: cookies.morsels,
+            vary_cookie,
+        };
+        (exchange, error)
+    }
+
+    /// Apply a world command other than `visit` (which the runner sends as a
+    /// request). Returns a value for commands that show one (`browser js`).
+    pub fn apply(&mut self, command: &WorldCommand) -> Result<Option<Value>, PyErr> {
+        let now = self.now();
+        match command {
+            WorldCommand::Visit(_) => {
+                return Err(PyErr::tool("visit makes a request: run it through the runner"));
+            }
+            WorldCommand::Path(path) => self.path = path.clone(),
+            WorldCommand::BrowserClose => self.browser_mut().close(),
+            WorldCommand::BrowserClear => self.browser_mut().cookies.clear(),
+            WorldCommand::BrowserSet { name, value } => {
+                self.browser_mut().purge(now);
+                self.browser_mut().set_by_hand(name, value);
+            }
+            WorldCommand::BrowserDelete(name) => {
+                self.browser_mut().purge(now);
+                if !self.browser_mut().delete(name) {
+                    return Err(PyErr::tool(format!(
+                        "browser {} has no cookie {}",
+                        str_repr(&self.browser().name),
+                        str_repr(name)
+                    )));
+                }
+            }
+            WorldCommand::BrowserOpen(name) => {
+                self.current = match self.browsers.iter().position(|b| b.name == *name) {
+                    Some(i) => i,
+                    None => {
+                        self.browsers.push(Browser::new(name));
+                        self.browsers.len() - 1
+                    }
+                };
+            }
+            WorldCommand::BrowserCopy { name, from } => {
+                let source = self.browser_named(from)?;
+                let cookie = source
+                    .cookie(name)
+                    .filter(|c| !c.expired(now))
+                    .cloned()
+                    .ok_or_else(|| PyErr::tool(format!("browser {} has no cookie {}", str_repr(from), str_repr(name))))?;
+                self.browser_mut().purge(now);
+                self.browser_mut().paste(&cookie);
+            }
+            WorldCommand::BrowserCookies(on) => self.browser_mut().cookies_enabled = *on,
+            WorldCommand::BrowserJs => {
+                let path = self.path.clone();
+                return Ok(Some(Value::str(&self.browser().document_cookie(&path, now))));
+            }
+            WorldCommand::Clock(seconds) => {
+                if *seconds < 0 {
+                    return Err(PyErr::tool("time only moves forward: use clock +N"));
+                }
+                self.server.now = now.saturating_add(*seconds);
+            }
+            WorldCommand::Setting { name, value } => self.server.settings.set(name, value)?,
+            WorldCommand::Migrate => self.server.migrate(),
+            WorldCommand::ClearSessions => self.clear_sessions()?,
+            WorldCommand::ServerRestart => self.server.restart(),
+        }
+        let now = self.now();
+        for browser in &mut self.browsers {
+            browser.purge(now);
+        }
+        Ok(None)
+    }
+
+    /// `manage.py clearsessions`: the engine's `clear_expired()`.
+    fn clear_sessions(&mut self) -> Result<(), PyErr> {
+        let now = self.now();
+        match self.server.settings.engine {
+            Engine::Db | Engine::CachedDb => self.server.table()?.retain(|r| r.expire_date >= now),
+            Engine::File => SessionStore::clear_expired_files(&mut self.server),
+            Engine::Cache | Engine::SignedCookies => {}
+        }
+        Ok(())
+    }
+
+    /// The current browser's live cookies, in jar order.
+    pub fn jar(&self) -> Vec<JarEntry> {
+        let now = self.now();
+        self.browser()
+            .cookies
+            .iter()
+            .filter(|c| !c.expired(now))
+            .map(|c| JarEntry {
+                name: c.name.clone(),
+                value: c.value(),
+                expires_in: c.expires_at.map(|at| at - now),
+            })
+            .collect()
+    }
+
+    /// The current engine's sessions, in the order their keys were created.
+    pub fn store(&self) -> Vec<StoredSession> {
+        let server = &self.server;
+        let now = server.now;
+        let mut sessions: Vec<StoredSession> = match server.settings.engine {
+            Engine::Db | Engine::CachedDb => server
+                .db
+                .iter()
+                .flatten()
+                .map(|row| StoredSession {
+                    key: row.session_key.clone(),
+                    data: SessionStore::decode(server, &row.session_data),
+                    expires_in: row.expire_date - now,
+                    location: "django_session".into(),
+                    raw: row.session_data.clone(),
+                })
+                .collect(),
+            Engine::Cache => server
+                .cache
+                .entries
+                .iter()
+                .filter(|e| e.expires_at.is_none_or(|at| at > now))
+                .filter_map(|e| {
+                    let key = e.key.strip_prefix(CACHE_PREFIX)?;
+                    Some(StoredSession {
+                        key: key.to_string(),
+                        data: e.value.clone(),
+                        expires_in: e.expires_at.map_or(i64::MAX, |at| at - now),
+                        location: format!(":1:{}", e.key),
+                        raw: Value::dict(e.value.clone()).repr(),
+                    })
+                })
+                .collect(),
+            Engine::File => {
+                let prefix = &server.settings.cookie_name;
+                server
+                    .files
+                    .iter()
+                    .map(|f| {
+                        let data = if f.content.is_empty() {
+                            Dict::new()
+                        } else {
+                            SessionStore::decode(server, &f.content)
+                        };
+                        let expiry = file_expiry(server, &data, f.mtime);
+                        StoredSession {
+                            key: f.name.strip_prefix(prefix.as_str()).unwrap_or(&f.name).to_string(),
+                            expires_in: expiry_age(server, &expiry).unwrap_or(0),
+                            data,
+                            location: format!("{}/{}", server.settings.file_dir(), f.name),
+                            raw: f.content.clone(),
+                        }
+                    })
+                    .collect()
+            }
+            Engine::SignedCookies => Vec::new(),
+        };
+        sessions.sort_by_key(|s| server.key_rank(&s.key));
+        sessions
+    }
+
+    /// For the `signed_cookies` engine: the data a session cookie value holds if
+    /// the engine's own `load()` would accept it now.
+    pub fn signed_session_data(&self, value: &str) -> Option<Value> {
+        let settings = &self.server.settings;
+        if settings.engine != Engine::SignedCookies {
+            return None;
+        }
+        signing::loads(
+            value,
+            &settings.secret_key,
+            &settings.secret_key_fallbacks,
+            SIGNED_COOKIES_SALT,
+            Some(settings.cookie_age),
+            self.now(),
+        )
+        .ok()
+        .filter(|v| matches!(v, Value::Dict(_)))
+    }
+}
