@@ -152,6 +152,16 @@ impl Runner {
 
     fn execute(&mut self, command: &Command) -> (Outcome, Option<Exchange>) {
         match command {
+            Command::World(WorldCommand::Visit(_)) | Command::View(_)
+                if self.world.server.settings.engine_error().is_some() =>
+            {
+                let path = match command {
+                    Command::World(WorldCommand::Visit(path)) => path.clone(),
+                    _ => self.world.path.clone(),
+                };
+                let (exchange, error) = self.world.failed_request(&path).expect("checked above");
+                (Outcome::from_error(&error), Some(exchange))
+            }
             Command::World(WorldCommand::Visit(path)) => {
                 let request = self.world.begin_request(path);
                 let (exchange, error) = self.world.finish_request(request, None);
@@ -183,7 +193,7 @@ impl Runner {
 
     fn signed_values(&self, exchange: Option<&Exchange>, after: &Snapshot) -> Vec<(String, Option<Value>)> {
         let settings = &self.world.server.settings;
-        if settings.engine != Engine::SignedCookies {
+        if settings.engine != Engine::SignedCookies || settings.engine_error().is_some() {
             return Vec::new();
         }
         let name = &settings.cookie_name;

@@ -15,6 +15,8 @@ pub use ast::Stmt;
 /// A line that is not valid Python, or valid Python outside the subset.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
+    /// `SyntaxError`, or `IndentationError` for a block header with no block.
+    pub class: &'static str,
     pub message: String,
     /// 1-based column, in characters.
     pub col: usize,
@@ -27,7 +29,7 @@ pub struct SyntaxError {
 impl SyntaxError {
     /// A plain syntax error.
     pub fn new(message: impl Into<String>, col: usize) -> Self {
-        Self { message: message.into(), col, unsupported: false, specific: false }
+        Self { class: "SyntaxError", message: message.into(), col, unsupported: false, specific: false }
     }
 
     /// One of CPython's more specific messages.
@@ -74,7 +76,7 @@ impl ParseError {
 
 impl From<SyntaxError> for ParseError {
     fn from(e: SyntaxError) -> Self {
-        let message = if e.unsupported { e.message } else { format!("SyntaxError: {}", e.message) };
+        let message = if e.unsupported { e.message } else { format!("{}: {}", e.class, e.message) };
         Self { message, col: Some(e.col) }
     }
 }

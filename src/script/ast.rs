@@ -8,6 +8,7 @@ pub enum Expr {
     Int(i64, usize),
     Float(f64, usize),
     Str(String, usize),
+    Bytes(Vec<u8>, usize),
     Name(String, usize),
     Attr(Box<Expr>, String, usize),
     Subscript(Box<Expr>, Box<Expr>, usize),
@@ -36,6 +37,7 @@ impl Expr {
             | Expr::Int(_, c)
             | Expr::Float(_, c)
             | Expr::Str(_, c)
+            | Expr::Bytes(_, c)
             | Expr::Name(_, c)
             | Expr::Slice(.., c)
             | Expr::List(_, c)

@@ -75,6 +75,7 @@ pub fn literal(expr: &Expr) -> Option<Value> {
         Expr::Int(i, _) => Value::Int(*i),
         Expr::Float(f, _) => Value::Float(*f),
         Expr::Str(s, _) => Value::str(s),
+        Expr::Bytes(b, _) => Value::Bytes(Rc::from(b.as_slice())),
         Expr::Paren(inner) => literal(inner)?,
         Expr::Unary(op @ ('-' | '+'), inner, _) => match (op, literal(inner)?) {
             ('-', Value::Int(i)) => Value::Int(i.checked_neg()?),
@@ -198,6 +199,7 @@ impl View<'_> {
             Expr::Int(i, _) => Value::Int(*i),
             Expr::Float(f, _) => Value::Float(*f),
             Expr::Str(s, _) => Value::str(s),
+            Expr::Bytes(b, _) => Value::Bytes(Rc::from(b.as_slice())),
             Expr::Name(name, _) => self.name(name)?,
             Expr::Paren(inner) => self.eval(inner)?,
             Expr::Attr(object, name, _) => {
@@ -385,7 +387,18 @@ impl View<'_> {
                 }
                 user_attribute(object, user.as_ref(), name).ok_or_else(|| self.missing(object, name, "request.user", table::USER))
             }
-            Object::Type(type_name) if name == "__name__" => Ok(Value::str(type_name)),
+            Object::Type(type_name) if name == "__name__" || name == "__qualname__" => Ok(Value::str(type_name)),
+            Object::Type(type_name) if name == "__module__" => Ok(Value::str(match *type_name {
+                "SessionStore" => self.session_module(),
+                "WSGIRequest" => "django.core.handlers.wsgi",
+                "HttpResponse" => "django.http.response",
+                "User" => "django.contrib.auth.models",
+                "AnonymousUser" => "django.contrib.auth.models",
+                "SimpleLazyObject" => "django.utils.functional",
+                "LazySettings" => "django.conf",
+                "datetime" => "datetime",
+                _ => "builtins",
+            })),
             _ => Err(attribute_error(object, name)),
         }
     }
@@ -694,7 +707,7 @@ impl View<'_> {
             }
             "str" => Ok(match optional_one(args, "str")? {
                 None => Value::str(""),
-                Some(x) => Value::str(&x.to_str()),
+                Some(x) => Value::str(&self.evaluated(x)?.to_str()),
             }),
             "int" => match optional_one(args, "int")? {
                 None => Ok(Value::Int(0)),
@@ -826,6 +839,17 @@ impl View<'_> {
         }
     }
 
+    /// A value with a lazy `request.user` evaluated (what `str()` does to it).
+    fn evaluated(&mut self, value: Value) -> Result<Value, PyErr> {
+        if let Value::Object(o) = &value {
+            if let Object::User(UserRef::LazyUnevaluated) = &**o {
+                let user = auth::resolve_user(self.server, self.request)?;
+                return Ok(Value::object(Object::User(UserRef::Lazy(user))));
+            }
+        }
+        Ok(value)
+    }
+
     fn expect_request(&self, value: Option<&Value>, func: &str) -> Result<(), PyErr> {
         match value {
             Some(Value::Object(o)) if matches!(&**o, Object::Request) => Ok(()),
@@ -837,6 +861,13 @@ impl View<'_> {
     fn pairs(&mut self, source: &Value) -> Result<Vec<(Value, Value)>, PyErr> {
         if let Value::Dict(d) = source {
             return Ok(d.borrow().iter().cloned().collect());
+        }
+        if let Value::Object(o) = source {
+            if let Object::Session(_) = &**o {
+                // dict() and update() use keys() and [] when an object has keys().
+                let data = self.request.session.data(self.server)?;
+                return Ok(data.borrow().iter().cloned().collect());
+            }
         }
         let mut pairs = Vec::new();
         for (i, item) in self.iterate(source)?.into_iter().enumerate() {
@@ -1120,8 +1151,10 @@ impl View<'_> {
                     Some(Value::Bool(b)) => Some(i64::from(b)),
                     Some(Value::Float(f)) => Some(f as i64),
                     Some(other) => {
+                        // int(max_age) first, then time.time() + max_age.
+                        to_int(&other)?;
                         return Err(type_error(format!(
-                            "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                            "unsupported operand type(s) for +: 'float' and '{}'",
                             other.type_name()
                         )));
                     }

@@ -21,7 +21,8 @@ pub enum Tok {
     BigInt(String),
     Float(f64),
     Str(String),
-    /// A bytes or f-string literal: valid Python the subset does not run.
+    Bytes(Vec<u8>),
+    /// An f-string literal: valid Python the subset does not run.
     OtherStr(&'static str),
     Op(&'static str),
     End,
@@ -69,6 +70,13 @@ pub fn tokenize(line: &str) -> Result<Lexed, SyntaxError> {
             let (value, next) = lex_string(&chars, quote_at, kind.raw, col)?;
             i = next;
             let kind = match kind.other {
+                Some("bytes literals") => {
+                    if let Some(bad) = value.chars().find(|c| !c.is_ascii()) {
+                        let _ = bad;
+                        return Err(SyntaxError::new("bytes can only contain ASCII literal characters", start + 1));
+                    }
+                    Tok::Bytes(value.chars().map(|c| c as u8).collect())
+                }
                 Some(name) => Tok::OtherStr(name),
                 None => Tok::Str(value),
             };

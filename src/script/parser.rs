@@ -180,8 +180,23 @@ impl Parser<'_> {
     fn statement(&mut self) -> PResult<Stmt> {
         let col = self.col();
         if let Tok::Name(name) = self.peek() {
-            if let Some((_, what)) = UNSUPPORTED_STATEMENTS.iter().find(|(k, _)| k == name) {
-                return Err(SyntaxError::unsupported(what, col));
+            let outside = match name.as_str() {
+                "return" => Some("'return' outside function"),
+                "yield" => Some("'yield' outside function"),
+                "await" => Some("'await' outside function"),
+                "break" => Some("'break' outside loop"),
+                "continue" => Some("'continue' not properly in loop"),
+                _ => None,
+            };
+            if let Some(message) = outside {
+                // CPython's compiler rejects these after parsing the line.
+                let mut probe = Parser { tokens: self.tokens, pos: self.pos + 1, depth: 0, brackets: 0 };
+                if matches!(probe.peek(), Tok::End | Tok::Op(";")) || probe.expr_list().is_ok() {
+                    return Err(SyntaxError::specific(message, col));
+                }
+            }
+            if let Some((keyword, what)) = UNSUPPORTED_STATEMENTS.iter().find(|(k, _)| k == name) {
+                return Err(self.compound_statement(keyword).unwrap_or_else(|| SyntaxError::unsupported(what, col)));
             }
             match name.as_str() {
                 "pass" => {
@@ -214,8 +229,9 @@ impl Parser<'_> {
             }
             let value = targets.pop().expect("at least two");
             let _ = value_start;
-            for (i, target) in targets.iter().enumerate() {
-                check_target(target, i == 0)?;
+            let single = targets.len() == 1;
+            for target in &targets {
+                check_target(target, single)?;
             }
             return Ok(Stmt::Assign(targets, value));
         }
@@ -244,6 +260,43 @@ impl Parser<'_> {
             }
         }
         Ok(Stmt::Expr(first))
+    }
+
+    /// CPython's errors for a block statement on one line: a header ending in
+    /// `:` has no block (IndentationError), one without `:` is a SyntaxError.
+    fn compound_statement(&self, keyword: &str) -> Option<SyntaxError> {
+        let header = match keyword {
+            "if" | "elif" | "for" | "while" | "with" | "try" | "except" | "finally" => format!("'{keyword}' statement"),
+            "def" => "function definition".into(),
+            "class" => "class definition".into(),
+            _ => return None,
+        };
+        let rest = &self.tokens[self.pos..];
+        let last = rest.iter().rev().find(|t| t.kind != Tok::End)?;
+        if last.kind == Tok::Op(":") {
+            return Some(SyntaxError {
+                class: "IndentationError",
+                ..SyntaxError::specific(format!("expected an indented block after {header} on line 1"), last.end)
+            });
+        }
+        let mut depth = 0i32;
+        let has_colon = rest.iter().any(|t| match t.kind {
+            Tok::Op("(" | "[" | "{") => {
+                depth += 1;
+                false
+            }
+            Tok::Op(")" | "]" | "}") => {
+                depth -= 1;
+                false
+            }
+            Tok::Op(":") => depth == 0,
+            _ => false,
+        });
+        if !has_colon && !["try", "finally"].contains(&keyword) {
+            let end = rest.last().map_or(1, |t| t.col);
+            return Some(SyntaxError::specific("expected ':'", end));
+        }
+        None
     }
 
     fn del_statement(&mut self, col: usize) -> PResult<Stmt> {
@@ -285,7 +338,7 @@ impl Parser<'_> {
     fn starts_expression(&self) -> bool {
         match self.peek() {
             Tok::Name(n) => !KEYWORDS.contains(&n.as_str()) || ["None", "True", "False", "not", "lambda", "await"].contains(&n.as_str()),
-            Tok::Int(_) | Tok::BigInt(_) | Tok::Float(_) | Tok::Str(_) | Tok::OtherStr(_) => true,
+            Tok::Int(_) | Tok::BigInt(_) | Tok::Float(_) | Tok::Str(_) | Tok::Bytes(_) | Tok::OtherStr(_) => true,
             Tok::Op(op) => ["(", "[", "{", "-", "+", "~", "..."].contains(op),
             Tok::End => false,
         }
@@ -589,6 +642,15 @@ impl Parser<'_> {
                 }
                 Ok(Expr::Str(value, col))
             }
+            Tok::Bytes(b) => {
+                self.advance();
+                let mut value = b;
+                while let Tok::Bytes(more) = self.peek().clone() {
+                    self.advance();
+                    value.extend(more);
+                }
+                Ok(Expr::Bytes(value, col))
+            }
             Tok::OtherStr(what) => Err(SyntaxError::unsupported(what, col)),
             Tok::Name(name) => {
                 match name.as_str() {
@@ -758,7 +820,7 @@ fn illegal_target(e: &Expr) -> Option<&'static str> {
         Expr::Paren(inner) => illegal_target(inner),
         Expr::Tuple(items, _) | Expr::List(items, _) => items.iter().find_map(illegal_target),
         Expr::Call(..) => Some("function call"),
-        Expr::Int(..) | Expr::Float(..) | Expr::Str(..) | Expr::Bool(..) | Expr::None(..) => Some("literal"),
+        Expr::Int(..) | Expr::Float(..) | Expr::Str(..) | Expr::Bytes(..) | Expr::Bool(..) | Expr::None(..) => Some("literal"),
         Expr::Compare(..) => Some("comparison"),
         Expr::Dict(..) => Some("dict literal"),
         Expr::Set(..) => Some("set display"),
@@ -778,7 +840,11 @@ fn check_target(target: &Expr, first: bool) -> PResult<()> {
         return Err(SyntaxError::specific(format!("cannot assign to {name}"), col));
     }
     if let Some(what) = illegal_target(target) {
-        let message = if first && !matches!(target, Expr::Tuple(..) | Expr::List(..)) {
+        let bitwise_level = !matches!(
+            target,
+            Expr::Tuple(..) | Expr::List(..) | Expr::Compare(..) | Expr::Not(..) | Expr::And(..) | Expr::Or(..) | Expr::IfElse(..)
+        );
+        let message = if first && bitwise_level {
             format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?")
         } else {
             format!("cannot assign to {what}")

@@ -40,11 +40,9 @@ impl Engine {
         self.module().rsplit('.').next().unwrap_or_default()
     }
 
-    /// The engine named by a `SESSION_ENGINE` value (the short name is accepted too).
+    /// The engine named by a `SESSION_ENGINE` value.
     pub fn from_module(name: &str) -> Option<Engine> {
-        Engine::ALL
-            .into_iter()
-            .find(|e| e.module() == name || e.short_name() == name)
+        Engine::ALL.into_iter().find(|e| e.module() == name)
     }
 
     /// Whether the engine keeps sessions in the `django_session` table.
@@ -58,7 +56,10 @@ impl Engine {
 pub struct Settings {
     pub secret_key: String,
     pub secret_key_fallbacks: Vec<String>,
+    /// The engine in use (the last importable `SESSION_ENGINE`).
     pub engine: Engine,
+    /// `SESSION_ENGINE` as set, which may name no engine at all.
+    pub engine_path: String,
     pub cookie_name: String,
     pub cookie_age: i64,
     pub cookie_domain: Option<String>,
@@ -81,6 +82,7 @@ impl Default for Settings {
             secret_key: SCENARIO_SECRET_KEY.into(),
             secret_key_fallbacks: Vec::new(),
             engine: Engine::Db,
+            engine_path: Engine::Db.module().into(),
             cookie_name: "sessionid".into(),
             cookie_age: 1_209_600,
             cookie_domain: None,
@@ -129,7 +131,7 @@ impl Settings {
     pub fn get(&self, name: &str) -> Option<Value> {
         let opt = |v: &Option<String>| v.as_deref().map_or(Value::None, Value::str);
         Some(match name {
-            "SESSION_ENGINE" => Value::str(self.engine.module()),
+            "SESSION_ENGINE" => Value::str(&self.engine_path),
             "SESSION_COOKIE_NAME" => Value::str(&self.cookie_name),
             "SESSION_COOKIE_AGE" => Value::Int(self.cookie_age),
             "SESSION_COOKIE_DOMAIN" => opt(&self.cookie_domain),
@@ -166,14 +168,12 @@ impl Settings {
         };
         match name {
             "SESSION_ENGINE" => {
-                let module = string()?;
-                self.engine = Engine::from_module(&module).ok_or_else(|| {
-                    PyErr::tool(format!(
-                        "unknown session engine {}; use one of: {}",
-                        value.repr(),
-                        Engine::ALL.map(Engine::module).join(", ")
-                    ))
-                })?;
+                // Django imports it when the middleware starts: a bad path fails
+                // the next request, not this assignment.
+                self.engine_path = string()?;
+                if let Some(engine) = Engine::from_module(&self.engine_path) {
+                    self.engine = engine;
+                }
             }
             "SESSION_COOKIE_NAME" => {
                 let cookie_name = string()?;
@@ -241,6 +241,28 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    /// The error `import_module(SESSION_ENGINE)` raises, if it names no engine.
+    pub fn engine_error(&self) -> Option<PyErr> {
+        if Engine::from_module(&self.engine_path).is_some() {
+            return None;
+        }
+        if self.engine_path.is_empty() {
+            return Some(PyErr::new("ValueError", "Empty module name"));
+        }
+        const PACKAGES: [&str; 4] = ["django", "django.contrib", "django.contrib.sessions", "django.contrib.sessions.backends"];
+        let mut prefix = String::new();
+        for part in self.engine_path.split('.') {
+            prefix = if prefix.is_empty() { part.to_string() } else { format!("{prefix}.{part}") };
+            if !PACKAGES.contains(&prefix.as_str()) {
+                return Some(PyErr::new("ModuleNotFoundError", format!("No module named '{prefix}'")));
+            }
+        }
+        Some(PyErr::new(
+            "AttributeError",
+            format!("module '{}' has no attribute 'SessionStore'", self.engine_path),
+        ))
     }
 
     /// `SESSION_FILE_PATH or tempfile.gettempdir()`.

@@ -22,6 +22,7 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Str(Rc<str>),
+    Bytes(Rc<[u8]>),
     List(ListRef),
     Tuple(Rc<Vec<Value>>),
     Dict(DictRef),
@@ -197,6 +198,7 @@ impl Value {
             Value::Int(_) => "int",
             Value::Float(_) => "float",
             Value::Str(_) => "str",
+            Value::Bytes(_) => "bytes",
             Value::List(_) => "list",
             Value::Tuple(_) => "tuple",
             Value::Dict(_) => "dict",
@@ -228,6 +230,7 @@ impl Value {
             Value::Int(i) => *i != 0,
             Value::Float(f) => *f != 0.0,
             Value::Str(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
             Value::List(l) | Value::Set(l) => !l.borrow().is_empty(),
             Value::Tuple(t) => !t.is_empty(),
             Value::Dict(d) => !d.borrow().is_empty(),
@@ -316,6 +319,7 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (None, None) => true,
         (Str(x), Str(y)) => x == y,
+        (Bytes(x), Bytes(y)) => x == y,
         (Bool(_) | Int(_) | Float(_), Bool(_) | Int(_) | Float(_)) => match (number(a), number(b)) {
             (Number::Int(x), Number::Int(y)) => x == y,
             (x, y) => x.as_f64() == y.as_f64(),
@@ -405,6 +409,7 @@ fn write_repr(out: &mut String, v: &Value, depth: usize) {
         }
         Value::Float(f) => out.push_str(&float_repr(*f)),
         Value::Str(s) => out.push_str(&str_repr(s)),
+        Value::Bytes(b) => out.push_str(&bytes_repr(b)),
         Value::List(l) => {
             let items = l.borrow();
             out.push('[');
@@ -569,6 +574,30 @@ pub fn str_repr(s: &str) -> String {
                 };
             }
             c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Python's `repr()` of bytes.
+pub fn bytes_repr(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let mut out = format!("b{quote}");
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c if c as char == quote => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(c as char),
+            c => {
+                let _ = write!(out, "\\x{c:02x}");
+            }
         }
     }
     out.push(quote);

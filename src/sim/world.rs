@@ -181,6 +181,17 @@ impl World {
             .ok_or_else(|| PyErr::tool(format!("there is no browser {}", str_repr(name))))
     }
 
+    /// A request that fails before any middleware runs (the session engine
+    /// cannot be imported): the exchange with nothing set, and the error.
+    pub fn failed_request(&mut self, path: &str) -> Option<(Exchange, PyErr)> {
+        let error = self.server.settings.engine_error()?;
+        let now = self.now();
+        self.browser_mut().purge(now);
+        let sent = self.browser().cookie_header(path, now);
+        let exchange = Exchange { path: path.to_string(), sent, status: 500, set_cookies: Vec::new(), vary_cookie: false };
+        Some((exchange, error))
+    }
+
     /// Start a request from the current browser to `path`.
     pub fn begin_request(&mut self, path: &str) -> Request {
         let now = self.now();
@@ -293,6 +304,9 @@ impl World {
 
     /// `manage.py clearsessions`: the engine's `clear_expired()`.
     fn clear_sessions(&mut self) -> Result<(), PyErr> {
+        if let Some(e) = self.server.settings.engine_error() {
+            return Err(e);
+        }
         let now = self.now();
         match self.server.settings.engine {
             Engine::Db | Engine::CachedDb => self.server.table()?.retain(|r| r.expire_date >= now),
@@ -321,6 +335,9 @@ impl World {
     pub fn store(&self) -> Vec<StoredSession> {
         let server = &self.server;
         let now = server.now;
+        if server.settings.engine_error().is_some() {
+            return Vec::new();
+        }
         let mut sessions: Vec<StoredSession> = match server.settings.engine {
             Engine::Db | Engine::CachedDb => server
                 .db
@@ -382,7 +399,7 @@ impl World {
     /// the engine's own `load()` would accept it now.
     pub fn signed_session_data(&self, value: &str) -> Option<Value> {
         let settings = &self.server.settings;
-        if settings.engine != Engine::SignedCookies {
+        if settings.engine != Engine::SignedCookies || settings.engine_error().is_some() {
             return None;
         }
         signing::loads(
