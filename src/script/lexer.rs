@@ -306,7 +306,7 @@ fn lex_number(chars: &[char], at: usize) -> Result<(Tok, usize), SyntaxError> {
         take_digits(&mut i, &|c| c.is_digit(radix));
         let digits: String = chars[start..i].iter().filter(|c| **c != '_').collect();
         if digits.is_empty() || chars.get(i).is_some_and(|c| c.is_alphanumeric()) {
-            return Err(SyntaxError::new(format!("invalid {name} literal"), i + 1));
+            return Err(SyntaxError::new(format!("invalid {name} literal"), i));
         }
         return Ok((
             i64::from_str_radix(&digits, radix).map_or(Tok::BigInt(digits), Tok::Int),
@@ -337,7 +337,7 @@ fn lex_number(chars: &[char], at: usize) -> Result<(Tok, usize), SyntaxError> {
         return Err(SyntaxError::unsupported("complex numbers", col));
     }
     if chars.get(i).is_some_and(|c| is_identifier_continue(*c)) {
-        return Err(SyntaxError::new("invalid decimal literal", i + 1));
+        return Err(SyntaxError::new("invalid decimal literal", i));
     }
     let text: String = chars[at..i].iter().filter(|c| **c != '_').collect();
     if is_float {
