@@ -1,0 +1,1027 @@
+//! The interactive app: a small Elm architecture. One [`App`] model, keys
+//! mapped to [`Action`]s by one table ([`keymap`]), [`App::update`], and a
+//! view drawn from borrowed state ([`view`]). The loop is generic over the
+//! backend, so tests drive the whole app on ratatui's `TestBackend`.
+
+pub mod course;
+pub mod keymap;
+pub mod markdown;
+pub mod panes;
+pub mod progress;
+pub mod prompt;
+pub mod theme;
+pub mod view;
+
+use std::io::IsTerminal as _;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEventKind};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::layout::{Position, Rect};
+
+use crate::runner::{Runner, Snapshot, Step, is_command};
+use crate::sim::World;
+use crate::sim::request::Exchange;
+use course::{Condition, Course};
+use keymap::{Action, Context};
+use panes::Output;
+use progress::Store;
+use prompt::Prompt;
+use theme::Theme;
+
+/// The panes that can take focus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Lesson,
+    Browser,
+    Server,
+    Http,
+    /// The shell output and the prompt: focused means typing goes to the prompt.
+    Shell,
+}
+
+impl Pane {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Which screen is up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Menu,
+    Work,
+}
+
+/// A question waiting for y/n.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Question {
+    ShowSolution,
+    ResetLesson,
+}
+
+impl Question {
+    /// The question's words.
+    pub fn text(self) -> &'static str {
+        match self {
+            Question::ShowSolution => "Show the solution? Trying first teaches more. (y/n)",
+            Question::ResetLesson => "Start the whole lesson again from a fresh world? (y/n)",
+        }
+    }
+}
+
+/// Something drawn over the screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Help { scroll: u16 },
+    Confirm(Question),
+}
+
+/// Where the learner is in a lesson.
+#[derive(Clone, Debug)]
+pub struct LessonState {
+    pub lesson: usize,
+    pub step: usize,
+    pub hints: usize,
+    pub solution_shown: bool,
+    pub conditions: Vec<Condition>,
+    pub met: bool,
+    /// The world as the step began (for reset).
+    pub start: Runner,
+    /// Every step is done.
+    pub finished: bool,
+}
+
+/// Presenter mode: the lesson's solutions, typed out one by one.
+#[derive(Clone, Debug)]
+pub struct DemoState {
+    /// (step index, command) in order.
+    pub commands: Vec<(usize, String)>,
+    /// How many commands have run.
+    pub pos: usize,
+    /// Characters of the next command typed so far, while typing.
+    pub typing: Option<usize>,
+    pub autoplay: bool,
+    pub delay: Duration,
+    /// When the next character appears or the next command starts.
+    pub due: Option<Instant>,
+}
+
+/// How fast presenter mode types.
+pub const TYPING: Duration = Duration::from_millis(30);
+
+/// The lesson or sandbox being worked in.
+#[derive(Clone, Debug)]
+pub struct Work {
+    pub runner: Runner,
+    /// The state before each command, for undo.
+    undo: Vec<Undo>,
+    pub last: Option<Step>,
+    /// The snapshot before the last command.
+    pub before: Snapshot,
+    /// The last exchange, and whether the last command made it.
+    pub exchange: Option<(Exchange, bool)>,
+    pub output: Vec<Output>,
+    pub lesson: Option<LessonState>,
+    pub demo: Option<DemoState>,
+}
+
+#[derive(Clone, Debug)]
+struct Undo {
+    runner: Runner,
+    last: Option<Step>,
+    before: Snapshot,
+    exchange: Option<(Exchange, bool)>,
+    output_len: usize,
+}
+
+/// The whole model.
+#[derive(Debug)]
+pub struct App {
+    pub screen: Screen,
+    pub course: Course,
+    pub menu_selected: usize,
+    pub work: Option<Work>,
+    pub prompt: Prompt,
+    pub focus: Pane,
+    pub zoom: bool,
+    pub scroll: [u16; 5],
+    pub overlay: Option<Overlay>,
+    pub theme: Theme,
+    pub store: Store,
+    /// Messages to show once (a file moved aside, a save that failed).
+    pub messages: Vec<String>,
+    pub seed: u64,
+    /// The terminal size at the last draw.
+    pub size: Rect,
+    pub quit: bool,
+}
+
+impl App {
+    /// An app on the course menu.
+    pub fn new(
+        course: Course,
+        store: Store,
+        messages: Vec<String>,
+        theme: Theme,
+        seed: u64,
+    ) -> Self {
+        let history = store.history();
+        let menu_selected = store
+            .progress
+            .last
+            .as_deref()
+            .and_then(|id| course.find(id))
+            .unwrap_or(0);
+        Self {
+            screen: Screen::Menu,
+            course,
+            menu_selected,
+            work: None,
+            prompt: Prompt::with_history(history),
+            focus: Pane::Shell,
+            zoom: false,
+            scroll: [0; 5],
+            overlay: None,
+            theme,
+            store,
+            messages,
+            seed,
+            size: Rect::new(0, 0, 80, 24),
+            quit: false,
+        }
+    }
+
+    fn start_work(&mut self, world: World) -> Work {
+        let runner = Runner::new(world);
+        let mut output = Vec::new();
+        for m in self.messages.drain(..) {
+            output.push(Output::Note(m));
+        }
+        Work {
+            before: runner.snapshot().clone(),
+            runner,
+            undo: Vec::new(),
+            last: None,
+            exchange: None,
+            output,
+            lesson: None,
+            demo: None,
+        }
+    }
+
+    /// Open the sandbox: the default world, no lesson.
+    pub fn open_sandbox(&mut self) {
+        let mut work = self.start_work(World::new(self.seed));
+        work.output.push(Output::Note(
+            "Sandbox: type view code (request.session['name'] = 'Ada') or a world command (browser close, clock +2w). F1: help".into(),
+        ));
+        self.enter(work, Pane::Shell);
+    }
+
+    fn enter(&mut self, work: Work, focus: Pane) {
+        self.work = Some(work);
+        self.screen = Screen::Work;
+        self.focus = focus;
+        self.zoom = false;
+        self.scroll = [0; 5];
+        self.overlay = None;
+    }
+
+    /// Open lesson `index`, resuming at the first unfinished step (earlier
+    /// steps are replayed from their solutions).
+    pub fn open_lesson(&mut self, index: usize) {
+        let Some(lesson) = self.course.lessons.get(index) else {
+            return;
+        };
+        let saved = self.store.lesson(&lesson.id);
+        let resume = if saved.finished && saved.done >= lesson.steps.len() {
+            0
+        } else {
+            saved.done
+        };
+        self.open_lesson_at(index, resume);
+    }
+
+    /// Open lesson `index` at step `at`.
+    pub fn open_lesson_at(&mut self, index: usize, at: usize) {
+        let Some(lesson) = self.course.lessons.get(index).cloned() else {
+            return;
+        };
+        let at = at.min(lesson.steps.len().saturating_sub(1));
+        let mut work = self.start_work(lesson.world(self.seed));
+        for step in &lesson.steps[..at] {
+            for line in &step.solution {
+                let _ = work.runner.step(line);
+            }
+        }
+        work.before = work.runner.snapshot().clone();
+        if at > 0 {
+            work.output.push(Output::Note(format!(
+                "Resumed at step {} (earlier steps replayed from their solutions).",
+                at + 1
+            )));
+        }
+        let conditions = lesson
+            .steps
+            .get(at)
+            .map(|s| s.evaluate(&work.runner, None))
+            .unwrap_or_default();
+        work.lesson = Some(LessonState {
+            lesson: index,
+            step: at,
+            hints: 0,
+            solution_shown: false,
+            met: !conditions.is_empty() && conditions.iter().all(|c| c.holds),
+            conditions,
+            start: work.runner.clone(),
+            finished: false,
+        });
+        self.store.progress.last = Some(lesson.id.clone());
+        if let Err(e) = self.store.save() {
+            work.output.push(Output::Note(e));
+        }
+        self.menu_selected = index;
+        self.enter(work, Pane::Shell);
+    }
+
+    /// Open presenter mode for lesson `index`.
+    pub fn open_demo(&mut self, index: usize, autoplay: bool, delay: Duration, now: Instant) {
+        let Some(lesson) = self.course.lessons.get(index).cloned() else {
+            return;
+        };
+        let mut work = self.start_work(lesson.world(self.seed));
+        let commands: Vec<(usize, String)> = lesson
+            .steps
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.solution.iter().map(move |c| (i, c.clone())))
+            .collect();
+        let conditions = lesson
+            .steps
+            .first()
+            .map(|s| s.evaluate(&work.runner, None))
+            .unwrap_or_default();
+        work.lesson = Some(LessonState {
+            lesson: index,
+            step: 0,
+            hints: 0,
+            solution_shown: true,
+            met: false,
+            conditions,
+            start: work.runner.clone(),
+            finished: false,
+        });
+        work.demo = Some(DemoState {
+            commands,
+            pos: 0,
+            typing: None,
+            autoplay,
+            delay,
+            due: autoplay.then_some(now + delay),
+        });
+        self.enter(work, Pane::Browser);
+    }
+
+    /// The key contexts active now, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        match self.overlay {
+            Some(Overlay::Help { .. }) => return vec![Context::HelpOverlay],
+            Some(Overlay::Confirm(_)) => return vec![Context::Confirm],
+            None => {}
+        }
+        match self.screen {
+            Screen::Menu => vec![Context::Menu],
+            Screen::Work => {
+                let work = self.work.as_ref();
+                if work.is_some_and(|w| w.demo.is_some()) {
+                    return vec![Context::Demo];
+                }
+                let mut out = vec![if self.focus == Pane::Shell {
+                    Context::Prompt
+                } else {
+                    Context::Pane
+                }];
+                if work.is_some_and(|w| w.lesson.is_some()) {
+                    out.push(Context::Lesson);
+                }
+                out.push(Context::Work);
+                out
+            }
+        }
+    }
+
+    /// The panes on screen now, in focus order.
+    pub fn panes(&self) -> Vec<Pane> {
+        let lesson = self.work.as_ref().is_some_and(|w| w.lesson.is_some());
+        let mut panes = Vec::new();
+        if lesson {
+            panes.push(Pane::Lesson);
+        }
+        panes.extend([Pane::Browser, Pane::Server, Pane::Http, Pane::Shell]);
+        panes
+    }
+
+    /// Handle one terminal event at `now`.
+    pub fn handle(&mut self, event: &Event, now: Instant) {
+        match event {
+            Event::Key(key) if key.kind != KeyEventKind::Release => self.key(key, now),
+            Event::Paste(text) => self.paste(text),
+            Event::Mouse(mouse) => {
+                let delta: i32 = match mouse.kind {
+                    MouseEventKind::ScrollUp => -3,
+                    MouseEventKind::ScrollDown => 3,
+                    _ => return,
+                };
+                if let Some(Overlay::Help { scroll }) = &mut self.overlay {
+                    *scroll = scroll.saturating_add_signed(delta as i16);
+                    return;
+                }
+                let at = Position::new(mouse.column, mouse.row);
+                if self.screen == Screen::Work
+                    && let Some((pane, _)) = view::work_layout(self, self.size)
+                        .panes
+                        .into_iter()
+                        .find(|(_, r)| r.contains(at))
+                {
+                    self.scroll_pane(pane, delta);
+                }
+            }
+            Event::Resize(w, h) => self.size = Rect::new(0, 0, *w, *h),
+            _ => {}
+        }
+    }
+
+    fn key(&mut self, key: &KeyEvent, now: Instant) {
+        let contexts = self.contexts();
+        match keymap::lookup(&contexts, key) {
+            Some(action) => self.update(action, now),
+            None => {
+                if contexts.first() == Some(&Context::Prompt)
+                    && let crossterm::event::KeyCode::Char(c) = key.code
+                    && !key.modifiers.intersects(
+                        crossterm::event::KeyModifiers::CONTROL
+                            | crossterm::event::KeyModifiers::ALT,
+                    )
+                {
+                    self.prompt.insert(&c.to_string());
+                } else if contexts.first() == Some(&Context::Pane)
+                    && let crossterm::event::KeyCode::Char(c) = key.code
+                    && !key.modifiers.intersects(
+                        crossterm::event::KeyModifiers::CONTROL
+                            | crossterm::event::KeyModifiers::ALT,
+                    )
+                {
+                    // Typing while a pane has focus goes to the prompt.
+                    self.focus = Pane::Shell;
+                    self.prompt.insert(&c.to_string());
+                }
+            }
+        }
+    }
+
+    /// Pasted text: each complete line runs, the rest stays in the prompt.
+    pub fn paste(&mut self, text: &str) {
+        if self.screen != Screen::Work
+            || self.overlay.is_some()
+            || self.work.as_ref().is_some_and(|w| w.demo.is_some())
+        {
+            return;
+        }
+        self.focus = Pane::Shell;
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let mut parts: Vec<&str> = text.split('\n').collect();
+        let rest = parts.pop().unwrap_or_default();
+        for line in parts {
+            self.prompt.insert(line);
+            self.submit();
+        }
+        self.prompt.insert(rest);
+    }
+
+    fn scroll_pane(&mut self, pane: Pane, delta: i32) {
+        let s = &mut self.scroll[pane.index()];
+        // The shell scrolls back from the bottom.
+        let delta = if pane == Pane::Shell { -delta } else { delta };
+        *s = s
+            .saturating_add_signed(delta.clamp(-1000, 1000) as i16)
+            .min(10_000);
+    }
+
+    fn focus_step(&mut self, forward: bool) {
+        let panes = self.panes();
+        let i = panes.iter().position(|p| *p == self.focus).unwrap_or(0);
+        let n = panes.len();
+        self.focus = panes[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
+    }
+
+    fn page(&self) -> i32 {
+        i32::from(self.size.height / 2).max(1)
+    }
+
+    /// Apply one action.
+    pub fn update(&mut self, action: Action, now: Instant) {
+        let page = self.page();
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Close => match self.overlay {
+                Some(_) => self.overlay = None,
+                None => self.focus = Pane::Shell,
+            },
+            Action::Yes => {
+                let question = self.overlay.take();
+                if let Some(Overlay::Confirm(q)) = question {
+                    self.answer(q);
+                }
+            }
+            Action::No => self.overlay = None,
+            Action::FocusNext => self.focus_step(true),
+            Action::FocusPrev => self.focus_step(false),
+            Action::TabKey => {
+                if self.focus == Pane::Shell && !self.prompt.is_empty() {
+                    if let Some(candidates) = self.prompt.complete() {
+                        if candidates.len() > 1
+                            && let Some(work) = &mut self.work
+                        {
+                            work.output.push(Output::Note(candidates.join("  ")));
+                            self.scroll[Pane::Shell.index()] = 0;
+                        }
+                        return;
+                    }
+                }
+                self.focus_step(true);
+            }
+            Action::Submit => self.submit(),
+            Action::HistoryPrev => self.prompt.history_prev(),
+            Action::HistoryNext => self.prompt.history_next(),
+            Action::Left => self.prompt.left(),
+            Action::Right => self.prompt.right(),
+            Action::Home => self.prompt.home(),
+            Action::End => self.prompt.end(),
+            Action::Backspace => self.prompt.backspace(),
+            Action::Delete => self.prompt.delete(),
+            Action::KillLine => self.prompt.kill_line(),
+            Action::KillWord => self.prompt.kill_word(),
+            Action::ScrollUp | Action::ScrollDown | Action::PageUp | Action::PageDown => {
+                let delta = match action {
+                    Action::ScrollUp => -1,
+                    Action::ScrollDown => 1,
+                    Action::PageUp => -page,
+                    _ => page,
+                };
+                if let Some(Overlay::Help { scroll }) = &mut self.overlay {
+                    *scroll = scroll.saturating_add_signed(delta as i16);
+                } else {
+                    self.scroll_pane(self.focus, delta);
+                }
+            }
+            Action::Hint => self.hint(),
+            Action::Solution => {
+                if self
+                    .work
+                    .as_ref()
+                    .and_then(|w| w.lesson.as_ref())
+                    .is_some_and(|l| !l.solution_shown)
+                {
+                    self.overlay = Some(Overlay::Confirm(Question::ShowSolution));
+                }
+            }
+            Action::NextStep => self.next_step(),
+            Action::Undo => self.undo(),
+            Action::ResetStep => self.reset_step(),
+            Action::ResetLesson => self.overlay = Some(Overlay::Confirm(Question::ResetLesson)),
+            Action::Zoom => self.zoom = !self.zoom,
+            Action::Menu => {
+                self.screen = Screen::Menu;
+                self.overlay = None;
+            }
+            Action::MenuUp => self.menu_selected = self.menu_selected.saturating_sub(1),
+            Action::MenuDown => {
+                self.menu_selected = (self.menu_selected + 1).min(self.course.lessons.len());
+            }
+            Action::Open => {
+                if self.menu_selected >= self.course.lessons.len() {
+                    self.open_sandbox();
+                } else {
+                    self.open_lesson(self.menu_selected);
+                }
+            }
+            Action::Sandbox => self.open_sandbox(),
+            Action::DemoNext => self.demo_next(now),
+            Action::DemoBack => self.demo_back(now),
+            Action::DemoPause => {
+                if let Some(demo) = self.work.as_mut().and_then(|w| w.demo.as_mut()) {
+                    demo.autoplay = !demo.autoplay;
+                    demo.due = if demo.autoplay && demo.typing.is_none() {
+                        Some(now + demo.delay)
+                    } else {
+                        demo.due.filter(|_| demo.typing.is_some())
+                    };
+                }
+            }
+        }
+    }
+
+    fn answer(&mut self, question: Question) {
+        match question {
+            Question::ShowSolution => {
+                if let Some(lesson) = self.work.as_mut().and_then(|w| w.lesson.as_mut()) {
+                    lesson.solution_shown = true;
+                    self.focus = Pane::Shell;
+                }
+            }
+            Question::ResetLesson => {
+                let Some(index) = self
+                    .work
+                    .as_ref()
+                    .and_then(|w| w.lesson.as_ref())
+                    .map(|l| l.lesson)
+                else {
+                    return;
+                };
+                self.open_lesson_at(index, 0);
+            }
+        }
+    }
+
+    fn hint(&mut self) {
+        let Some(work) = &mut self.work else { return };
+        let Some(state) = &mut work.lesson else {
+            return;
+        };
+        let Some(step) = self.course.lessons[state.lesson].steps.get(state.step) else {
+            return;
+        };
+        if state.hints < step.hints.len() {
+            state.hints += 1;
+        } else {
+            let note = if step.hints.is_empty() {
+                "This step has no hints."
+            } else {
+                "No more hints: F3 shows the solution."
+            };
+            work.output.push(Output::Note(note.into()));
+        }
+    }
+
+    /// Enter: run the prompt's line (or, on an empty prompt with the goal met, go on).
+    pub fn submit(&mut self) {
+        let line = self.prompt.take();
+        if !is_command(&line) {
+            if line.trim().is_empty()
+                && self
+                    .work
+                    .as_ref()
+                    .and_then(|w| w.lesson.as_ref())
+                    .is_some_and(|l| l.met || l.finished)
+            {
+                self.next_step();
+            }
+            return;
+        }
+        if let Err(e) = self.store.save_history(&self.prompt.history) {
+            self.messages.push(e);
+        }
+        self.run_line(&line);
+    }
+
+    /// Run one command in the world, mark what changed, check the goal.
+    pub fn run_line(&mut self, line: &str) {
+        let Some(work) = &mut self.work else { return };
+        work.undo.push(Undo {
+            runner: work.runner.clone(),
+            last: work.last.take(),
+            before: work.before.clone(),
+            exchange: work.exchange.clone(),
+            output_len: work.output.len(),
+        });
+        if work.undo.len() > 200 {
+            work.undo.remove(0);
+        }
+        work.before = work.runner.snapshot().clone();
+        let step = work.runner.step(line);
+        work.output.extend(Output::of(&step));
+        work.output
+            .extend(self.messages.drain(..).map(Output::Note));
+        match &step.exchange {
+            Some(x) => work.exchange = Some((x.clone(), true)),
+            None => {
+                if let Some((_, fresh)) = &mut work.exchange {
+                    *fresh = false;
+                }
+            }
+        }
+        work.last = Some(step);
+        self.scroll[Pane::Shell.index()] = 0;
+        self.check_goal();
+    }
+
+    /// Evaluate the step's goal; record the step when it is newly met.
+    fn check_goal(&mut self) {
+        let Some(work) = &mut self.work else { return };
+        let Some(state) = &mut work.lesson else {
+            return;
+        };
+        let lesson = &self.course.lessons[state.lesson];
+        let Some(step) = lesson.steps.get(state.step) else {
+            return;
+        };
+        state.conditions = step.evaluate(&work.runner, work.last.as_ref());
+        let met = !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
+        if met && !state.met && work.demo.is_none() {
+            let last = state.step + 1 == lesson.steps.len();
+            let next = if last {
+                "Enter: finish the lesson"
+            } else {
+                "Enter (on an empty prompt) or F4: next step"
+            };
+            work.output
+                .push(Output::Note(format!("✓ Goal met! {next}.")));
+            if let Err(e) = self
+                .store
+                .record(&lesson.id, state.step + 1, lesson.steps.len())
+            {
+                work.output.push(Output::Note(e));
+            }
+            self.scroll[Pane::Lesson.index()] = 0;
+        }
+        state.met = met;
+    }
+
+    fn next_step(&mut self) {
+        let Some(work) = &mut self.work else { return };
+        let Some(state) = &mut work.lesson else {
+            return;
+        };
+        if state.finished {
+            let next = state.lesson + 1;
+            if next < self.course.lessons.len() {
+                self.open_lesson_at(next, 0);
+            } else {
+                self.screen = Screen::Menu;
+            }
+            return;
+        }
+        if !state.met {
+            work.output.push(Output::Note(
+                "Not yet: the lesson pane lists what is still missing.".into(),
+            ));
+            return;
+        }
+        let lesson = &self.course.lessons[state.lesson];
+        if state.step + 1 >= lesson.steps.len() {
+            state.finished = true;
+            work.output.push(Output::Note(format!(
+                "Lesson \"{}\" complete. Enter: next lesson · F10: menu",
+                lesson.title
+            )));
+        } else {
+            state.step += 1;
+            state.hints = 0;
+            state.solution_shown = false;
+            state.start = work.runner.clone();
+            state.conditions = lesson.steps[state.step].evaluate(&work.runner, None);
+            state.met = false;
+        }
+        self.scroll[Pane::Lesson.index()] = 0;
+    }
+
+    fn undo(&mut self) {
+        let Some(work) = &mut self.work else { return };
+        let Some(undo) = work.undo.pop() else {
+            work.output.push(Output::Note("Nothing to undo.".into()));
+            return;
+        };
+        work.runner = undo.runner;
+        work.last = undo.last;
+        work.before = undo.before;
+        work.exchange = undo.exchange;
+        work.output.truncate(undo.output_len);
+        work.output.push(Output::Note("Undone.".into()));
+        if let Some(state) = &mut work.lesson {
+            let lesson = &self.course.lessons[state.lesson];
+            if let Some(step) = lesson.steps.get(state.step) {
+                state.conditions = step.evaluate(&work.runner, work.last.as_ref());
+                state.met =
+                    !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
+            }
+        }
+    }
+
+    fn reset_step(&mut self) {
+        let Some(work) = &mut self.work else { return };
+        let Some(state) = &mut work.lesson else {
+            return;
+        };
+        work.runner = state.start.clone();
+        work.before = work.runner.snapshot().clone();
+        work.last = None;
+        work.exchange = None;
+        work.undo.clear();
+        state.hints = 0;
+        let lesson = &self.course.lessons[state.lesson];
+        if let Some(step) = lesson.steps.get(state.step) {
+            state.conditions = step.evaluate(&work.runner, None);
+            state.met = false;
+        }
+        work.output
+            .push(Output::Note(format!("Step {} reset.", state.step + 1)));
+    }
+
+    fn demo_next(&mut self, now: Instant) {
+        let Some(demo) = self.work.as_mut().and_then(|w| w.demo.as_mut()) else {
+            return;
+        };
+        match demo.typing {
+            Some(_) => self.demo_run(now),
+            None if demo.pos < demo.commands.len() => {
+                demo.typing = Some(0);
+                demo.due = Some(now + TYPING);
+            }
+            None => {}
+        }
+    }
+
+    fn demo_run(&mut self, now: Instant) {
+        let Some(work) = &mut self.work else { return };
+        let Some(demo) = &mut work.demo else { return };
+        let Some((step, line)) = demo.commands.get(demo.pos).cloned() else {
+            return;
+        };
+        demo.typing = None;
+        demo.pos += 1;
+        demo.due = demo.autoplay.then_some(now + demo.delay);
+        if let Some(state) = &mut work.lesson {
+            state.step = step;
+        }
+        self.run_line(&line);
+        self.demo_sync_step();
+    }
+
+    /// In presenter mode the lesson pane follows the command about to run.
+    fn demo_sync_step(&mut self) {
+        let Some(work) = &mut self.work else { return };
+        let (Some(demo), Some(state)) = (&work.demo, &mut work.lesson) else {
+            return;
+        };
+        let lesson = &self.course.lessons[state.lesson];
+        // Stay on the step just run until its explanation has been seen.
+        let current = demo
+            .pos
+            .checked_sub(1)
+            .and_then(|i| demo.commands.get(i))
+            .map_or(0, |c| c.0);
+        state.step = current;
+        if let Some(step) = lesson.steps.get(current) {
+            state.conditions = step.evaluate(&work.runner, work.last.as_ref());
+            state.met = !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
+        }
+        state.finished = demo.pos == demo.commands.len();
+    }
+
+    fn demo_back(&mut self, now: Instant) {
+        let Some(work) = &mut self.work else { return };
+        let Some(demo) = &mut work.demo else { return };
+        if demo.typing.take().is_some() {
+            demo.due = demo.autoplay.then_some(now + demo.delay);
+            return;
+        }
+        if demo.pos == 0 {
+            return;
+        }
+        demo.pos -= 1;
+        demo.due = demo.autoplay.then_some(now + demo.delay);
+        self.undo();
+        if let Some(work) = &mut self.work {
+            // "Undone." is for learners; the presenter's shell stays clean.
+            if matches!(work.output.last(), Some(Output::Note(n)) if n == "Undone.") {
+                work.output.pop();
+            }
+        }
+        self.demo_sync_step();
+    }
+
+    /// When the app next wants to wake up without a key (presenter mode).
+    pub fn deadline(&self) -> Option<Instant> {
+        self.work
+            .as_ref()
+            .and_then(|w| w.demo.as_ref())
+            .and_then(|d| d.due)
+    }
+
+    /// Time passed: type the next character, or start the next command.
+    pub fn tick(&mut self, now: Instant) {
+        let Some(demo) = self.work.as_mut().and_then(|w| w.demo.as_mut()) else {
+            return;
+        };
+        let Some(due) = demo.due else { return };
+        if now < due {
+            return;
+        }
+        match demo.typing {
+            Some(n) => {
+                let len = demo
+                    .commands
+                    .get(demo.pos)
+                    .map_or(0, |c| c.1.chars().count());
+                if n < len {
+                    demo.typing = Some(n + 1);
+                    demo.due = Some(now + TYPING);
+                } else if demo.autoplay {
+                    self.demo_run(now);
+                } else {
+                    demo.due = None;
+                }
+            }
+            None if demo.autoplay && demo.pos < demo.commands.len() => {
+                demo.typing = Some(0);
+                demo.due = Some(now + TYPING);
+            }
+            None => demo.due = None,
+        }
+    }
+
+    /// The text in the prompt line: what is typed, or in presenter mode what
+    /// has been typed out so far.
+    pub fn prompt_text(&self) -> (String, usize) {
+        if let Some(demo) = self.work.as_ref().and_then(|w| w.demo.as_ref()) {
+            let text: String = match (demo.typing, demo.commands.get(demo.pos)) {
+                (Some(n), Some((_, line))) => line.chars().take(n).collect(),
+                _ => String::new(),
+            };
+            let n = text.chars().count();
+            return (text, n);
+        }
+        (self.prompt.text(), self.prompt.cursor())
+    }
+}
+
+/// Run the app on `terminal` until it quits. `next_event` waits up to the
+/// given time (forever for `None`) for an event.
+pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut next_event: impl FnMut(Option<Duration>) -> std::io::Result<Option<Event>>,
+) -> std::io::Result<()> {
+    let error = |e: B::Error| std::io::Error::other(e.to_string());
+    while !app.quit {
+        let size = terminal.size().map_err(error)?;
+        app.size = Rect::new(0, 0, size.width, size.height);
+        terminal
+            .draw(|frame| view::draw(app, frame))
+            .map_err(error)?;
+        let now = Instant::now();
+        let wait = app.deadline().map(|d| d.saturating_duration_since(now));
+        match next_event(wait)? {
+            Some(event) => {
+                app.handle(&event, Instant::now());
+                // Take whatever else is already waiting before drawing again.
+                while !app.quit {
+                    match next_event(Some(Duration::ZERO))? {
+                        Some(event) => app.handle(&event, Instant::now()),
+                        None => break,
+                    }
+                }
+            }
+            None => app.tick(Instant::now()),
+        }
+    }
+    Ok(())
+}
+
+/// What to open.
+#[derive(Clone, Debug)]
+pub enum Start {
+    Menu,
+    Learn(String),
+    Sandbox,
+    Demo {
+        id: String,
+        autoplay: bool,
+        delay: Duration,
+    },
+}
+
+/// The app for `start`, or the words for why it cannot start.
+pub fn app_for(start: &Start, course: Course, theme: Theme, now: Instant) -> Result<App, String> {
+    let (store, messages) = Store::open(progress::data_dir());
+    let mut app = App::new(course, store, messages, theme, 0);
+    let find = |app: &App, id: &str| {
+        app.course.find(id).ok_or_else(|| {
+            let ids: Vec<&str> = app.course.lessons.iter().map(|l| l.id.as_str()).collect();
+            format!(
+                "there is no lesson {id:?}; the lessons are: {}",
+                ids.join(", ")
+            )
+        })
+    };
+    match start {
+        Start::Menu => {}
+        Start::Sandbox => app.open_sandbox(),
+        Start::Learn(id) => {
+            let i = find(&app, id)?;
+            app.open_lesson(i);
+        }
+        Start::Demo {
+            id,
+            autoplay,
+            delay,
+        } => {
+            let i = find(&app, id)?;
+            app.open_demo(i, *autoplay, *delay, now);
+        }
+    }
+    Ok(app)
+}
+
+/// Run the interactive app in the real terminal.
+pub fn main(start: &Start, course: Course) -> Result<(), String> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(
+            "the interactive course needs a terminal (standard input and output are not one). \
+To run commands without the interface, use `sessionlab run FILE` (or `-` for standard input)."
+                .into(),
+        );
+    }
+    let mut app = app_for(start, course, Theme::from_env(), Instant::now())?;
+    let mut terminal =
+        ratatui::try_init().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::event::DisableMouseCapture,
+            crossterm::event::DisableBracketedPaste
+        );
+        hook(info);
+    }));
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::EnableMouseCapture,
+        crossterm::event::EnableBracketedPaste
+    );
+    let result = run(&mut terminal, &mut app, |wait| {
+        let ready = match wait {
+            Some(d) => crossterm::event::poll(d)?,
+            None => true,
+        };
+        if ready {
+            crossterm::event::read().map(Some)
+        } else {
+            Ok(None)
+        }
+    });
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::DisableMouseCapture,
+        crossterm::event::DisableBracketedPaste
+    );
+    ratatui::restore();
+    result.map_err(|e| format!("terminal error: {e}"))
+}

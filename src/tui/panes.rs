@@ -1,0 +1,801 @@
+//! The panes: read-only widgets over borrowed state. Each marks what the last
+//! command added, changed or removed with `+ ~ -` as well as colour.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
+
+use super::course::Condition;
+use super::theme::Theme;
+use crate::runner::{Change, ChangeKind, Outcome, Snapshot, Step};
+use crate::sim::World;
+use crate::sim::request::Exchange;
+use crate::sim::settings::Engine;
+use crate::sim::value::Value;
+use crate::transcript::{duration_text, reason};
+
+/// The block around a pane.
+pub fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
+    let (style, kind) = if focused {
+        (theme.border_focus, BorderType::Thick)
+    } else {
+        (theme.border, BorderType::Plain)
+    };
+    let title = if focused {
+        format!("▶ {title} ")
+    } else {
+        format!(" {title} ")
+    };
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(kind)
+        .border_style(style)
+        .title(Span::styled(title, theme.title))
+}
+
+/// How a pane is framed: its title, focus and scroll.
+struct Frame<'a> {
+    title: &'a str,
+    focused: bool,
+    scroll: u16,
+    wrap: bool,
+    theme: &'a Theme,
+}
+
+/// Draw `lines` in a pane block, scrolled (clamped to the content).
+fn draw(lines: Vec<Line<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) {
+    let Frame {
+        title,
+        focused,
+        scroll,
+        wrap,
+        theme,
+    } = f;
+    let block = block(title, focused, theme);
+    let inner = block.inner(area);
+    let max = (lines.len() as u16).saturating_sub(inner.height.max(1));
+    let mut paragraph = Paragraph::new(lines)
+        .block(block)
+        .scroll((scroll.min(max), 0));
+    if wrap {
+        paragraph = paragraph.wrap(Wrap { trim: false });
+    }
+    paragraph.render(area, buf);
+}
+
+fn find(changes: &[Change], name: &str) -> Option<ChangeKind> {
+    changes.iter().find(|c| c.name == name).map(|c| c.kind)
+}
+
+/// `+ `, `~ `, `- ` or two spaces, styled.
+fn marker(kind: Option<ChangeKind>, theme: &Theme) -> Span<'static> {
+    match kind {
+        Some(k) => Span::styled(format!("{} ", k.symbol()), theme.change(k)),
+        None => Span::raw("  "),
+    }
+}
+
+fn row_style(kind: Option<ChangeKind>, theme: &Theme) -> Style {
+    kind.map_or(theme.text, |k| theme.change(k))
+}
+
+/// Seconds since the epoch as `2026-01-15 00:00:00`.
+pub fn iso(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        format!("{text:width$}")
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut s: String = text.chars().take(width - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// The changes the last command made (none before the first).
+pub struct Changes<'a> {
+    pub last: Option<&'a Step>,
+    /// The snapshot before the last command (for removed rows).
+    pub before: &'a Snapshot,
+}
+
+impl Changes<'_> {
+    fn jar(&self) -> &[Change] {
+        self.last.map_or(&[], |s| &s.jar_changes)
+    }
+
+    fn store(&self) -> &[Change] {
+        self.last.map_or(&[], |s| &s.store_changes)
+    }
+}
+
+/// The browser pane: the current browser's cookies as devtools shows them.
+pub struct BrowserPane<'a> {
+    pub world: &'a World,
+    pub changes: Changes<'a>,
+    pub theme: &'a Theme,
+    pub focused: bool,
+    pub scroll: u16,
+}
+
+impl BrowserPane<'_> {
+    /// The pane's lines for an inner width of `width`.
+    pub fn lines(&self, width: u16) -> Vec<Line<'static>> {
+        let t = self.theme;
+        let world = self.world;
+        let browser = world.browser();
+        let now = world.now();
+        let mut lines = Vec::new();
+        let others: Vec<&str> = world
+            .browsers
+            .iter()
+            .filter(|b| b.name != browser.name)
+            .map(|b| b.name.as_str())
+            .collect();
+        let mut head = vec![
+            Span::styled("Browser ", t.dim),
+            Span::styled(browser.name.clone(), t.title),
+            Span::styled(" (current)", t.dim),
+        ];
+        if !others.is_empty() {
+            head.push(Span::styled(
+                format!(" · others: {}", others.join(", ")),
+                t.dim,
+            ));
+        }
+        lines.push(Line::from(head));
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("at {} · path {} · cookies ", iso(now), world.path),
+                t.dim,
+            ),
+            Span::styled(
+                if browser.cookies_enabled {
+                    "on"
+                } else {
+                    "OFF (blocked)"
+                },
+                t.text,
+            ),
+        ]));
+        let live: Vec<_> = browser.cookies.iter().filter(|c| !c.expired(now)).collect();
+        let removed: Vec<_> = self
+            .changes
+            .jar()
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Removed)
+            .filter_map(|c| self.changes.before.jar.iter().find(|j| j.name == c.name))
+            .collect();
+        if live.is_empty() && removed.is_empty() {
+            lines.push(Line::styled("  (no cookies)", t.dim));
+            return lines;
+        }
+        let width = usize::from(width);
+        let wide = width >= 64;
+        let name_w = live
+            .iter()
+            .map(|c| c.name.chars().count())
+            .chain(removed.iter().map(|c| c.name.len()))
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 18);
+        let expires = |at: Option<i64>| match at {
+            None => "Session".to_string(),
+            Some(at) => format!("{} ({})", iso(at), duration_text(at - now)),
+        };
+        let flags = |httponly: bool, secure: bool, samesite: &Option<String>| {
+            format!(
+                "{} {} {}",
+                if httponly {
+                    "HttpOnly✓"
+                } else {
+                    "HttpOnly·"
+                },
+                if secure { "Secure✓" } else { "Secure·" },
+                samesite.as_deref().unwrap_or("SameSite·")
+            )
+        };
+        if wide {
+            // Name, Value, Expires, Path, flags: the value takes what is left.
+            let fixed = 2 + name_w + 1 + 1 + 32 + 1 + 6 + 1 + 30;
+            let value_w = width.saturating_sub(fixed).max(8);
+            lines.push(Line::styled(
+                format!(
+                    "  {}  {} {} {} HttpOnly Secure SameSite",
+                    cut("Name", name_w),
+                    cut("Value", value_w),
+                    cut("Expires / Max-Age", 32),
+                    cut("Path", 6)
+                ),
+                t.heading,
+            ));
+            for c in &live {
+                let kind = find(self.changes.jar(), &c.name);
+                let style = row_style(kind, t);
+                lines.push(Line::from(vec![
+                    marker(kind, t),
+                    Span::styled(
+                        format!("{}  {} ", cut(&c.name, name_w), cut(&c.value(), value_w)),
+                        style,
+                    ),
+                    Span::styled(
+                        format!("{} {} ", cut(&expires(c.expires_at), 32), cut(&c.path, 6)),
+                        t.text,
+                    ),
+                    Span::styled(flags(c.httponly, c.secure, &c.samesite), t.text),
+                ]));
+            }
+        } else {
+            for c in &live {
+                let kind = find(self.changes.jar(), &c.name);
+                lines.push(Line::from(vec![
+                    marker(kind, t),
+                    Span::styled(format!("{} = {}", c.name, c.value()), row_style(kind, t)),
+                ]));
+                lines.push(Line::styled(
+                    format!("    {} · Path {}", expires(c.expires_at), c.path),
+                    t.dim,
+                ));
+                lines.push(Line::styled(
+                    format!("    {}", flags(c.httponly, c.secure, &c.samesite)),
+                    t.dim,
+                ));
+            }
+        }
+        for c in removed {
+            let kind = Some(ChangeKind::Removed);
+            lines.push(Line::from(vec![
+                marker(kind, t),
+                Span::styled(format!("{} = {}", c.name, c.value), t.removed),
+                Span::styled("  (gone)", t.dim),
+            ]));
+        }
+        lines
+    }
+}
+
+impl Widget for &BrowserPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let lines = self.lines(area.width.saturating_sub(2));
+        draw(
+            lines,
+            Frame {
+                title: "Browser",
+                focused: self.focused,
+                scroll: self.scroll,
+                wrap: false,
+                theme: self.theme,
+            },
+            area,
+            buf,
+        );
+    }
+}
+
+/// The server pane: the engine, the key settings, and the store as the engine keeps it.
+pub struct ServerPane<'a> {
+    pub world: &'a World,
+    pub changes: Changes<'a>,
+    pub theme: &'a Theme,
+    pub focused: bool,
+    pub scroll: u16,
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+impl ServerPane<'_> {
+    /// The pane's lines.
+    pub fn lines(&self) -> Vec<Line<'static>> {
+        let t = self.theme;
+        let world = self.world;
+        let server = &world.server;
+        let s = &server.settings;
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled("SESSION_ENGINE ", t.dim),
+                Span::styled(s.engine.short_name().to_string(), t.title),
+                Span::styled(format!("  ({})", s.engine_path), t.dim),
+            ]),
+            Line::styled(
+                format!(
+                    "cookie {} · age {} · HttpOnly {} · Secure {} · SameSite {}",
+                    s.cookie_name,
+                    duration_text(s.cookie_age),
+                    yes_no(s.cookie_httponly),
+                    yes_no(s.cookie_secure),
+                    s.cookie_samesite.as_deref().unwrap_or("None")
+                ),
+                t.dim,
+            ),
+            Line::styled(
+                format!(
+                    "save every request {} · expire at browser close {}",
+                    yes_no(s.save_every_request),
+                    yes_no(s.expire_at_browser_close)
+                ),
+                t.dim,
+            ),
+        ];
+        if let Some(error) = s.engine_error() {
+            lines.push(Line::styled(format!("✗ {error}"), t.error));
+            return lines;
+        }
+        let store = world.store();
+        let changes = self.changes.store();
+        let removed: Vec<_> = changes
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Removed)
+            .filter_map(|c| self.changes.before.store.iter().find(|s| s.key == c.name))
+            .collect();
+        let heading = |text: String| Line::styled(text, t.heading);
+        match s.engine {
+            Engine::Db | Engine::CachedDb if server.db.is_none() => {
+                lines.push(heading("django_session table".into()));
+                lines.push(Line::styled(
+                    "  ✗ no such table: django_session (run manage.py migrate)",
+                    t.error,
+                ));
+            }
+            Engine::Db | Engine::CachedDb => {
+                lines.push(heading(format!(
+                    "django_session table · {} rows",
+                    store.len()
+                )));
+                for row in &store {
+                    let kind = find(changes, &row.key);
+                    lines.push(Line::from(vec![
+                        marker(kind, t),
+                        Span::styled(format!("session_key  {}", row.key), row_style(kind, t)),
+                    ]));
+                    lines.push(Line::from(vec![
+                        Span::styled("   session_data ", t.dim),
+                        Span::styled(row.raw.clone(), t.code),
+                    ]));
+                    lines.push(Line::from(vec![
+                        Span::styled("   ↳ decoded    ", t.dim),
+                        Span::styled(Value::dict(row.data.clone()).repr(), row_style(kind, t)),
+                    ]));
+                    lines.push(Line::styled(
+                        format!(
+                            "   expire_date  {} ({})",
+                            iso(world.now() + row.expires_in),
+                            duration_text(row.expires_in)
+                        ),
+                        t.dim,
+                    ));
+                }
+                if s.engine == Engine::CachedDb {
+                    lines.push(heading(
+                        "cache (local memory), in front of the table".into(),
+                    ));
+                    let mut any = false;
+                    for entry in &server.cache.entries {
+                        if entry.expires_at.is_some_and(|at| at <= world.now()) {
+                            continue;
+                        }
+                        any = true;
+                        let key = entry.key.rsplit('.').next().unwrap_or(&entry.key);
+                        let kind = store
+                            .iter()
+                            .find(|r| key.ends_with(&r.key))
+                            .and_then(|r| find(changes, &r.key));
+                        lines.push(Line::from(vec![
+                            marker(kind, t),
+                            Span::styled(format!(":1:{}", entry.key), t.dim),
+                            Span::styled(
+                                format!(" = {}", Value::dict(entry.value.clone()).repr()),
+                                row_style(kind, t),
+                            ),
+                        ]));
+                    }
+                    if !any {
+                        lines.push(Line::styled("  (empty)", t.dim));
+                    }
+                }
+            }
+            Engine::Cache => {
+                lines.push(heading(format!(
+                    "cache (local memory) · {} sessions",
+                    store.len()
+                )));
+                for entry in &store {
+                    let kind = find(changes, &entry.key);
+                    lines.push(Line::from(vec![
+                        marker(kind, t),
+                        Span::styled(entry.location.clone(), row_style(kind, t)),
+                    ]));
+                    lines.push(Line::from(vec![
+                        Span::styled("   = ", t.dim),
+                        Span::styled(entry.raw.clone(), row_style(kind, t)),
+                    ]));
+                    let expiry = if entry.expires_in == i64::MAX {
+                        "never".into()
+                    } else {
+                        duration_text(entry.expires_in)
+                    };
+                    lines.push(Line::styled(
+                        format!("   timeout: expires in {expiry}"),
+                        t.dim,
+                    ));
+                }
+            }
+            Engine::File => {
+                lines.push(heading(format!(
+                    "session files in {} · {}",
+                    s.file_dir(),
+                    store.len()
+                )));
+                for file in &store {
+                    let kind = find(changes, &file.key);
+                    lines.push(Line::from(vec![
+                        marker(kind, t),
+                        Span::styled(file.location.clone(), row_style(kind, t)),
+                    ]));
+                    lines.push(Line::from(vec![
+                        Span::styled("   content   ", t.dim),
+                        Span::styled(file.raw.clone(), t.code),
+                    ]));
+                    lines.push(Line::from(vec![
+                        Span::styled("   ↳ decoded ", t.dim),
+                        Span::styled(Value::dict(file.data.clone()).repr(), row_style(kind, t)),
+                    ]));
+                }
+            }
+            Engine::SignedCookies => {
+                lines.push(heading("nothing stored on the server".into()));
+                lines.push(Line::styled(
+                    "  The data is in the cookie, signed with SECRET_KEY (not encrypted).",
+                    t.text,
+                ));
+                let name = &s.cookie_name;
+                for cookie in world.jar().iter().filter(|c| c.name == *name) {
+                    let kind = find(self.changes.jar(), &cookie.name);
+                    let data = match world.signed_session_data(&cookie.value) {
+                        Some(v) => v.repr(),
+                        None => "rejected: bad signature or too old → empty session".into(),
+                    };
+                    lines.push(Line::from(vec![
+                        marker(kind, t),
+                        Span::styled(format!("{name} cookie ↳ "), t.dim),
+                        Span::styled(data, row_style(kind, t)),
+                    ]));
+                }
+            }
+        }
+        if store.is_empty()
+            && !matches!(s.engine, Engine::SignedCookies)
+            && (server.db.is_some() || !s.engine.uses_db())
+        {
+            lines.push(Line::styled("  (no sessions yet)", t.dim));
+        }
+        for gone in removed {
+            lines.push(Line::from(vec![
+                marker(Some(ChangeKind::Removed), t),
+                Span::styled(
+                    format!("{} {}", gone.key, Value::dict(gone.data.clone()).repr()),
+                    t.removed,
+                ),
+                Span::styled("  (deleted)", t.dim),
+            ]));
+        }
+        lines
+    }
+}
+
+impl Widget for &ServerPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        draw(
+            self.lines(),
+            Frame {
+                title: "Server",
+                focused: self.focused,
+                scroll: self.scroll,
+                wrap: true,
+                theme: self.theme,
+            },
+            area,
+            buf,
+        );
+    }
+}
+
+/// The HTTP pane: the last request and its response.
+pub struct HttpPane<'a> {
+    pub exchange: Option<&'a Exchange>,
+    /// Whether the exchange came from the last command.
+    pub fresh: bool,
+    pub browser: &'a str,
+    pub theme: &'a Theme,
+    pub focused: bool,
+    pub scroll: u16,
+}
+
+impl HttpPane<'_> {
+    /// The pane's lines.
+    pub fn lines(&self) -> Vec<Line<'static>> {
+        let t = self.theme;
+        let Some(x) = self.exchange else {
+            return vec![Line::styled(
+                "No request yet: view code and `visit /path` make one.",
+                t.dim,
+            )];
+        };
+        let mut lines = Vec::new();
+        if !self.fresh {
+            lines.push(Line::styled(
+                "(from an earlier command; the last one made no request)",
+                t.dim,
+            ));
+        }
+        let new = |text: String| {
+            if self.fresh {
+                Line::from(vec![
+                    marker(Some(ChangeKind::Added), t),
+                    Span::styled(text, t.added),
+                ])
+            } else {
+                Line::styled(format!("  {text}"), t.text)
+            }
+        };
+        lines.push(Line::from(vec![
+            Span::styled("→ ", t.dim),
+            Span::styled(format!("GET {} HTTP/1.1", x.path), t.title),
+            Span::styled(format!("   (browser {})", self.browser), t.dim),
+        ]));
+        if x.sent.is_empty() {
+            lines.push(Line::styled("  (no Cookie header)", t.dim));
+        } else {
+            let header: Vec<String> = x.sent.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            lines.push(Line::from(vec![
+                Span::styled("  Cookie: ", t.heading),
+                Span::raw(header.join("; ")),
+            ]));
+        }
+        lines.push(Line::from(vec![
+            Span::styled("← ", t.dim),
+            Span::styled(
+                format!("HTTP/1.1 {} {}", x.status, reason(x.status)),
+                if x.status == 200 { t.title } else { t.error },
+            ),
+        ]));
+        for morsel in &x.set_cookies {
+            let text = format!("Set-Cookie: {}", morsel.header_value());
+            if self.fresh && morsel.is_deletion() {
+                lines.push(Line::from(vec![
+                    marker(Some(ChangeKind::Removed), t),
+                    Span::styled(text, t.changed),
+                ]));
+            } else {
+                lines.push(new(text));
+            }
+        }
+        if x.set_cookies.is_empty() {
+            lines.push(Line::styled("  (no Set-Cookie)", t.dim));
+        }
+        if x.vary_cookie {
+            lines.push(Line::styled("  Vary: Cookie", t.text));
+        }
+        lines
+    }
+}
+
+impl Widget for &HttpPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        draw(
+            self.lines(),
+            Frame {
+                title: "HTTP",
+                focused: self.focused,
+                scroll: self.scroll,
+                wrap: true,
+                theme: self.theme,
+            },
+            area,
+            buf,
+        );
+    }
+}
+
+/// One line of the shell's output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Output {
+    Input(String),
+    Value(String),
+    Error {
+        message: String,
+        col: Option<usize>,
+    },
+    /// The app's own words (a goal met, a file moved aside).
+    Note(String),
+}
+
+impl Output {
+    /// The output lines of one step.
+    pub fn of(step: &Step) -> Vec<Output> {
+        let mut out = vec![Output::Input(step.input.clone())];
+        match &step.outcome {
+            Outcome::Ok => {}
+            Outcome::Value(v) => out.push(Output::Value(v.clone())),
+            Outcome::Error { message, col } => out.push(Output::Error {
+                message: message.clone(),
+                col: *col,
+            }),
+        }
+        out
+    }
+}
+
+/// The shell pane: the output above, the prompt on its last line.
+pub struct ShellPane<'a> {
+    pub output: &'a [Output],
+    pub prompt: &'a str,
+    /// The cursor, in characters.
+    pub cursor: usize,
+    pub focused: bool,
+    /// Lines scrolled back from the bottom.
+    pub scroll: u16,
+    pub theme: &'a Theme,
+    pub title: &'a str,
+}
+
+impl ShellPane<'_> {
+    fn lines(&self) -> Vec<Line<'static>> {
+        let t = self.theme;
+        let mut lines = Vec::new();
+        for o in self.output {
+            match o {
+                Output::Input(text) => lines.push(Line::from(vec![
+                    Span::styled(">>> ", t.prompt),
+                    Span::raw(text.clone()),
+                ])),
+                Output::Value(v) => lines.extend(v.lines().map(|l| Line::raw(l.to_string()))),
+                Output::Error { message, col } => {
+                    if let Some(col) = col {
+                        lines.push(Line::styled(
+                            format!("    {}^", " ".repeat(col.saturating_sub(1))),
+                            t.error,
+                        ));
+                    }
+                    lines.extend(
+                        message
+                            .lines()
+                            .map(|l| Line::styled(l.to_string(), t.error)),
+                    );
+                }
+                Output::Note(text) => lines.push(Line::styled(format!("# {text}"), t.dim)),
+            }
+        }
+        lines
+    }
+}
+
+impl Widget for &ShellPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let block = block(self.title, self.focused, self.theme);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.height == 0 {
+            return;
+        }
+        let lines = self.lines();
+        let out_h = inner.height - 1;
+        let total = lines.len() as u16;
+        let back = self.scroll.min(total.saturating_sub(out_h));
+        let top = total.saturating_sub(out_h).saturating_sub(back);
+        let shown: Vec<Line> = lines
+            .into_iter()
+            .skip(usize::from(top))
+            .take(usize::from(out_h))
+            .collect();
+        Paragraph::new(shown).render(
+            Rect {
+                height: out_h,
+                ..inner
+            },
+            buf,
+        );
+        let prompt_area = Rect {
+            y: inner.y + out_h,
+            height: 1,
+            ..inner
+        };
+        let (start, _) = prompt_window(self.prompt, self.cursor, prompt_area.width);
+        let visible: String = self.prompt.chars().skip(start).collect();
+        Paragraph::new(Line::from(vec![
+            Span::styled(">>> ", self.theme.prompt),
+            Span::raw(visible),
+        ]))
+        .render(prompt_area, buf);
+    }
+}
+
+/// The first character shown and the cursor column, so the cursor stays
+/// visible in a prompt `width` wide.
+pub fn prompt_window(text: &str, cursor: usize, width: u16) -> (usize, u16) {
+    let room = usize::from(width.saturating_sub(5)).max(1);
+    let _ = text;
+    let start = cursor.saturating_sub(room);
+    (start, 4 + (cursor - start) as u16)
+}
+
+/// The lesson pane's content, ready to draw.
+pub struct LessonPane<'a> {
+    pub lines: Vec<Line<'a>>,
+    pub title: String,
+    pub theme: &'a Theme,
+    pub focused: bool,
+    pub scroll: u16,
+}
+
+impl Widget for &LessonPane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        draw(
+            self.lines.clone(),
+            Frame {
+                title: &self.title,
+                focused: self.focused,
+                scroll: self.scroll,
+                wrap: true,
+                theme: self.theme,
+            },
+            area,
+            buf,
+        );
+    }
+}
+
+/// A goal's conditions as lines: `✓ label` or `✗ label`, and a "still
+/// missing" line for each that does not hold.
+pub fn condition_lines(conditions: &[Condition], theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for c in conditions {
+        if c.holds {
+            lines.push(Line::from(vec![
+                Span::styled("✓ ", theme.ok),
+                Span::raw(c.label.clone()),
+            ]));
+        } else {
+            lines.push(Line::from(vec![
+                Span::styled("✗ ", theme.missing),
+                Span::raw(c.label.clone()),
+            ]));
+        }
+    }
+    for c in conditions.iter().filter(|c| !c.holds) {
+        let now = if c.now.is_empty() {
+            String::new()
+        } else {
+            format!(" (now: {})", c.now)
+        };
+        lines.push(Line::styled(
+            format!("  still missing: {}{now}", c.label),
+            theme.missing,
+        ));
+    }
+    lines
+}

@@ -1,0 +1,500 @@
+//! Drawing: the layouts for narrow and wide windows, the screens, the
+//! overlays and the footer. Everything here reads the model; nothing changes it.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+
+use super::keymap::{self, Context, KEYMAP};
+use super::markdown;
+use super::panes::{self, BrowserPane, Changes, HttpPane, LessonPane, ServerPane, ShellPane};
+use super::{App, Overlay, Pane, Screen, Work};
+use crate::script::table;
+
+/// The smallest window the app draws in.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Where each pane goes.
+#[derive(Debug, Default)]
+pub struct WorkLayout {
+    pub panes: Vec<(Pane, Rect)>,
+    pub footer: Rect,
+}
+
+/// The work screen's layout in `area`.
+pub fn work_layout(app: &App, area: Rect) -> WorkLayout {
+    let has_lesson = app.work.as_ref().is_some_and(|w| w.lesson.is_some());
+    let [body, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let mut panes = Vec::new();
+    if app.zoom && app.focus != Pane::Shell {
+        let [big, shell] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(5)]).areas(body);
+        panes.push((app.focus, big));
+        panes.push((Pane::Shell, shell));
+        return WorkLayout { panes, footer };
+    }
+    if body.width >= 110 {
+        let left_share = if has_lesson { 42 } else { 38 };
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(left_share), Constraint::Min(0)])
+                .areas(body);
+        if has_lesson {
+            let [lesson, shell] =
+                Layout::vertical([Constraint::Percentage(58), Constraint::Min(6)]).areas(left);
+            panes.push((Pane::Lesson, lesson));
+            panes.push((Pane::Shell, shell));
+        } else {
+            panes.push((Pane::Shell, left));
+        }
+        let [browser, server, http] = Layout::vertical([
+            Constraint::Percentage(30),
+            Constraint::Percentage(40),
+            Constraint::Min(0),
+        ])
+        .areas(right);
+        panes.extend([
+            (Pane::Browser, browser),
+            (Pane::Server, server),
+            (Pane::Http, http),
+        ]);
+    } else if body.width >= 76 {
+        let rows = if has_lesson {
+            [
+                Constraint::Percentage(30),
+                Constraint::Percentage(32),
+                Constraint::Percentage(16),
+                Constraint::Min(5),
+            ]
+        } else {
+            [
+                Constraint::Length(0),
+                Constraint::Percentage(45),
+                Constraint::Percentage(22),
+                Constraint::Min(5),
+            ]
+        };
+        let [lesson, world, http, shell] = Layout::vertical(rows).areas(body);
+        let [browser, server] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(world);
+        if has_lesson {
+            panes.push((Pane::Lesson, lesson));
+        }
+        panes.extend([
+            (Pane::Browser, browser),
+            (Pane::Server, server),
+            (Pane::Http, http),
+            (Pane::Shell, shell),
+        ]);
+    } else {
+        let rows = if has_lesson {
+            [
+                Constraint::Percentage(24),
+                Constraint::Percentage(20),
+                Constraint::Percentage(20),
+                Constraint::Percentage(12),
+                Constraint::Min(4),
+            ]
+        } else {
+            [
+                Constraint::Length(0),
+                Constraint::Percentage(26),
+                Constraint::Percentage(26),
+                Constraint::Percentage(18),
+                Constraint::Min(4),
+            ]
+        };
+        let [lesson, browser, server, http, shell] = Layout::vertical(rows).areas(body);
+        if has_lesson {
+            panes.push((Pane::Lesson, lesson));
+        }
+        panes.extend([
+            (Pane::Browser, browser),
+            (Pane::Server, server),
+            (Pane::Http, http),
+            (Pane::Shell, shell),
+        ]);
+    }
+    WorkLayout { panes, footer }
+}
+
+/// Draw the whole app.
+pub fn draw(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(area, buf);
+        return;
+    }
+    match (app.screen, &app.work) {
+        (Screen::Work, Some(work)) => {
+            let cursor = draw_work(app, work, area, buf);
+            if let (Some(position), None) = (cursor, app.overlay) {
+                frame.set_cursor_position(position);
+            }
+        }
+        _ => draw_menu(app, area, buf),
+    }
+    let buf = frame.buffer_mut();
+    match app.overlay {
+        Some(Overlay::Help { scroll }) => draw_help(app, scroll, area, buf),
+        Some(Overlay::Confirm(q)) => draw_confirm(app, q.text(), area, buf),
+        None => {}
+    }
+}
+
+fn too_small(area: Rect, buf: &mut Buffer) {
+    let text = format!(
+        "Make the window at least {MIN_WIDTH}×{MIN_HEIGHT} (it is {}×{}). Ctrl-C quits.",
+        area.width, area.height
+    );
+    Paragraph::new(text)
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+}
+
+fn draw_footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    if let Some(demo) = app
+        .work
+        .as_ref()
+        .and_then(|w| w.demo.as_ref())
+        .filter(|_| app.screen == Screen::Work)
+    {
+        let state = if demo.autoplay { "autoplay" } else { "paused" };
+        spans.push(Span::styled(
+            format!("{}/{} {state} ", demo.pos, demo.commands.len()),
+            t.title,
+        ));
+    }
+    for binding in keymap::footer(&app.contexts()) {
+        spans.push(Span::styled(format!(" {} ", binding.label), t.key));
+        let doc = binding
+            .doc
+            .split([',', '(', ';'])
+            .next()
+            .unwrap_or(binding.doc)
+            .trim();
+        spans.push(Span::styled(format!(" {doc} "), t.text));
+    }
+    Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+/// Draw the lesson or sandbox screen; returns where the cursor goes.
+fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    let layout = work_layout(app, area);
+    let t = &app.theme;
+    let changes = || Changes {
+        last: work.last.as_ref(),
+        before: &work.before,
+    };
+    let mut cursor = None;
+    for &(pane, rect) in &layout.panes {
+        let focused = app.focus == pane;
+        let scroll = app.scroll[pane as usize];
+        match pane {
+            Pane::Lesson => {
+                let (title, lines) = lesson_lines(app, work);
+                LessonPane {
+                    lines,
+                    title,
+                    theme: t,
+                    focused,
+                    scroll,
+                }
+                .render_ref(rect, buf);
+            }
+            Pane::Browser => {
+                (&BrowserPane {
+                    world: &work.runner.world,
+                    changes: changes(),
+                    theme: t,
+                    focused,
+                    scroll,
+                })
+                    .render(rect, buf);
+            }
+            Pane::Server => {
+                (&ServerPane {
+                    world: &work.runner.world,
+                    changes: changes(),
+                    theme: t,
+                    focused,
+                    scroll,
+                })
+                    .render(rect, buf);
+            }
+            Pane::Http => {
+                let browser = work
+                    .last
+                    .as_ref()
+                    .map_or(work.runner.world.browser().name.as_str(), |s| {
+                        s.browser.as_str()
+                    });
+                (&HttpPane {
+                    exchange: work.exchange.as_ref().map(|(x, _)| x),
+                    fresh: work.exchange.as_ref().is_some_and(|(_, f)| *f),
+                    browser,
+                    theme: t,
+                    focused,
+                    scroll,
+                })
+                    .render(rect, buf);
+            }
+            Pane::Shell => {
+                let (text, at) = app.prompt_text();
+                let title = if work.demo.is_some() {
+                    "Shell (presenter)"
+                } else {
+                    "Shell"
+                };
+                (&ShellPane {
+                    output: &work.output,
+                    prompt: &text,
+                    cursor: at,
+                    focused,
+                    scroll,
+                    theme: t,
+                    title,
+                })
+                    .render(rect, buf);
+                if focused || work.demo.is_some() {
+                    let inner = Block::new().borders(Borders::ALL).inner(rect);
+                    if inner.height > 0 && inner.width > 0 {
+                        let (_, col) = panes::prompt_window(&text, at, inner.width);
+                        let x = (inner.x + col).min(inner.right().saturating_sub(1));
+                        cursor = Some(Position::new(x, inner.bottom() - 1));
+                    }
+                }
+            }
+        }
+    }
+    draw_footer(app, layout.footer, buf);
+    cursor
+}
+
+impl LessonPane<'_> {
+    fn render_ref(&self, area: Rect, buf: &mut Buffer) {
+        self.render(area, buf);
+    }
+}
+
+/// The lesson pane's title and lines.
+fn lesson_lines(app: &App, work: &Work) -> (String, Vec<Line<'static>>) {
+    let t = &app.theme;
+    let Some(state) = &work.lesson else {
+        return ("Lesson".into(), Vec::new());
+    };
+    let lesson = &app.course.lessons[state.lesson];
+    let total = lesson.steps.len();
+    let title = format!(
+        "Lesson: {} · step {}/{}",
+        lesson.title,
+        (state.step + 1).min(total),
+        total
+    );
+    let mut lines = Vec::new();
+    if state.finished && work.demo.is_none() {
+        lines.push(Line::styled("✓ Lesson complete!", t.ok));
+        lines.push(Line::raw(""));
+        lines.push(Line::raw("Enter (on an empty prompt): next lesson · F10: course menu. The world stays yours to play with."));
+        return (title, lines);
+    }
+    let Some(step) = lesson.steps.get(state.step) else {
+        return (title, lines);
+    };
+    if state.step == 0 && !lesson.body_markdown.is_empty() {
+        lines.extend(markdown::render(&lesson.body_markdown, t));
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
+        format!("Step {} of {total}", state.step + 1),
+        t.heading,
+    ));
+    lines.extend(markdown::render(&step.instruction_markdown, t));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Goal", t.heading));
+    lines.extend(panes::condition_lines(&state.conditions, t));
+    if state.met {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("✓ Goal met!", t.ok));
+        lines.extend(markdown::render(&step.explanation_markdown, t));
+        if work.demo.is_none() {
+            lines.push(Line::styled(
+                "Press Enter on the empty prompt (or F4) to go on.",
+                t.title,
+            ));
+        }
+    }
+    for (i, hint) in step.hints.iter().take(state.hints).enumerate() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            format!("Hint {}/{}", i + 1, step.hints.len()),
+            t.heading,
+        ));
+        lines.extend(markdown::render(hint, t));
+    }
+    if state.solution_shown && work.demo.is_none() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Solution", t.heading));
+        lines.extend(step.solution.iter().map(|s| {
+            Line::from(vec![
+                Span::styled(">>> ", t.prompt),
+                Span::styled(s.clone(), t.code),
+            ])
+        }));
+    }
+    (title, lines)
+}
+
+fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let [body, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let block = panes::block(
+        "sessionlab · how web sessions and cookies work, the Django 5.2 way",
+        true,
+        t,
+    );
+    let inner = block.inner(body);
+    block.render(body, buf);
+    let mut lines = vec![
+        Line::styled(
+            "Choose a lesson (Enter opens it where you left off):",
+            t.title,
+        ),
+        Line::raw(""),
+    ];
+    for (i, lesson) in app.course.lessons.iter().enumerate() {
+        let p = app.store.lesson(&lesson.id);
+        let total = lesson.steps.len();
+        let mark = if p.finished {
+            "✓ done      ".to_string()
+        } else if p.done > 0 {
+            format!("◐ {}/{} steps", p.done, total)
+        } else {
+            "· new       ".to_string()
+        };
+        let selected = i == app.menu_selected;
+        let style = if selected { t.selected } else { t.text };
+        let resume = if app.store.progress.last.as_deref() == Some(lesson.id.as_str()) {
+            "  ← resume here"
+        } else {
+            ""
+        };
+        lines.push(Line::from(vec![
+            Span::styled(if selected { "▸ " } else { "  " }, t.title),
+            Span::styled(format!("{mark}  {:>2}. {}", i + 1, lesson.title), style),
+            Span::styled(resume, t.dim),
+        ]));
+    }
+    let selected = app.menu_selected >= app.course.lessons.len();
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(if selected { "▸ " } else { "  " }, t.title),
+        Span::styled(
+            "Sandbox: no lesson, just the browser and the server (s)",
+            if selected { t.selected } else { t.text },
+        ),
+    ]));
+    if let Some(lesson) = app.course.lessons.get(app.menu_selected) {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(lesson.title.clone(), t.heading));
+        lines.extend(markdown::render(&lesson.summary, t));
+    }
+    for message in &app.messages {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!("! {message}"), t.error));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+    draw_footer(app, footer, buf);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let rect = centered(
+        area,
+        area.width.saturating_sub(4).min(100),
+        area.height.saturating_sub(2),
+    );
+    Clear.render(rect, buf);
+    let mut lines = Vec::new();
+    let order = [
+        Context::Global,
+        Context::Prompt,
+        Context::Work,
+        Context::Lesson,
+        Context::Pane,
+        Context::Menu,
+        Context::Demo,
+        Context::Confirm,
+        Context::HelpOverlay,
+    ];
+    for context in order {
+        lines.push(Line::styled(context.title(), t.heading));
+        for b in KEYMAP.iter().filter(|b| b.context == context) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<14}", b.label), t.title),
+                Span::raw(b.doc),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
+        "Mouse: the wheel scrolls the pane under the pointer.",
+        t.text,
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("World commands", t.heading));
+    for e in table::WORLD_COMMANDS {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {}{}", e.name, e.args), t.code),
+            Span::styled(format!("  {}", e.doc), t.text),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "request.session (Tab completes these)",
+        t.heading,
+    ));
+    for e in table::SESSION {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  .{}{}", e.name, e.args), t.code),
+            Span::styled(format!("  {}", e.doc), t.text),
+        ]));
+    }
+    let max = (lines.len() as u16).saturating_sub(rect.height.saturating_sub(2));
+    Paragraph::new(lines)
+        .block(panes::block(
+            "Help · Esc closes · ↑/↓ PgUp/PgDn scroll",
+            true,
+            t,
+        ))
+        .scroll((scroll.min(max), 0))
+        .render(rect, buf);
+}
+
+fn draw_confirm(app: &App, question: &str, area: Rect, buf: &mut Buffer) {
+    let rect = centered(area, 50, 5);
+    Clear.render(rect, buf);
+    Paragraph::new(question)
+        .wrap(Wrap { trim: true })
+        .block(panes::block("Are you sure?", true, &app.theme))
+        .render(rect, buf);
+}
