@@ -39,9 +39,15 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Run { scenario, json, seed }) => run(&scenario, json, seed),
+        Some(Command::Run {
+            scenario,
+            json,
+            seed,
+        }) => run(&scenario, json, seed),
         None => {
-            eprintln!("sessionlab: the interactive course is not built yet; use `sessionlab run SCENARIO`");
+            eprintln!(
+                "sessionlab: the interactive course is not built yet; use `sessionlab run SCENARIO`"
+            );
             Ok(ExitCode::from(2))
         }
     };
@@ -57,7 +63,9 @@ pub fn main() -> ExitCode {
 fn run(path: &PathBuf, json: bool, seed: u64) -> Result<ExitCode> {
     let bytes = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).context("reading standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
         bytes
     } else {
         std::fs::read(path).with_context(|| format!("cannot read scenario {}", path.display()))?

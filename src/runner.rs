@@ -3,11 +3,11 @@
 //! after it, and what changed). The TUI, `run` and `check` all go through
 //! [`Runner::step`], so they cannot disagree.
 
+use crate::script::eval::run_view;
 use crate::script::{self, Command, ParseError};
 use crate::sim::request::Exchange;
 use crate::sim::settings::Engine;
 use crate::sim::world::{JarEntry, StoredSession};
-use crate::script::eval::run_view;
 use crate::sim::{PyErr, Value, World, WorldCommand};
 
 /// How a command ended.
@@ -25,13 +25,19 @@ pub enum Outcome {
 
 impl Outcome {
     fn from_error(e: &PyErr) -> Self {
-        Outcome::Error { message: e.to_string(), col: None }
+        Outcome::Error {
+            message: e.to_string(),
+            col: None,
+        }
     }
 }
 
 impl From<ParseError> for Outcome {
     fn from(e: ParseError) -> Self {
-        Outcome::Error { message: e.message, col: e.col }
+        Outcome::Error {
+            message: e.message,
+            col: e.col,
+        }
     }
 }
 
@@ -48,7 +54,12 @@ pub struct Snapshot {
 impl Snapshot {
     /// The world as it stands now.
     pub fn of(world: &World) -> Self {
-        Self { now: world.now(), browser: world.browser().name.clone(), jar: world.jar(), store: world.store() }
+        Self {
+            now: world.now(),
+            browser: world.browser().name.clone(),
+            jar: world.jar(),
+            store: world.store(),
+        }
     }
 }
 
@@ -127,15 +138,27 @@ impl Runner {
         let after = self.snapshot.clone();
         let jar_changes = if before.browser == after.browser {
             diff(
-                before.jar.iter().map(|c| (&c.name, (&c.value, c.expires_in.map(|e| e + before.now)))),
-                after.jar.iter().map(|c| (&c.name, (&c.value, c.expires_in.map(|e| e + after.now)))),
+                before
+                    .jar
+                    .iter()
+                    .map(|c| (&c.name, (&c.value, c.expires_in.map(|e| e + before.now)))),
+                after
+                    .jar
+                    .iter()
+                    .map(|c| (&c.name, (&c.value, c.expires_in.map(|e| e + after.now)))),
             )
         } else {
             Vec::new()
         };
         let store_changes = diff(
-            before.store.iter().map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(before.now)))),
-            after.store.iter().map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(after.now)))),
+            before
+                .store
+                .iter()
+                .map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(before.now)))),
+            after
+                .store
+                .iter()
+                .map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(after.now)))),
         );
         let signed = self.signed_values(exchange.as_ref(), &after);
         Step {
@@ -165,7 +188,10 @@ impl Runner {
             Command::World(WorldCommand::Visit(path)) => {
                 let request = self.world.begin_request(path);
                 let (exchange, error) = self.world.finish_request(request, None);
-                (error.map_or(Outcome::Ok, |e| Outcome::from_error(&e)), Some(exchange))
+                (
+                    error.map_or(Outcome::Ok, |e| Outcome::from_error(&e)),
+                    Some(exchange),
+                )
             }
             Command::World(world_command) => {
                 let outcome = match self.world.apply(world_command) {
@@ -191,13 +217,22 @@ impl Runner {
         }
     }
 
-    fn signed_values(&self, exchange: Option<&Exchange>, after: &Snapshot) -> Vec<(String, Option<Value>)> {
+    fn signed_values(
+        &self,
+        exchange: Option<&Exchange>,
+        after: &Snapshot,
+    ) -> Vec<(String, Option<Value>)> {
         let settings = &self.world.server.settings;
         if settings.engine != Engine::SignedCookies || settings.engine_error().is_some() {
             return Vec::new();
         }
         let name = &settings.cookie_name;
-        let mut values: Vec<String> = after.jar.iter().filter(|c| c.name == *name).map(|c| c.value.clone()).collect();
+        let mut values: Vec<String> = after
+            .jar
+            .iter()
+            .filter(|c| c.name == *name)
+            .map(|c| c.value.clone())
+            .collect();
         if let Some(exchange) = exchange {
             values.extend(
                 crate::sim::cookie::parse_cookie_header(&exchange.sent)
@@ -206,12 +241,19 @@ impl Runner {
                     .map(|(_, v)| v),
             );
             values.extend(
-                exchange.set_cookies.iter().filter(|m| m.name == *name && !m.value.is_empty()).map(|m| m.value.clone()),
+                exchange
+                    .set_cookies
+                    .iter()
+                    .filter(|m| m.name == *name && !m.value.is_empty())
+                    .map(|m| m.value.clone()),
             );
         }
         values.sort();
         values.dedup();
-        values.into_iter().map(|v| (v.clone(), self.world.signed_session_data(&v))).collect()
+        values
+            .into_iter()
+            .map(|v| (v.clone(), self.world.signed_session_data(&v)))
+            .collect()
     }
 }
 
@@ -225,14 +267,23 @@ fn diff<'a, K: PartialEq + ToString + 'a, V: PartialEq>(
     let mut changes = Vec::new();
     for (key, value) in &after {
         match before.iter().find(|(k, _)| k == key) {
-            None => changes.push(Change { kind: ChangeKind::Added, name: key.to_string() }),
-            Some((_, old)) if old != value => changes.push(Change { kind: ChangeKind::Changed, name: key.to_string() }),
+            None => changes.push(Change {
+                kind: ChangeKind::Added,
+                name: key.to_string(),
+            }),
+            Some((_, old)) if old != value => changes.push(Change {
+                kind: ChangeKind::Changed,
+                name: key.to_string(),
+            }),
             Some(_) => {}
         }
     }
     for (key, _) in &before {
         if !after.iter().any(|(k, _)| k == key) {
-            changes.push(Change { kind: ChangeKind::Removed, name: key.to_string() });
+            changes.push(Change {
+                kind: ChangeKind::Removed,
+                name: key.to_string(),
+            });
         }
     }
     changes

@@ -38,7 +38,9 @@ impl Scenario {
                 return Err(ScenarioError {
                     line,
                     col,
-                    message: "this is not UTF-8 text; a scenario is a text file of commands, one a line".into(),
+                    message:
+                        "this is not UTF-8 text; a scenario is a text file of commands, one a line"
+                            .into(),
                 });
             }
         };
@@ -47,10 +49,14 @@ impl Scenario {
             return Err(ScenarioError {
                 line,
                 col,
-                message: "a NUL byte: this looks like a binary file, not a scenario of commands".into(),
+                message: "a NUL byte: this looks like a binary file, not a scenario of commands"
+                    .into(),
             });
         }
-        let mut scenario = Scenario { lines: Vec::new(), migrated: true };
+        let mut scenario = Scenario {
+            lines: Vec::new(),
+            migrated: true,
+        };
         for (i, line) in text.lines().enumerate() {
             let trimmed = line.trim();
             if i == 0 {
@@ -62,7 +68,9 @@ impl Scenario {
                             return Err(ScenarioError {
                                 line: 1,
                                 col: line.find(other).map_or(1, |c| c + 1),
-                                message: format!("unknown world '{other}'; the first line may say '# world: unmigrated'"),
+                                message: format!(
+                                    "unknown world '{other}'; the first line may say '# world: unmigrated'"
+                                ),
                             });
                         }
                     }
@@ -95,7 +103,13 @@ impl Scenario {
 fn position(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset];
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, col)
 }

@@ -29,12 +29,21 @@ pub struct SyntaxError {
 impl SyntaxError {
     /// A plain syntax error.
     pub fn new(message: impl Into<String>, col: usize) -> Self {
-        Self { class: "SyntaxError", message: message.into(), col, unsupported: false, specific: false }
+        Self {
+            class: "SyntaxError",
+            message: message.into(),
+            col,
+            unsupported: false,
+            specific: false,
+        }
     }
 
     /// One of CPython's more specific messages.
     pub fn specific(message: impl Into<String>, col: usize) -> Self {
-        Self { specific: true, ..Self::new(message, col) }
+        Self {
+            specific: true,
+            ..Self::new(message, col)
+        }
     }
 
     /// Valid Python outside the subset.
@@ -70,14 +79,24 @@ pub struct ParseError {
 
 impl ParseError {
     fn world(message: impl Into<String>) -> Self {
-        Self { message: message.into(), col: None }
+        Self {
+            message: message.into(),
+            col: None,
+        }
     }
 }
 
 impl From<SyntaxError> for ParseError {
     fn from(e: SyntaxError) -> Self {
-        let message = if e.unsupported { e.message } else { format!("{}: {}", e.class, e.message) };
-        Self { message, col: Some(e.col) }
+        let message = if e.unsupported {
+            e.message
+        } else {
+            format!("{}: {}", e.class, e.message)
+        };
+        Self {
+            message,
+            col: Some(e.col),
+        }
     }
 }
 
@@ -96,7 +115,8 @@ pub fn is_world_command(line: &str) -> bool {
         return false;
     }
     let rest = &line[first.len()..];
-    rest.is_empty() || (rest.starts_with(char::is_whitespace) && !rest.trim_start().starts_with('='))
+    rest.is_empty()
+        || (rest.starts_with(char::is_whitespace) && !rest.trim_start().starts_with('='))
 }
 
 /// Parse one line (already trimmed; not blank, not a comment).
@@ -113,7 +133,10 @@ pub fn parse_command(line: &str) -> Result<Command, ParseError> {
                         "settings.{name} needs a Python literal value (e.g. 300, 'text', True, None, ['a'])"
                     ))
                 })?;
-                return Ok(Command::World(WorldCommand::Setting { name: name.clone(), value }));
+                return Ok(Command::World(WorldCommand::Setting {
+                    name: name.clone(),
+                    value,
+                }));
             }
         }
     }
@@ -128,17 +151,27 @@ fn parse_world(line: &str) -> Result<WorldCommand, ParseError> {
         _ => Err(ParseError::world(usage)),
     };
     Ok(match command {
-        "visit" => WorldCommand::Visit(path_arg("visit needs a path starting with '/', e.g. visit /about")?),
-        "path" => WorldCommand::Path(path_arg("path needs a path starting with '/', e.g. path /cart")?),
+        "visit" => WorldCommand::Visit(path_arg(
+            "visit needs a path starting with '/', e.g. visit /about",
+        )?),
+        "path" => WorldCommand::Path(path_arg(
+            "path needs a path starting with '/', e.g. path /cart",
+        )?),
         "clock" => WorldCommand::Clock(
             args.first()
                 .filter(|_| args.len() == 1)
                 .and_then(|a| parse_duration(a))
-                .ok_or_else(|| ParseError::world("clock needs an amount like +90s, +15m, +2h, +3d or +2w"))?,
+                .ok_or_else(|| {
+                    ParseError::world("clock needs an amount like +90s, +15m, +2h, +3d or +2w")
+                })?,
         ),
         "server" => match args {
             ["restart"] => WorldCommand::ServerRestart,
-            _ => return Err(ParseError::world("unknown server command; use: server restart")),
+            _ => {
+                return Err(ParseError::world(
+                    "unknown server command; use: server restart",
+                ));
+            }
         },
         "manage.py" => match args {
             ["migrate"] => WorldCommand::Migrate,
@@ -233,22 +266,45 @@ mod tests {
     fn world_commands_parse() {
         assert!(matches!(world("clock +2w"), WorldCommand::Clock(1_209_600)));
         assert!(matches!(world("clock +90"), WorldCommand::Clock(90)));
-        assert!(matches!(world("browser set theme=light blue"), WorldCommand::BrowserSet { value, .. } if value == "light blue"));
-        assert!(matches!(world("browser copy sessionid from alice"), WorldCommand::BrowserCopy { .. }));
-        assert!(matches!(world("settings.SESSION_COOKIE_AGE = 60"), WorldCommand::Setting { value: Value::Int(60), .. }));
+        assert!(
+            matches!(world("browser set theme=light blue"), WorldCommand::BrowserSet { value, .. } if value == "light blue")
+        );
+        assert!(matches!(
+            world("browser copy sessionid from alice"),
+            WorldCommand::BrowserCopy { .. }
+        ));
+        assert!(matches!(
+            world("settings.SESSION_COOKIE_AGE = 60"),
+            WorldCommand::Setting {
+                value: Value::Int(60),
+                ..
+            }
+        ));
         assert!(matches!(parse_command("path = 1"), Ok(Command::View(_))));
     }
 
     #[test]
     fn world_command_errors_use_the_tools_words() {
-        assert_eq!(error("clock 90s"), "clock needs an amount like +90s, +15m, +2h, +3d or +2w");
+        assert_eq!(
+            error("clock 90s"),
+            "clock needs an amount like +90s, +15m, +2h, +3d or +2w"
+        );
         assert_eq!(error("browser fly"), BROWSER_USAGE);
-        assert_eq!(error("browser set novalue"), "browser set needs NAME=VALUE, e.g. browser set sessionid=forged123");
-        assert_eq!(error("visit about"), "visit needs a path starting with '/', e.g. visit /about");
+        assert_eq!(
+            error("browser set novalue"),
+            "browser set needs NAME=VALUE, e.g. browser set sessionid=forged123"
+        );
+        assert_eq!(
+            error("visit about"),
+            "visit needs a path starting with '/', e.g. visit /about"
+        );
         assert_eq!(
             error("settings.SESSION_COOKIE_AGE = 60 * 5"),
             "settings.SESSION_COOKIE_AGE needs a Python literal value (e.g. 300, 'text', True, None, ['a'])"
         );
-        assert_eq!(error("request.session.get('a'"), "SyntaxError: '(' was never closed");
+        assert_eq!(
+            error("request.session.get('a'"),
+            "SyntaxError: '(' was never closed"
+        );
     }
 }

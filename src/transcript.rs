@@ -38,17 +38,31 @@ impl JsonTranscript {
                     (n, value)
                 })
                 .collect();
-            body.insert("request".into(), json!({"path": exchange.path, "cookies": cookies}));
+            body.insert(
+                "request".into(),
+                json!({"path": exchange.path, "cookies": cookies}),
+            );
             body.insert(
                 "set_cookies".into(),
-                Json::Array(exchange.set_cookies.iter().map(|m| morsel_json(m, &shown)).collect()),
+                Json::Array(
+                    exchange
+                        .set_cookies
+                        .iter()
+                        .map(|m| morsel_json(m, &shown))
+                        .collect(),
+                ),
             );
         }
         let jar: Map<String, Json> = step
             .after
             .jar
             .iter()
-            .map(|c| (c.name.clone(), json!({"value": shown(&c.name, &c.value), "expires_in": c.expires_in})))
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    json!({"value": shown(&c.name, &c.value), "expires_in": c.expires_in}),
+                )
+            })
             .collect();
         body.insert("jar".into(), Json::Object(jar));
         let store: Map<String, Json> = step
@@ -103,7 +117,10 @@ impl JsonTranscript {
                     j += 64;
                 } else if j + 32 <= run.len() && key_set.contains(&run[j..j + 32]) {
                     let next = self.numbers.len() + 1;
-                    let n = *self.numbers.entry(run[j..j + 32].to_string()).or_insert(next);
+                    let n = *self
+                        .numbers
+                        .entry(run[j..j + 32].to_string())
+                        .or_insert(next);
                     let _ = write!(out, "<key{n}>");
                     j += 32;
                 } else {
@@ -137,7 +154,11 @@ fn cookie_json(step: &Step, _name: &str, value: &str) -> Json {
 fn morsel_json(m: &Morsel, shown: &dyn Fn(&str, &str) -> Json) -> Json {
     let mut out = Map::new();
     out.insert("name".into(), Json::String(m.name.clone()));
-    let value = if m.value.is_empty() { Json::String(String::new()) } else { shown(&m.name, &m.value) };
+    let value = if m.value.is_empty() {
+        Json::String(String::new())
+    } else {
+        shown(&m.name, &m.value)
+    };
     out.insert("value".into(), value);
     if let Some(age) = m.max_age {
         out.insert("max_age".into(), json!(age));
@@ -212,7 +233,11 @@ pub fn readable(step: &Step) -> String {
         if exchange.sent.is_empty() {
             let _ = writeln!(out, "      Cookie: (none)");
         } else {
-            let header: Vec<String> = exchange.sent.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            let header: Vec<String> = exchange
+                .sent
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
             let _ = writeln!(out, "      Cookie: {}", header.join("; "));
         }
         let _ = writeln!(out, "    {} {}", exchange.status, reason(exchange.status));
@@ -228,7 +253,12 @@ pub fn readable(step: &Step) -> String {
         }
     };
     for change in &step.jar_changes {
-        let _ = writeln!(out, "    cookie {} {}", change.kind.symbol(), describe_jar(change));
+        let _ = writeln!(
+            out,
+            "    cookie {} {}",
+            change.kind.symbol(),
+            describe_jar(change)
+        );
     }
     for change in &step.store_changes {
         let detail = step
@@ -236,9 +266,20 @@ pub fn readable(step: &Step) -> String {
             .store
             .iter()
             .find(|s| s.key == change.name)
-            .map(|s| format!(" {} (expires in {})", Value::dict(s.data.clone()).repr(), duration_text(s.expires_in)))
+            .map(|s| {
+                format!(
+                    " {} (expires in {})",
+                    Value::dict(s.data.clone()).repr(),
+                    duration_text(s.expires_in)
+                )
+            })
             .unwrap_or_default();
-        let _ = writeln!(out, "    session {} {}{detail}", change.kind.symbol(), change.name);
+        let _ = writeln!(
+            out,
+            "    session {} {}{detail}",
+            change.kind.symbol(),
+            change.name
+        );
     }
     out
 }

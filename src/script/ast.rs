@@ -12,7 +12,12 @@ pub enum Expr {
     Name(String, usize),
     Attr(Box<Expr>, String, usize),
     Subscript(Box<Expr>, Box<Expr>, usize),
-    Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>, usize),
+    Slice(
+        Option<Box<Expr>>,
+        Option<Box<Expr>>,
+        Option<Box<Expr>>,
+        usize,
+    ),
     Call(Box<Expr>, Vec<Expr>, Vec<(String, Expr)>, usize),
     List(Vec<Expr>, usize),
     Tuple(Vec<Expr>, usize),

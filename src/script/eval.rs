@@ -26,8 +26,16 @@ pub struct View<'a> {
 
 /// Run a line's statements as one view. Returns the value of a trailing
 /// expression (None when it is `None` or there is none).
-pub fn run_view(server: &mut Server, request: &mut Request, stmts: &[Stmt]) -> Result<Option<Value>, PyErr> {
-    let mut view = View { server, request, locals: HashMap::new() };
+pub fn run_view(
+    server: &mut Server,
+    request: &mut Request,
+    stmts: &[Stmt],
+) -> Result<Option<Value>, PyErr> {
+    let mut view = View {
+        server,
+        request,
+        locals: HashMap::new(),
+    };
     let mut last = None;
     for (i, stmt) in stmts.iter().enumerate() {
         match stmt {
@@ -84,7 +92,9 @@ pub fn literal(expr: &Expr) -> Option<Value> {
             _ => return None,
         },
         Expr::List(items, _) => Value::list(items.iter().map(literal).collect::<Option<_>>()?),
-        Expr::Tuple(items, _) => Value::Tuple(Rc::new(items.iter().map(literal).collect::<Option<_>>()?)),
+        Expr::Tuple(items, _) => {
+            Value::Tuple(Rc::new(items.iter().map(literal).collect::<Option<_>>()?))
+        }
         Expr::Set(items, _) => Value::set(items.iter().map(literal).collect::<Option<_>>()?),
         Expr::Dict(pairs, _) => {
             let mut dict = Dict::new();
@@ -111,12 +121,18 @@ fn attribute_error(value: &Value, name: &str) -> PyErr {
         Value::Object(o) if matches!(&**o, Object::Type(_)) => {
             return PyErr::new(
                 "AttributeError",
-                format!("type object '{}' has no attribute '{name}'", type_of_object(o)),
+                format!(
+                    "type object '{}' has no attribute '{name}'",
+                    type_of_object(o)
+                ),
             );
         }
         other => other.type_name(),
     };
-    PyErr::new("AttributeError", format!("'{type_name}' object has no attribute '{name}'"))
+    PyErr::new(
+        "AttributeError",
+        format!("'{type_name}' object has no attribute '{name}'"),
+    )
 }
 
 fn type_of_object(o: &Object) -> &'static str {
@@ -142,17 +158,30 @@ struct Args {
 impl Args {
     /// Bind to parameters `params` (the first `required` are required), as
     /// Python would, naming the function `func` in errors.
-    fn bind(self, func: &str, params: &[&str], required: usize) -> Result<Vec<Option<Value>>, PyErr> {
+    fn bind(
+        self,
+        func: &str,
+        params: &[&str],
+        required: usize,
+    ) -> Result<Vec<Option<Value>>, PyErr> {
         if self.positional.len() > params.len() {
             let takes = if required == params.len() {
-                format!("{} positional argument{}", params.len(), if params.len() == 1 { "" } else { "s" })
+                format!(
+                    "{} positional argument{}",
+                    params.len(),
+                    if params.len() == 1 { "" } else { "s" }
+                )
             } else {
                 format!("from {required} to {} positional arguments", params.len())
             };
             return Err(type_error(format!(
                 "{func}() takes {takes} but {} {} given",
                 self.positional.len(),
-                if self.positional.len() == 1 { "was" } else { "were" }
+                if self.positional.len() == 1 {
+                    "was"
+                } else {
+                    "were"
+                }
             )));
         }
         let mut bound: Vec<Option<Value>> = vec![None; params.len()];
@@ -162,11 +191,15 @@ impl Args {
         for (name, value) in self.keywords {
             match params.iter().position(|p| *p == name) {
                 Some(i) if bound[i].is_some() => {
-                    return Err(type_error(format!("{func}() got multiple values for argument '{name}'")));
+                    return Err(type_error(format!(
+                        "{func}() got multiple values for argument '{name}'"
+                    )));
                 }
                 Some(i) => bound[i] = Some(value),
                 None => {
-                    return Err(type_error(format!("{func}() got an unexpected keyword argument '{name}'")));
+                    return Err(type_error(format!(
+                        "{func}() got an unexpected keyword argument '{name}'"
+                    )));
                 }
             }
         }
@@ -215,7 +248,10 @@ impl View<'_> {
             Expr::Call(func, args, keywords, _) => {
                 let func = self.eval(func)?;
                 let args = Args {
-                    positional: args.iter().map(|a| self.eval(a)).collect::<Result<_, _>>()?,
+                    positional: args
+                        .iter()
+                        .map(|a| self.eval(a))
+                        .collect::<Result<_, _>>()?,
                     keywords: keywords
                         .iter()
                         .map(|(k, v)| Ok((k.clone(), self.eval(v)?)))
@@ -254,11 +290,19 @@ impl View<'_> {
             Expr::Not(operand, _) => Value::Bool(!self.eval(operand)?.truthy()),
             Expr::And(left, right) => {
                 let left = self.eval(left)?;
-                if left.truthy() { self.eval(right)? } else { left }
+                if left.truthy() {
+                    self.eval(right)?
+                } else {
+                    left
+                }
             }
             Expr::Or(left, right) => {
                 let left = self.eval(left)?;
-                if left.truthy() { left } else { self.eval(right)? }
+                if left.truthy() {
+                    left
+                } else {
+                    self.eval(right)?
+                }
             }
             Expr::Compare(first, rest) => {
                 let mut left = self.eval(first)?;
@@ -272,7 +316,11 @@ impl View<'_> {
                 Value::Bool(true)
             }
             Expr::IfElse(condition, body, orelse) => {
-                if self.eval(condition)?.truthy() { self.eval(body)? } else { self.eval(orelse)? }
+                if self.eval(condition)?.truthy() {
+                    self.eval(body)?
+                } else {
+                    self.eval(orelse)?
+                }
             }
         })
     }
@@ -311,7 +359,12 @@ impl View<'_> {
             _ if table::BUILTINS.iter().any(|b| b.name == name) => {
                 Value::object(Object::Builtin(builtin_static(name)))
             }
-            _ => return Err(PyErr::new("NameError", format!("name '{name}' is not defined"))),
+            _ => {
+                return Err(PyErr::new(
+                    "NameError",
+                    format!("name '{name}' is not defined"),
+                ));
+            }
         })
     }
 
@@ -340,7 +393,10 @@ impl View<'_> {
                         "hour" => Ok(Value::Int(i64::from(c.hour))),
                         "minute" => Ok(Value::Int(i64::from(c.minute))),
                         "second" => Ok(Value::Int(i64::from(c.second))),
-                        "isoformat" | "timestamp" => Ok(Value::object(Object::Method(object.clone(), Rc::from(name)))),
+                        "isoformat" | "timestamp" => Ok(Value::object(Object::Method(
+                            object.clone(),
+                            Rc::from(name),
+                        ))),
                         _ => Err(attribute_error(object, name)),
                     };
                 }
@@ -355,28 +411,39 @@ impl View<'_> {
                 "user" => Ok(Value::object(Object::User(self.request.user.clone()))),
                 "path" => Ok(Value::str(&self.request.path)),
                 "method" => Ok(Value::str("GET")),
-                "get_signed_cookie" | "is_secure" | "get_host" | "get_full_path" | "build_absolute_uri" => {
-                    Ok(method(&[name]).expect("listed"))
-                }
+                "get_signed_cookie" | "is_secure" | "get_host" | "get_full_path"
+                | "build_absolute_uri" => Ok(method(&[name]).expect("listed")),
                 _ => Err(self.missing(object, name, "request", table::REQUEST)),
             },
             Object::Session(_) => match name {
-                "session_key" => Ok(self.request.session.session_key().map_or(Value::None, Value::str)),
+                "session_key" => Ok(self
+                    .request
+                    .session
+                    .session_key()
+                    .map_or(Value::None, Value::str)),
                 "modified" => Ok(Value::Bool(self.request.session.modified)),
                 "accessed" => Ok(Value::Bool(self.request.session.accessed)),
-                _ if table::SESSION.iter().any(|e| e.name == name) => Ok(method(&[name]).expect("listed")),
+                _ if table::SESSION.iter().any(|e| e.name == name) => {
+                    Ok(method(&[name]).expect("listed"))
+                }
                 _ => Err(self.missing(object, name, "request.session", table::SESSION)),
             },
             Object::Response => match name {
                 "status_code" => Ok(Value::Int(200)),
-                "set_cookie" | "set_signed_cookie" | "delete_cookie" => Ok(method(&[name]).expect("listed")),
+                "set_cookie" | "set_signed_cookie" | "delete_cookie" => {
+                    Ok(method(&[name]).expect("listed"))
+                }
                 _ => Err(self.missing(object, name, "response", table::RESPONSE)),
             },
             Object::Settings => match self.server.settings.get(name) {
                 Some(v) => Ok(v),
                 None if is_setting_name(name) => Err(PyErr::unsupported(format!(
                     "sessionlab does not model settings.{name}; it models: {}",
-                    crate::sim::settings::SETTINGS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                    crate::sim::settings::SETTINGS
+                        .iter()
+                        .map(|s| s.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))),
                 None => Err(attribute_error(object, name)),
             },
@@ -385,9 +452,12 @@ impl View<'_> {
                 if matches!(self.request.user, UserRef::Lazy(_)) {
                     // The lazy object in hand is now evaluated too.
                 }
-                user_attribute(object, user.as_ref(), name).ok_or_else(|| self.missing(object, name, "request.user", table::USER))
+                user_attribute(object, user.as_ref(), name)
+                    .ok_or_else(|| self.missing(object, name, "request.user", table::USER))
             }
-            Object::Type(type_name) if name == "__name__" || name == "__qualname__" => Ok(Value::str(type_name)),
+            Object::Type(type_name) if name == "__name__" || name == "__qualname__" => {
+                Ok(Value::str(type_name))
+            }
             Object::Type(type_name) if name == "__module__" => Ok(Value::str(match *type_name {
                 "SessionStore" => self.session_module(),
                 "WSGIRequest" => "django.core.handlers.wsgi",
@@ -406,7 +476,9 @@ impl View<'_> {
     /// An attribute Django's object has but sessionlab does not model, or one it
     /// does not have at all.
     fn missing(&self, object: &Value, name: &str, owner: &str, table: &[Entry]) -> PyErr {
-        if table::UNMODELLED.contains(&name) || (name.starts_with('a') && table.iter().any(|e| e.name == &name[1..])) {
+        if table::UNMODELLED.contains(&name)
+            || (name.starts_with('a') && table.iter().any(|e| e.name == &name[1..]))
+        {
             unsupported_attribute(owner, name, table)
         } else {
             attribute_error(object, name)
@@ -420,7 +492,10 @@ impl View<'_> {
         match object {
             Value::Dict(d) => {
                 crate::sim::session::check_hashable(index)?;
-                d.borrow().get(index).cloned().ok_or_else(|| PyErr::key_error(index))
+                d.borrow()
+                    .get(index)
+                    .cloned()
+                    .ok_or_else(|| PyErr::key_error(index))
             }
             Value::List(l) => {
                 let items = l.borrow();
@@ -439,10 +514,13 @@ impl View<'_> {
             Value::Object(o) if matches!(&**o, Object::Session(_)) => {
                 self.request.session.get_item(self.server, index)
             }
-            Value::Object(o) if matches!(&**o, Object::Type(_)) => {
-                Err(PyErr::unsupported("generic types like list[int] are not part of sessionlab's Python"))
-            }
-            other => Err(type_error(format!("'{}' object is not subscriptable", other.type_name()))),
+            Value::Object(o) if matches!(&**o, Object::Type(_)) => Err(PyErr::unsupported(
+                "generic types like list[int] are not part of sessionlab's Python",
+            )),
+            other => Err(type_error(format!(
+                "'{}' object is not subscriptable",
+                other.type_name()
+            ))),
         }
     }
 
@@ -464,7 +542,11 @@ impl View<'_> {
                 if items.len() < targets.len() {
                     return Err(PyErr::new(
                         "ValueError",
-                        format!("not enough values to unpack (expected {}, got {})", targets.len(), items.len()),
+                        format!(
+                            "not enough values to unpack (expected {}, got {})",
+                            targets.len(),
+                            items.len()
+                        ),
                     ));
                 }
                 for (t, v) in targets.iter().zip(items) {
@@ -487,7 +569,9 @@ impl View<'_> {
 
     fn set_item(&mut self, object: &Value, index: Value, value: Value) -> Result<(), PyErr> {
         if as_slice(&index).is_some() {
-            return Err(PyErr::unsupported("slice assignment is not part of sessionlab's Python"));
+            return Err(PyErr::unsupported(
+                "slice assignment is not part of sessionlab's Python",
+            ));
         }
         match object {
             Value::Dict(d) => {
@@ -504,7 +588,10 @@ impl View<'_> {
             Value::Object(o) if matches!(&**o, Object::Session(_)) => {
                 self.request.session.set_item(self.server, index, value)
             }
-            other => Err(type_error(format!("'{}' object does not support item assignment", other.type_name()))),
+            other => Err(type_error(format!(
+                "'{}' object does not support item assignment",
+                other.type_name()
+            ))),
         }
     }
 
@@ -536,19 +623,27 @@ impl View<'_> {
         match target {
             Expr::Name(name, _) => match self.locals.remove(name) {
                 Some(_) => Ok(()),
-                None => Err(PyErr::new("NameError", format!("name '{name}' is not defined"))),
+                None => Err(PyErr::new(
+                    "NameError",
+                    format!("name '{name}' is not defined"),
+                )),
             },
             Expr::Paren(inner) => self.delete(inner),
             Expr::Subscript(object, index, _) => {
                 let object = self.eval(object)?;
                 let index = self.eval_index(index)?;
                 if as_slice(&index).is_some() {
-                    return Err(PyErr::unsupported("deleting slices is not part of sessionlab's Python"));
+                    return Err(PyErr::unsupported(
+                        "deleting slices is not part of sessionlab's Python",
+                    ));
                 }
                 match &object {
                     Value::Dict(d) => {
                         crate::sim::session::check_hashable(&index)?;
-                        d.borrow_mut().remove(&index).map(drop).ok_or_else(|| PyErr::key_error(&index))
+                        d.borrow_mut()
+                            .remove(&index)
+                            .map(drop)
+                            .ok_or_else(|| PyErr::key_error(&index))
                     }
                     Value::List(l) => {
                         let len = l.borrow().len();
@@ -559,7 +654,10 @@ impl View<'_> {
                     Value::Object(o) if matches!(&**o, Object::Session(_)) => {
                         self.request.session.del_item(self.server, &index)
                     }
-                    other => Err(type_error(format!("'{}' object doesn't support item deletion", other.type_name()))),
+                    other => Err(type_error(format!(
+                        "'{}' object doesn't support item deletion",
+                        other.type_name()
+                    ))),
                 }
             }
             Expr::Attr(object, name, _) => {
@@ -613,9 +711,15 @@ impl View<'_> {
                     DictViewKind::Items => items.iter().any(|v| py_eq(v, item)),
                     _ => items.iter().any(|v| py_eq(v, item)),
                 }),
-                _ => Err(type_error(format!("argument of type '{}' is not iterable", container.type_name()))),
+                _ => Err(type_error(format!(
+                    "argument of type '{}' is not iterable",
+                    container.type_name()
+                ))),
             },
-            other => Err(type_error(format!("argument of type '{}' is not iterable", other.type_name()))),
+            other => Err(type_error(format!(
+                "argument of type '{}' is not iterable",
+                other.type_name()
+            ))),
         }
     }
 
@@ -644,26 +748,37 @@ impl View<'_> {
 
     fn call(&mut self, func: &Value, args: Args) -> Result<Value, PyErr> {
         let Value::Object(o) = func else {
-            return Err(type_error(format!("'{}' object is not callable", func.type_name())));
+            return Err(type_error(format!(
+                "'{}' object is not callable",
+                func.type_name()
+            )));
         };
         match &**o {
             Object::Builtin(name) => self.call_builtin(name, args),
             Object::Type(name) => self.call_builtin(name, args),
             Object::Method(receiver, name) => self.call_method(receiver, name, args),
             Object::Session(_) => Err(type_error("'SessionStore' object is not callable")),
-            _ => Err(type_error(format!("'{}' object is not callable", func.type_name()))),
+            _ => Err(type_error(format!(
+                "'{}' object is not callable",
+                func.type_name()
+            ))),
         }
     }
 
     fn call_builtin(&mut self, name: &str, args: Args) -> Result<Value, PyErr> {
         match name {
             "login" => {
-                let [request, user] = args.bind("login", &["request", "user", "backend"], 2)?[..2].to_vec().try_into().expect("two");
+                let [request, user] = args.bind("login", &["request", "user", "backend"], 2)?[..2]
+                    .to_vec()
+                    .try_into()
+                    .expect("two");
                 self.expect_request(request.as_ref(), "login")?;
                 let username = match user.expect("required") {
                     Value::Str(s) => s.to_string(),
                     Value::Object(o) => match &*o {
-                        Object::User(UserRef::Plain(Some(u)) | UserRef::Lazy(Some(u))) => u.username.clone(),
+                        Object::User(UserRef::Plain(Some(u)) | UserRef::Lazy(Some(u))) => {
+                            u.username.clone()
+                        }
                         Object::User(UserRef::LazyUnevaluated) => {
                             match auth::resolve_user(self.server, self.request)? {
                                 Some(u) => u.username,
@@ -701,7 +816,12 @@ impl View<'_> {
                         Object::DictView(_, items) => items.len(),
                         _ => 0,
                     },
-                    other => return Err(type_error(format!("object of type '{}' has no len()", other.type_name()))),
+                    other => {
+                        return Err(type_error(format!(
+                            "object of type '{}' has no len()",
+                            other.type_name()
+                        )));
+                    }
                 };
                 Ok(Value::Int(n as i64))
             }
@@ -717,7 +837,9 @@ impl View<'_> {
                 None => Ok(Value::Float(0.0)),
                 Some(x) => to_float(&x),
             },
-            "bool" => Ok(Value::Bool(optional_one(args, "bool")?.is_some_and(|x| x.truthy()))),
+            "bool" => Ok(Value::Bool(
+                optional_one(args, "bool")?.is_some_and(|x| x.truthy()),
+            )),
             "list" => Ok(Value::list(match optional_one(args, "list")? {
                 None => Vec::new(),
                 Some(x) => self.iterate(&x)?,
@@ -737,7 +859,10 @@ impl View<'_> {
                 Ok(Value::set(items))
             }
             "dict" => {
-                let Args { positional, keywords } = args;
+                let Args {
+                    positional,
+                    keywords,
+                } = args;
                 let mut dict = Dict::new();
                 match positional.as_slice() {
                     [] => {}
@@ -746,7 +871,12 @@ impl View<'_> {
                             dict.insert(k, v);
                         }
                     }
-                    _ => return Err(type_error(format!("dict expected at most 1 argument, got {}", positional.len()))),
+                    _ => {
+                        return Err(type_error(format!(
+                            "dict expected at most 1 argument, got {}",
+                            positional.len()
+                        )));
+                    }
                 }
                 for (k, v) in keywords {
                     dict.insert(Value::str(&k), v);
@@ -769,7 +899,10 @@ impl View<'_> {
                     args.positional
                 };
                 if items.is_empty() {
-                    return Err(PyErr::new("ValueError", format!("{name}() arg is an empty sequence")));
+                    return Err(PyErr::new(
+                        "ValueError",
+                        format!("{name}() arg is an empty sequence"),
+                    ));
                 }
                 let mut best = items[0].clone();
                 for item in &items[1..] {
@@ -795,7 +928,10 @@ impl View<'_> {
                     Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(overflow),
                     Value::Bool(b) => Ok(Value::Int(i64::from(b))),
                     Value::Float(f) => Ok(Value::Float(f.abs())),
-                    other => Err(type_error(format!("bad operand type for abs(): '{}'", other.type_name()))),
+                    other => Err(type_error(format!(
+                        "bad operand type for abs(): '{}'",
+                        other.type_name()
+                    ))),
                 }
             }
             "round" => {
@@ -806,12 +942,17 @@ impl View<'_> {
                         Number::Int(i) => i,
                         Number::Float(f) => f as i64,
                     })),
-                    (Value::Float(f), None | Some(Value::None)) => Ok(Value::Int(round_half_even(*f) as i64)),
+                    (Value::Float(f), None | Some(Value::None)) => {
+                        Ok(Value::Int(round_half_even(*f) as i64))
+                    }
                     (Value::Float(f), Some(Value::Int(n))) => {
                         let scale = 10f64.powi(*n as i32);
                         Ok(Value::Float(round_half_even(f * scale) / scale))
                     }
-                    _ => Err(type_error(format!("type {} doesn't define __round__ method", x.type_name()))),
+                    _ => Err(type_error(format!(
+                        "type {} doesn't define __round__ method",
+                        x.type_name()
+                    ))),
                 }
             }
             "isinstance" => {
@@ -826,16 +967,27 @@ impl View<'_> {
                     match &class {
                         Value::Object(o) => match &**o {
                             Object::Type(t) => {
-                                result |= x.type_name() == *t || (*t == "int" && matches!(x, Value::Bool(_)));
+                                result |= x.type_name() == *t
+                                    || (*t == "int" && matches!(x, Value::Bool(_)));
                             }
-                            _ => return Err(type_error("isinstance() arg 2 must be a type, a tuple of types, or a union")),
+                            _ => {
+                                return Err(type_error(
+                                    "isinstance() arg 2 must be a type, a tuple of types, or a union",
+                                ));
+                            }
                         },
-                        _ => return Err(type_error("isinstance() arg 2 must be a type, a tuple of types, or a union")),
+                        _ => {
+                            return Err(type_error(
+                                "isinstance() arg 2 must be a type, a tuple of types, or a union",
+                            ));
+                        }
                     }
                 }
                 Ok(Value::Bool(result))
             }
-            _ => Err(PyErr::unsupported(format!("{name}() is not part of sessionlab's Python"))),
+            _ => Err(PyErr::unsupported(format!(
+                "{name}() is not part of sessionlab's Python"
+            ))),
         }
     }
 
@@ -853,7 +1005,9 @@ impl View<'_> {
     fn expect_request(&self, value: Option<&Value>, func: &str) -> Result<(), PyErr> {
         match value {
             Some(Value::Object(o)) if matches!(&**o, Object::Request) => Ok(()),
-            _ => Err(PyErr::unsupported(format!("{func}() takes the request first: {func}(request, …)"))),
+            _ => Err(PyErr::unsupported(format!(
+                "{func}() takes the request first: {func}(request, …)"
+            ))),
         }
     }
 
@@ -879,7 +1033,10 @@ impl View<'_> {
             if pair.len() != 2 {
                 return Err(PyErr::new(
                     "ValueError",
-                    format!("dictionary update sequence element #{i} has length {}; 2 is required", pair.len()),
+                    format!(
+                        "dictionary update sequence element #{i} has length {}; 2 is required",
+                        pair.len()
+                    ),
                 ));
             }
             crate::sim::session::check_hashable(&pair[0])?;
@@ -897,7 +1054,9 @@ impl View<'_> {
                 Object::User(_) if name == "get_username" => {
                     args.bind("get_username", &[], 0)?;
                     let user = auth::resolve_user(self.server, self.request)?;
-                    Ok(Value::str(user.as_ref().map_or("", |u| u.username.as_str())))
+                    Ok(Value::str(
+                        user.as_ref().map_or("", |u| u.username.as_str()),
+                    ))
                 }
                 _ => Err(attribute_error(receiver, name)),
             },
@@ -916,7 +1075,11 @@ impl View<'_> {
         match name {
             "get" => {
                 let b = args.bind(&qualified("get"), &["key", "default"], 1)?;
-                session.get(server, b[0].as_ref().expect("required"), b[1].clone().unwrap_or(Value::None))
+                session.get(
+                    server,
+                    b[0].as_ref().expect("required"),
+                    b[1].clone().unwrap_or(Value::None),
+                )
             }
             "pop" => {
                 let b = args.bind(&qualified("pop"), &["key", "default"], 1)?;
@@ -924,7 +1087,11 @@ impl View<'_> {
             }
             "setdefault" => {
                 let b = args.bind(&qualified("setdefault"), &["key", "value"], 2)?;
-                session.setdefault(server, b[0].clone().expect("required"), b[1].clone().expect("required"))
+                session.setdefault(
+                    server,
+                    b[0].clone().expect("required"),
+                    b[1].clone().expect("required"),
+                )
             }
             "update" => {
                 let b = args.bind(&qualified("update"), &["dict_"], 1)?;
@@ -934,18 +1101,28 @@ impl View<'_> {
             }
             "has_key" => {
                 let b = args.bind(&qualified("has_key"), &["key"], 1)?;
-                Ok(Value::Bool(session.contains(server, b[0].as_ref().expect("required"))?))
+                Ok(Value::Bool(
+                    session.contains(server, b[0].as_ref().expect("required"))?,
+                ))
             }
             "keys" | "values" | "items" => {
                 args.bind(&qualified(name), &[], 0)?;
                 let data = session.data(server)?;
                 let data = data.borrow();
                 let (kind, items): (DictViewKind, Vec<Value>) = match name {
-                    "keys" => (DictViewKind::Keys, data.iter().map(|(k, _)| k.clone()).collect()),
-                    "values" => (DictViewKind::Values, data.iter().map(|(_, v)| v.clone()).collect()),
+                    "keys" => (
+                        DictViewKind::Keys,
+                        data.iter().map(|(k, _)| k.clone()).collect(),
+                    ),
+                    "values" => (
+                        DictViewKind::Values,
+                        data.iter().map(|(_, v)| v.clone()).collect(),
+                    ),
                     _ => (
                         DictViewKind::Items,
-                        data.iter().map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()]))).collect(),
+                        data.iter()
+                            .map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()])))
+                            .collect(),
                     ),
                 };
                 Ok(Value::object(Object::DictView(kind, items)))
@@ -1030,7 +1207,10 @@ impl View<'_> {
             }
             "delete" => {
                 let b = args.bind("SessionStore.delete", &["session_key"], 0)?;
-                let key = b[0].clone().filter(|v| !matches!(v, Value::None)).map(|v| v.to_str());
+                let key = b[0]
+                    .clone()
+                    .filter(|v| !matches!(v, Value::None))
+                    .map(|v| v.to_str());
                 session.delete(server, key)?;
                 Ok(Value::None)
             }
@@ -1047,16 +1227,26 @@ impl View<'_> {
             "decode" => {
                 let b = args.bind(&qualified("decode"), &["session_data"], 1)?;
                 let text = b[0].clone().expect("required").to_str();
-                Ok(Value::dict(crate::sim::session::SessionStore::decode(server, &text)))
+                Ok(Value::dict(crate::sim::session::SessionStore::decode(
+                    server, &text,
+                )))
             }
-            _ => Err(unsupported_attribute("request.session", name, table::SESSION)),
+            _ => Err(unsupported_attribute(
+                "request.session",
+                name,
+                table::SESSION,
+            )),
         }
     }
 
     fn request_method(&mut self, name: &str, args: Args) -> Result<Value, PyErr> {
         match name {
             "get_signed_cookie" => {
-                let b = args.bind("HttpRequest.get_signed_cookie", &["key", "default", "salt", "max_age"], 1)?;
+                let b = args.bind(
+                    "HttpRequest.get_signed_cookie",
+                    &["key", "default", "salt", "max_age"],
+                    1,
+                )?;
                 let key = b[0].clone().expect("required").to_str();
                 let default = b[1].clone();
                 let salt = b[2].clone().map_or(String::new(), |s| s.to_str());
@@ -1092,24 +1282,48 @@ impl View<'_> {
             }
             _ => {
                 args.bind("HttpRequest.build_absolute_uri", &["location"], 0)?;
-                Ok(Value::str(&format!("http://{}{}", crate::sim::browser::HOST, self.request.path)))
+                Ok(Value::str(&format!(
+                    "http://{}{}",
+                    crate::sim::browser::HOST,
+                    self.request.path
+                )))
             }
         }
     }
 
     /// `signing._unsign_cookie`: the v2 salt, then the legacy one.
-    fn unsign_cookie(&self, value: &str, name: &str, salt: &str, max_age: Option<i64>) -> Result<String, PyErr> {
+    fn unsign_cookie(
+        &self,
+        value: &str,
+        name: &str,
+        salt: &str,
+        max_age: Option<i64>,
+    ) -> Result<String, PyErr> {
         let settings = &self.server.settings;
         let key = signing::cookie_signer_key(&settings.secret_key);
-        let fallbacks: Vec<Vec<u8>> = settings.secret_key_fallbacks.iter().map(|k| signing::cookie_signer_key(k)).collect();
+        let fallbacks: Vec<Vec<u8>> = settings
+            .secret_key_fallbacks
+            .iter()
+            .map(|k| signing::cookie_signer_key(k))
+            .collect();
         let v2 = signing::cookie_salt(name, salt);
-        let signer = Signer { key: &key, fallback_keys: &fallbacks, salt: &v2 };
+        let signer = Signer {
+            key: &key,
+            fallback_keys: &fallbacks,
+            salt: &v2,
+        };
         match signer.unsign_timestamped(value, max_age, self.server.now) {
             Ok(v) => Ok(v.to_string()),
             Err(e) if e.class == "BadSignature" && settings.signed_cookie_legacy_salt_fallback => {
                 let legacy = format!("{name}{salt}");
-                let signer = Signer { key: &key, fallback_keys: &fallbacks, salt: &legacy };
-                signer.unsign_timestamped(value, max_age, self.server.now).map(str::to_string)
+                let signer = Signer {
+                    key: &key,
+                    fallback_keys: &fallbacks,
+                    salt: &legacy,
+                };
+                signer
+                    .unsign_timestamped(value, max_age, self.server.now)
+                    .map(str::to_string)
             }
             Err(e) => Err(e),
         }
@@ -1125,8 +1339,14 @@ impl View<'_> {
                 if signed {
                     params.push("salt");
                 }
-                params.extend(["max_age", "expires", "path", "domain", "secure", "httponly", "samesite"]);
-                let func = if signed { "HttpResponseBase.set_signed_cookie" } else { "HttpResponseBase.set_cookie" };
+                params.extend([
+                    "max_age", "expires", "path", "domain", "secure", "httponly", "samesite",
+                ]);
+                let func = if signed {
+                    "HttpResponseBase.set_signed_cookie"
+                } else {
+                    "HttpResponseBase.set_cookie"
+                };
                 let b = args.bind(func, &params, if signed { 2 } else { 1 })?;
                 let mut b = b.into_iter();
                 let key = b.next().flatten().expect("required").to_str();
@@ -1136,7 +1356,12 @@ impl View<'_> {
                     let settings = &self.server.settings;
                     let signer_key = signing::cookie_signer_key(&settings.secret_key);
                     let v2 = signing::cookie_salt(&key, &salt);
-                    value = Signer { key: &signer_key, fallback_keys: &[], salt: &v2 }.sign_timestamped(&value, now);
+                    value = Signer {
+                        key: &signer_key,
+                        fallback_keys: &[],
+                        salt: &v2,
+                    }
+                    .sign_timestamped(&value, now);
                 }
                 let max_age = b.next().flatten();
                 let expires = b.next().flatten();
@@ -1164,7 +1389,10 @@ impl View<'_> {
                     None | Some(Value::None) => {}
                     Some(Value::DateTime(t)) => {
                         if max_age.is_some() {
-                            return Err(PyErr::new("ValueError", "'expires' and 'max_age' can't be used together."));
+                            return Err(PyErr::new(
+                                "ValueError",
+                                "'expires' and 'max_age' can't be used together.",
+                            ));
                         }
                         max_age = Some((t - now + 1).max(0));
                     }
@@ -1176,7 +1404,8 @@ impl View<'_> {
                         )));
                     }
                 }
-                let text = |v: Option<Value>| v.filter(|v| !matches!(v, Value::None)).map(|v| v.to_str());
+                let text =
+                    |v: Option<Value>| v.filter(|v| !matches!(v, Value::None)).map(|v| v.to_str());
                 let path = match path {
                     None => Some("/".to_string()),
                     other => text(other),
@@ -1205,11 +1434,25 @@ impl View<'_> {
                 Ok(Value::None)
             }
             _ => {
-                let b = args.bind("HttpResponseBase.delete_cookie", &["key", "path", "domain", "samesite"], 1)?;
-                let text = |v: &Option<Value>| v.clone().filter(|v| !matches!(v, Value::None)).map(|v| v.to_str());
+                let b = args.bind(
+                    "HttpResponseBase.delete_cookie",
+                    &["key", "path", "domain", "samesite"],
+                    1,
+                )?;
+                let text = |v: &Option<Value>| {
+                    v.clone()
+                        .filter(|v| !matches!(v, Value::None))
+                        .map(|v| v.to_str())
+                };
                 let key = b[0].clone().expect("required").to_str();
                 let path = text(&b[1]).unwrap_or_else(|| "/".into());
-                delete_cookie(cookies, &key, &path, text(&b[2]).as_deref(), text(&b[3]).as_deref())?;
+                delete_cookie(
+                    cookies,
+                    &key,
+                    &path,
+                    text(&b[2]).as_deref(),
+                    text(&b[3]).as_deref(),
+                )?;
                 Ok(Value::None)
             }
         }
@@ -1217,11 +1460,16 @@ impl View<'_> {
 }
 
 fn login_needs_user() -> PyErr {
-    PyErr::unsupported("login() takes a user: login(request, 'alice') or login(request, request.user)")
+    PyErr::unsupported(
+        "login() takes a user: login(request, 'alice') or login(request, request.user)",
+    )
 }
 
 fn anonymous_login() -> PyErr {
-    PyErr::new("AttributeError", "'AnonymousUser' object has no attribute '_meta'")
+    PyErr::new(
+        "AttributeError",
+        "'AnonymousUser' object has no attribute '_meta'",
+    )
 }
 
 fn overflow() -> PyErr {
@@ -1238,13 +1486,16 @@ fn user_attribute(object: &Value, user: Option<&UserInfo>, name: &str) -> Option
         ("id" | "pk", None) => Value::None,
         ("is_active", u) => Value::Bool(u.is_some()),
         ("is_staff" | "is_superuser", _) => Value::Bool(false),
-        ("get_username", _) => Value::object(Object::Method(object.clone(), Rc::from("get_username"))),
+        ("get_username", _) => {
+            Value::object(Object::Method(object.clone(), Rc::from("get_username")))
+        }
         _ => return None,
     })
 }
 
 fn is_setting_name(name: &str) -> bool {
-    name.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+    name.chars()
+        .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
 }
 
 fn type_name_static(name: &str) -> &'static str {
@@ -1262,7 +1513,10 @@ fn type_name_static(name: &str) -> &'static str {
 }
 
 fn builtin_static(name: &str) -> &'static str {
-    table::BUILTINS.iter().find(|b| b.name == name).map_or("print", |b| b.name)
+    table::BUILTINS
+        .iter()
+        .find(|b| b.name == name)
+        .map_or("print", |b| b.name)
 }
 
 fn one(args: Args, func: &str) -> Result<Value, PyErr> {
@@ -1271,7 +1525,10 @@ fn one(args: Args, func: &str) -> Result<Value, PyErr> {
     }
     match <[Value; 1]>::try_from(args.positional) {
         Ok([x]) => Ok(x),
-        Err(v) => Err(type_error(format!("{func}() takes exactly one argument ({} given)", v.len()))),
+        Err(v) => Err(type_error(format!(
+            "{func}() takes exactly one argument ({} given)",
+            v.len()
+        ))),
     }
 }
 
@@ -1312,17 +1569,29 @@ fn slice(object: &Value, start: &Value, stop: &Value, step: &Value) -> Result<Va
     let pick = |len: usize| -> Result<Vec<usize>, PyErr> {
         let len = len as i64;
         let clamp = |v: Option<i64>, default: i64, low: i64, high: i64| {
-            v.map_or(default, |v| if v < 0 { (v + len).max(low) } else { v.min(high) })
+            v.map_or(default, |v| {
+                if v < 0 {
+                    (v + len).max(low)
+                } else {
+                    v.min(high)
+                }
+            })
         };
         let mut out = Vec::new();
         if step > 0 {
-            let (mut i, end) = (clamp(as_int(start)?, 0, 0, len), clamp(as_int(stop)?, len, 0, len));
+            let (mut i, end) = (
+                clamp(as_int(start)?, 0, 0, len),
+                clamp(as_int(stop)?, len, 0, len),
+            );
             while i < end {
                 out.push(i as usize);
                 i += step;
             }
         } else {
-            let (mut i, end) = (clamp(as_int(start)?, len - 1, -1, len - 1), clamp(as_int(stop)?, -1, -1, len - 1));
+            let (mut i, end) = (
+                clamp(as_int(start)?, len - 1, -1, len - 1),
+                clamp(as_int(stop)?, -1, -1, len - 1),
+            );
             while i > end {
                 out.push(i as usize);
                 i += step;
@@ -1333,14 +1602,29 @@ fn slice(object: &Value, start: &Value, stop: &Value, step: &Value) -> Result<Va
     match object {
         Value::List(l) => {
             let items = l.borrow();
-            Ok(Value::list(pick(items.len())?.into_iter().map(|i| items[i].clone()).collect()))
+            Ok(Value::list(
+                pick(items.len())?
+                    .into_iter()
+                    .map(|i| items[i].clone())
+                    .collect(),
+            ))
         }
-        Value::Tuple(t) => Ok(Value::Tuple(Rc::new(pick(t.len())?.into_iter().map(|i| t[i].clone()).collect()))),
+        Value::Tuple(t) => Ok(Value::Tuple(Rc::new(
+            pick(t.len())?.into_iter().map(|i| t[i].clone()).collect(),
+        ))),
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
-            Ok(Value::str(&pick(chars.len())?.into_iter().map(|i| chars[i]).collect::<String>()))
+            Ok(Value::str(
+                &pick(chars.len())?
+                    .into_iter()
+                    .map(|i| chars[i])
+                    .collect::<String>(),
+            ))
         }
-        other => Err(type_error(format!("'{}' object is not subscriptable", other.type_name()))),
+        other => Err(type_error(format!(
+            "'{}' object is not subscriptable",
+            other.type_name()
+        ))),
     }
 }
 
@@ -1360,7 +1644,10 @@ fn sequence_index(index: &Value, len: usize, what: &str) -> Result<usize, PyErr>
     let len = len as i64;
     let real = if i < 0 { i + len } else { i };
     if real < 0 || real >= len {
-        return Err(PyErr::new("IndexError", format!("{what} index out of range")));
+        return Err(PyErr::new(
+            "IndexError",
+            format!("{what} index out of range"),
+        ));
     }
     Ok(real as usize)
 }
@@ -1375,9 +1662,19 @@ fn iterate_plain(value: &Value) -> Result<Vec<Value>, PyErr> {
         Value::Dict(d) => d.borrow().iter().map(|(k, _)| k.clone()).collect(),
         Value::Object(o) => match &**o {
             Object::DictView(_, items) => items.clone(),
-            _ => return Err(type_error(format!("'{}' object is not iterable", value.type_name()))),
+            _ => {
+                return Err(type_error(format!(
+                    "'{}' object is not iterable",
+                    value.type_name()
+                )));
+            }
         },
-        other => return Err(type_error(format!("'{}' object is not iterable", other.type_name()))),
+        other => {
+            return Err(type_error(format!(
+                "'{}' object is not iterable",
+                other.type_name()
+            )));
+        }
     })
 }
 
@@ -1413,12 +1710,13 @@ fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<std::cmp::Ordering, PyErr> {
         ))
     };
     match (a, b) {
-        (Value::Bool(_) | Value::Int(_) | Value::Float(_), Value::Bool(_) | Value::Int(_) | Value::Float(_)) => {
-            match (number(a), number(b)) {
-                (Number::Int(x), Number::Int(y)) => Ok(x.cmp(&y)),
-                (x, y) => x.as_f64().partial_cmp(&y.as_f64()).ok_or_else(unorderable),
-            }
-        }
+        (
+            Value::Bool(_) | Value::Int(_) | Value::Float(_),
+            Value::Bool(_) | Value::Int(_) | Value::Float(_),
+        ) => match (number(a), number(b)) {
+            (Number::Int(x), Number::Int(y)) => Ok(x.cmp(&y)),
+            (x, y) => x.as_f64().partial_cmp(&y.as_f64()).ok_or_else(unorderable),
+        },
         (Value::Str(x), Value::Str(y)) => Ok(x.cmp(y)),
         (Value::DateTime(x), Value::DateTime(y)) => Ok(x.cmp(y)),
         (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
@@ -1438,7 +1736,11 @@ fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<std::cmp::Ordering, PyErr> {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Less,
                 (false, true) => Ordering::Greater,
-                _ => return Ok(Ordering::Equal).and(Err(unorderable())).or(Ok(Ordering::Equal)),
+                _ => {
+                    return Ok(Ordering::Equal)
+                        .and(Err(unorderable()))
+                        .or(Ok(Ordering::Equal));
+                }
             })
         }
         _ => Err(unorderable()),
@@ -1459,7 +1761,11 @@ fn sort_values(items: &mut [Value]) -> Result<(), PyErr> {
 
 fn round_half_even(f: f64) -> f64 {
     let r = f.round();
-    if (f - f.trunc()).abs() == 0.5 { 2.0 * (f / 2.0).round() } else { r }
+    if (f - f.trunc()).abs() == 0.5 {
+        2.0 * (f / 2.0).round()
+    } else {
+        r
+    }
 }
 
 fn to_int(x: &Value) -> Result<Value, PyErr> {
@@ -1500,11 +1806,16 @@ fn to_float(x: &Value) -> Result<Value, PyErr> {
                 "inf" | "+inf" | "infinity" | "+infinity" => Some(f64::INFINITY),
                 "-inf" | "-infinity" => Some(f64::NEG_INFINITY),
                 "nan" | "+nan" | "-nan" => Some(f64::NAN),
-                _ if t.chars().all(|c| c.is_ascii_digit() || "+-.e_".contains(c)) => t.replace('_', "").parse().ok(),
+                _ if t.chars().all(|c| c.is_ascii_digit() || "+-.e_".contains(c)) => {
+                    t.replace('_', "").parse().ok()
+                }
                 _ => None,
             };
             parsed.map(Value::Float).ok_or_else(|| {
-                PyErr::new("ValueError", format!("could not convert string to float: {}", x.repr()))
+                PyErr::new(
+                    "ValueError",
+                    format!("could not convert string to float: {}", x.repr()),
+                )
             })
         }
         other => Err(type_error(format!(
@@ -1551,9 +1862,9 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, PyErr> {
             items.extend(y.borrow().iter().cloned());
             Ok(Value::list(items))
         }
-        (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
-            Ok(Value::Tuple(Rc::new(x.iter().chain(y.iter()).cloned().collect())))
-        }
+        (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => Ok(Value::Tuple(Rc::new(
+            x.iter().chain(y.iter()).cloned().collect(),
+        ))),
         (BinOp::Add, Value::Str(_), _) => Err(type_error(format!(
             "can only concatenate str (not \"{}\") to str",
             b.type_name()
@@ -1566,19 +1877,43 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, PyErr> {
             "can only concatenate tuple (not \"{}\") to tuple",
             b.type_name()
         ))),
-        (BinOp::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_), Value::Int(_) | Value::Bool(_)) => repeat(a, b),
-        (BinOp::Mul, Value::Int(_) | Value::Bool(_), Value::Str(_) | Value::List(_) | Value::Tuple(_)) => repeat(b, a),
+        (
+            BinOp::Mul,
+            Value::Str(_) | Value::List(_) | Value::Tuple(_),
+            Value::Int(_) | Value::Bool(_),
+        ) => repeat(a, b),
+        (
+            BinOp::Mul,
+            Value::Int(_) | Value::Bool(_),
+            Value::Str(_) | Value::List(_) | Value::Tuple(_),
+        ) => repeat(b, a),
         (BinOp::Mul, Value::Str(_) | Value::List(_) | Value::Tuple(_), _)
-        | (BinOp::Mul, _, Value::Str(_) | Value::List(_) | Value::Tuple(_)) => Err(type_error(format!(
-            "can't multiply sequence by non-int of type '{}'",
-            if matches!(a, Value::Str(_) | Value::List(_) | Value::Tuple(_)) { b.type_name() } else { a.type_name() }
-        ))),
-        (BinOp::Mod, Value::Str(_), _) => Err(PyErr::unsupported("%-formatting of strings is not part of sessionlab's Python")),
+        | (BinOp::Mul, _, Value::Str(_) | Value::List(_) | Value::Tuple(_)) => {
+            Err(type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                if matches!(a, Value::Str(_) | Value::List(_) | Value::Tuple(_)) {
+                    b.type_name()
+                } else {
+                    a.type_name()
+                }
+            )))
+        }
+        (BinOp::Mod, Value::Str(_), _) => Err(PyErr::unsupported(
+            "%-formatting of strings is not part of sessionlab's Python",
+        )),
         (BinOp::Sub | BinOp::BitOr | BinOp::BitAnd, Value::Set(x), Value::Set(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
             let items: Vec<Value> = match op {
-                BinOp::Sub => x.iter().filter(|v| !y.iter().any(|w| py_eq(v, w))).cloned().collect(),
-                BinOp::BitAnd => x.iter().filter(|v| y.iter().any(|w| py_eq(v, w))).cloned().collect(),
+                BinOp::Sub => x
+                    .iter()
+                    .filter(|v| !y.iter().any(|w| py_eq(v, w)))
+                    .cloned()
+                    .collect(),
+                BinOp::BitAnd => x
+                    .iter()
+                    .filter(|v| y.iter().any(|w| py_eq(v, w)))
+                    .cloned()
+                    .collect(),
                 _ => x.iter().chain(y.iter()).cloned().collect(),
             };
             Ok(Value::set(items))
@@ -1603,20 +1938,26 @@ fn repeat(sequence: &Value, count: &Value) -> Result<Value, PyErr> {
     Ok(match sequence {
         Value::Str(s) => {
             if too_big(s.len()) {
-                return Err(PyErr::unsupported("that string would be larger than sessionlab allows (1 MB)"));
+                return Err(PyErr::unsupported(
+                    "that string would be larger than sessionlab allows (1 MB)",
+                ));
             }
             Value::str(&s.repeat(n))
         }
         Value::List(l) => {
             let items = l.borrow();
             if too_big(items.len()) {
-                return Err(PyErr::unsupported("that list would be larger than sessionlab allows"));
+                return Err(PyErr::unsupported(
+                    "that list would be larger than sessionlab allows",
+                ));
             }
             Value::list((0..n).flat_map(|_| items.iter().cloned()).collect())
         }
         Value::Tuple(t) => {
             if too_big(t.len()) {
-                return Err(PyErr::unsupported("that tuple would be larger than sessionlab allows"));
+                return Err(PyErr::unsupported(
+                    "that tuple would be larger than sessionlab allows",
+                ));
             }
             Value::Tuple(Rc::new((0..n).flat_map(|_| t.iter().cloned()).collect()))
         }
@@ -1642,14 +1983,22 @@ fn numeric_op(op: BinOp, a: Number, b: Number) -> Result<Value, PyErr> {
                     return Err(zero_division("integer division or modulo by zero"));
                 }
                 let q = x.checked_div(y).ok_or_else(overflow)?;
-                if (x % y != 0) && ((x < 0) != (y < 0)) { q - 1 } else { q }
+                if (x % y != 0) && ((x < 0) != (y < 0)) {
+                    q - 1
+                } else {
+                    q
+                }
             }
             BinOp::Mod => {
                 if y == 0 {
                     return Err(zero_division("integer division or modulo by zero"));
                 }
                 let r = x % y;
-                if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }
+                if r != 0 && ((r < 0) != (y < 0)) {
+                    r + y
+                } else {
+                    r
+                }
             }
             BinOp::Pow => {
                 if y < 0 {
@@ -1676,7 +2025,9 @@ fn numeric_op(op: BinOp, a: Number, b: Number) -> Result<Value, PyErr> {
                 x >> y.min(63)
             }
             BinOp::MatMul => {
-                return Err(type_error("unsupported operand type(s) for @: 'int' and 'int'"));
+                return Err(type_error(
+                    "unsupported operand type(s) for @: 'int' and 'int'",
+                ));
             }
         })),
         (x, y) => {
@@ -1702,7 +2053,11 @@ fn numeric_op(op: BinOp, a: Number, b: Number) -> Result<Value, PyErr> {
                         return Err(zero_division("float modulo"));
                     }
                     let r = x % y;
-                    if r != 0.0 && ((r < 0.0) != (y < 0.0)) { r + y } else { r }
+                    if r != 0.0 && ((r < 0.0) != (y < 0.0)) {
+                        r + y
+                    } else {
+                        r
+                    }
                 }
                 BinOp::Pow => x.powf(y),
                 _ => {
@@ -1717,110 +2072,132 @@ fn numeric_op(op: BinOp, a: Number, b: Number) -> Result<Value, PyErr> {
 }
 
 /// Methods of plain values (`str`, `list`, `dict`, `set`).
-fn value_method(receiver: &Value, name: &str, args: Args, view: &mut View<'_>) -> Result<Value, PyErr> {
+fn value_method(
+    receiver: &Value,
+    name: &str,
+    args: Args,
+    view: &mut View<'_>,
+) -> Result<Value, PyErr> {
     let qualified = format!("{}.{name}", receiver.type_name());
     match receiver {
         Value::Str(s) => str_method(s, name, args, &qualified),
-        Value::List(list) => {
-            match name {
-                "append" => {
-                    let x = one(args, &qualified)?;
-                    list.borrow_mut().push(x);
-                    Ok(Value::None)
-                }
-                "extend" => {
-                    let x = one(args, &qualified)?;
-                    let items = view.iterate(&x)?;
-                    list.borrow_mut().extend(items);
-                    Ok(Value::None)
-                }
-                "insert" => {
-                    let b = args.bind(&qualified, &["index", "object"], 2)?;
-                    let len = list.borrow().len() as i64;
-                    let i = match b[0].as_ref().expect("required") {
-                        Value::Int(i) => *i,
-                        other => return Err(type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
-                    };
-                    let i = if i < 0 { (i + len).max(0) } else { i.min(len) } as usize;
-                    list.borrow_mut().insert(i, b[1].clone().expect("required"));
-                    Ok(Value::None)
-                }
-                "pop" => {
-                    let b = args.bind(&qualified, &["index"], 0)?;
-                    let len = list.borrow().len();
-                    if len == 0 {
-                        return Err(PyErr::new("IndexError", "pop from empty list"));
+        Value::List(list) => match name {
+            "append" => {
+                let x = one(args, &qualified)?;
+                list.borrow_mut().push(x);
+                Ok(Value::None)
+            }
+            "extend" => {
+                let x = one(args, &qualified)?;
+                let items = view.iterate(&x)?;
+                list.borrow_mut().extend(items);
+                Ok(Value::None)
+            }
+            "insert" => {
+                let b = args.bind(&qualified, &["index", "object"], 2)?;
+                let len = list.borrow().len() as i64;
+                let i = match b[0].as_ref().expect("required") {
+                    Value::Int(i) => *i,
+                    other => {
+                        return Err(type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            other.type_name()
+                        )));
                     }
-                    let i = match &b[0] {
-                        None => len - 1,
-                        Some(index) => sequence_index(index, len, "pop")?,
-                    };
-                    Ok(list.borrow_mut().remove(i))
+                };
+                let i = if i < 0 { (i + len).max(0) } else { i.min(len) } as usize;
+                list.borrow_mut().insert(i, b[1].clone().expect("required"));
+                Ok(Value::None)
+            }
+            "pop" => {
+                let b = args.bind(&qualified, &["index"], 0)?;
+                let len = list.borrow().len();
+                if len == 0 {
+                    return Err(PyErr::new("IndexError", "pop from empty list"));
                 }
-                "remove" => {
-                    let x = one(args, &qualified)?;
-                    let position = list.borrow().iter().position(|v| py_eq(v, &x));
-                    match position {
-                        Some(i) => {
-                            list.borrow_mut().remove(i);
-                            Ok(Value::None)
-                        }
-                        None => Err(PyErr::new("ValueError", "list.remove(x): x not in list")),
+                let i = match &b[0] {
+                    None => len - 1,
+                    Some(index) => sequence_index(index, len, "pop")?,
+                };
+                Ok(list.borrow_mut().remove(i))
+            }
+            "remove" => {
+                let x = one(args, &qualified)?;
+                let position = list.borrow().iter().position(|v| py_eq(v, &x));
+                match position {
+                    Some(i) => {
+                        list.borrow_mut().remove(i);
+                        Ok(Value::None)
                     }
-                }
-                "index" => {
-                    let x = one(args, &qualified)?;
-                    let position = list.borrow().iter().position(|v| py_eq(v, &x));
-                    position
-                        .map(|i| Value::Int(i as i64))
-                        .ok_or_else(|| PyErr::new("ValueError", format!("{} is not in list", x.repr())))
-                }
-                "count" => {
-                    let x = one(args, &qualified)?;
-                    Ok(Value::Int(list.borrow().iter().filter(|v| py_eq(v, &x)).count() as i64))
-                }
-                "sort" => {
-                    let b = args.bind(&qualified, &["reverse"], 0)?;
-                    let mut items = list.borrow().clone();
-                    sort_values(&mut items)?;
-                    if b[0].as_ref().is_some_and(Value::truthy) {
-                        items.reverse();
-                    }
-                    *list.borrow_mut() = items;
-                    Ok(Value::None)
-                }
-                "reverse" => {
-                    args.bind(&qualified, &[], 0)?;
-                    list.borrow_mut().reverse();
-                    Ok(Value::None)
-                }
-                "clear" => {
-                    args.bind(&qualified, &[], 0)?;
-                    list.borrow_mut().clear();
-                    Ok(Value::None)
-                }
-                _ => {
-                    args.bind(&qualified, &[], 0)?;
-                    Ok(Value::list(list.borrow().clone()))
+                    None => Err(PyErr::new("ValueError", "list.remove(x): x not in list")),
                 }
             }
-        }
+            "index" => {
+                let x = one(args, &qualified)?;
+                let position = list.borrow().iter().position(|v| py_eq(v, &x));
+                position
+                    .map(|i| Value::Int(i as i64))
+                    .ok_or_else(|| PyErr::new("ValueError", format!("{} is not in list", x.repr())))
+            }
+            "count" => {
+                let x = one(args, &qualified)?;
+                Ok(Value::Int(
+                    list.borrow().iter().filter(|v| py_eq(v, &x)).count() as i64,
+                ))
+            }
+            "sort" => {
+                let b = args.bind(&qualified, &["reverse"], 0)?;
+                let mut items = list.borrow().clone();
+                sort_values(&mut items)?;
+                if b[0].as_ref().is_some_and(Value::truthy) {
+                    items.reverse();
+                }
+                *list.borrow_mut() = items;
+                Ok(Value::None)
+            }
+            "reverse" => {
+                args.bind(&qualified, &[], 0)?;
+                list.borrow_mut().reverse();
+                Ok(Value::None)
+            }
+            "clear" => {
+                args.bind(&qualified, &[], 0)?;
+                list.borrow_mut().clear();
+                Ok(Value::None)
+            }
+            _ => {
+                args.bind(&qualified, &[], 0)?;
+                Ok(Value::list(list.borrow().clone()))
+            }
+        },
         Value::Dict(dict) => match name {
             "get" => {
                 let b = args.bind(&qualified, &["key", "default"], 1)?;
                 let key = b[0].as_ref().expect("required");
                 crate::sim::session::check_hashable(key)?;
-                Ok(dict.borrow().get(key).cloned().unwrap_or(b[1].clone().unwrap_or(Value::None)))
+                Ok(dict
+                    .borrow()
+                    .get(key)
+                    .cloned()
+                    .unwrap_or(b[1].clone().unwrap_or(Value::None)))
             }
             "keys" | "values" | "items" => {
                 args.bind(&qualified, &[], 0)?;
                 let d = dict.borrow();
                 let (kind, items): (DictViewKind, Vec<Value>) = match name {
-                    "keys" => (DictViewKind::Keys, d.iter().map(|(k, _)| k.clone()).collect()),
-                    "values" => (DictViewKind::Values, d.iter().map(|(_, v)| v.clone()).collect()),
+                    "keys" => (
+                        DictViewKind::Keys,
+                        d.iter().map(|(k, _)| k.clone()).collect(),
+                    ),
+                    "values" => (
+                        DictViewKind::Values,
+                        d.iter().map(|(_, v)| v.clone()).collect(),
+                    ),
                     _ => (
                         DictViewKind::Items,
-                        d.iter().map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()]))).collect(),
+                        d.iter()
+                            .map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()])))
+                            .collect(),
                     ),
                 };
                 Ok(Value::object(Object::DictView(kind, items)))
@@ -1830,7 +2207,9 @@ fn value_method(receiver: &Value, name: &str, args: Args, view: &mut View<'_>) -
                 let key = b[0].as_ref().expect("required");
                 crate::sim::session::check_hashable(key)?;
                 let removed = dict.borrow_mut().remove(key);
-                removed.or(b[1].clone()).ok_or_else(|| PyErr::key_error(key))
+                removed
+                    .or(b[1].clone())
+                    .ok_or_else(|| PyErr::key_error(key))
             }
             "setdefault" => {
                 let b = args.bind(&qualified, &["key", "default"], 1)?;
@@ -1844,12 +2223,20 @@ fn value_method(receiver: &Value, name: &str, args: Args, view: &mut View<'_>) -
                 Ok(value)
             }
             "update" => {
-                let Args { positional, keywords } = args;
+                let Args {
+                    positional,
+                    keywords,
+                } = args;
                 let mut pairs = Vec::new();
                 match positional.as_slice() {
                     [] => {}
                     [source] => pairs = view.pairs(source)?,
-                    _ => return Err(type_error(format!("update expected at most 1 argument, got {}", positional.len()))),
+                    _ => {
+                        return Err(type_error(format!(
+                            "update expected at most 1 argument, got {}",
+                            positional.len()
+                        )));
+                    }
                 }
                 pairs.extend(keywords.into_iter().map(|(k, v)| (Value::str(&k), v)));
                 let mut d = dict.borrow_mut();
@@ -1868,40 +2255,38 @@ fn value_method(receiver: &Value, name: &str, args: Args, view: &mut View<'_>) -
                 Ok(Value::dict(dict.borrow().clone()))
             }
         },
-        Value::Set(set) => {
-            match name {
-                "add" => {
-                    let x = one(args, &qualified)?;
-                    crate::sim::session::check_hashable(&x)?;
-                    if !set.borrow().iter().any(|v| py_eq(v, &x)) {
-                        set.borrow_mut().push(x);
+        Value::Set(set) => match name {
+            "add" => {
+                let x = one(args, &qualified)?;
+                crate::sim::session::check_hashable(&x)?;
+                if !set.borrow().iter().any(|v| py_eq(v, &x)) {
+                    set.borrow_mut().push(x);
+                }
+                Ok(Value::None)
+            }
+            "remove" | "discard" => {
+                let x = one(args, &qualified)?;
+                crate::sim::session::check_hashable(&x)?;
+                let position = set.borrow().iter().position(|v| py_eq(v, &x));
+                match position {
+                    Some(i) => {
+                        set.borrow_mut().remove(i);
+                        Ok(Value::None)
                     }
-                    Ok(Value::None)
-                }
-                "remove" | "discard" => {
-                    let x = one(args, &qualified)?;
-                    crate::sim::session::check_hashable(&x)?;
-                    let position = set.borrow().iter().position(|v| py_eq(v, &x));
-                    match position {
-                        Some(i) => {
-                            set.borrow_mut().remove(i);
-                            Ok(Value::None)
-                        }
-                        None if name == "discard" => Ok(Value::None),
-                        None => Err(PyErr::key_error(&x)),
-                    }
-                }
-                "clear" => {
-                    args.bind(&qualified, &[], 0)?;
-                    set.borrow_mut().clear();
-                    Ok(Value::None)
-                }
-                _ => {
-                    args.bind(&qualified, &[], 0)?;
-                    Ok(Value::set(set.borrow().clone()))
+                    None if name == "discard" => Ok(Value::None),
+                    None => Err(PyErr::key_error(&x)),
                 }
             }
-        }
+            "clear" => {
+                args.bind(&qualified, &[], 0)?;
+                set.borrow_mut().clear();
+                Ok(Value::None)
+            }
+            _ => {
+                args.bind(&qualified, &[], 0)?;
+                Ok(Value::set(set.borrow().clone()))
+            }
+        },
         other => Err(attribute_error(other, name)),
     }
 }
@@ -1911,7 +2296,10 @@ fn str_method(s: &str, name: &str, args: Args, qualified: &str) -> Result<Value,
         match v {
             None | Some(Value::None) => Ok(None),
             Some(Value::Str(t)) => Ok(Some(t.to_string())),
-            Some(other) => Err(type_error(format!("{what} arg must be None or str, not {}", other.type_name()))),
+            Some(other) => Err(type_error(format!(
+                "{what} arg must be None or str, not {}",
+                other.type_name()
+            ))),
         }
     };
     match name {
@@ -1921,15 +2309,24 @@ fn str_method(s: &str, name: &str, args: Args, qualified: &str) -> Result<Value,
         "capitalize" => {
             let mut chars = s.chars();
             Ok(Value::str(&match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect(),
                 None => String::new(),
             }))
         }
-        "isdigit" => Ok(Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))),
+        "isdigit" => Ok(Value::Bool(
+            !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()),
+        )),
         "strip" | "lstrip" | "rstrip" => {
             let b = args.bind(qualified, &["chars"], 0)?;
             let chars = text_arg(&b[0], name)?;
-            let matches = |c: char| chars.as_ref().map_or(c.is_whitespace(), |set| set.contains(c));
+            let matches = |c: char| {
+                chars
+                    .as_ref()
+                    .map_or(c.is_whitespace(), |set| set.contains(c))
+            };
             Ok(Value::str(match name {
                 "strip" => s.trim_matches(matches),
                 "lstrip" => s.trim_start_matches(matches),
@@ -1939,7 +2336,9 @@ fn str_method(s: &str, name: &str, args: Args, qualified: &str) -> Result<Value,
         "split" => {
             let b = args.bind(qualified, &["sep", "maxsplit"], 0)?;
             let parts: Vec<Value> = match text_arg(&b[0], "must be str or None, not")? {
-                Some(sep) if sep.is_empty() => return Err(PyErr::new("ValueError", "empty separator")),
+                Some(sep) if sep.is_empty() => {
+                    return Err(PyErr::new("ValueError", "empty separator"));
+                }
                 Some(sep) => s.split(sep.as_str()).map(Value::str).collect(),
                 None => s.split_whitespace().map(Value::str).collect(),
             };
@@ -1964,7 +2363,10 @@ fn str_method(s: &str, name: &str, args: Args, qualified: &str) -> Result<Value,
         }
         "replace" => {
             let b = args.bind(qualified, &["old", "new"], 2)?;
-            let (old, new) = (b[0].clone().expect("required").to_str(), b[1].clone().expect("required").to_str());
+            let (old, new) = (
+                b[0].clone().expect("required").to_str(),
+                b[1].clone().expect("required").to_str(),
+            );
             Ok(Value::str(&s.replace(&old, &new)))
         }
         "startswith" | "endswith" => {
@@ -1975,19 +2377,32 @@ fn str_method(s: &str, name: &str, args: Args, qualified: &str) -> Result<Value,
                     x.type_name()
                 )));
             };
-            Ok(Value::Bool(if name == "startswith" { s.starts_with(&**affix) } else { s.ends_with(&**affix) }))
+            Ok(Value::Bool(if name == "startswith" {
+                s.starts_with(&**affix)
+            } else {
+                s.ends_with(&**affix)
+            }))
         }
         "count" => {
             let x = one(args, qualified)?;
             let sub = x.to_str();
-            Ok(Value::Int(if sub.is_empty() { s.chars().count() as i64 + 1 } else { s.matches(&sub).count() as i64 }))
+            Ok(Value::Int(if sub.is_empty() {
+                s.chars().count() as i64 + 1
+            } else {
+                s.matches(&sub).count() as i64
+            }))
         }
         "find" => {
             let x = one(args, qualified)?;
             let sub = x.to_str();
-            Ok(Value::Int(s.find(&sub).map_or(-1, |byte| s[..byte].chars().count() as i64)))
+            Ok(Value::Int(
+                s.find(&sub)
+                    .map_or(-1, |byte| s[..byte].chars().count() as i64),
+            ))
         }
-        _ => Err(PyErr::unsupported(format!("str.{name}() is not part of sessionlab's Python"))),
+        _ => Err(PyErr::unsupported(format!(
+            "str.{name}() is not part of sessionlab's Python"
+        ))),
     }
 }
 

@@ -29,9 +29,9 @@ pub enum Tok {
 }
 
 const OPERATORS: [&str; 47] = [
-    "**=", "//=", ">>=", "<<=", "...", "!=", "%=", "&=", "**", "*=", "+=", "-=", "->", "//", "/=", ":=",
-    "<<", "<=", "==", ">=", ">>", "@=", "^=", "|=", "%", "&", "(", ")", "*", "+", ",", "-", ".", "/",
-    ":", ";", "<", "=", ">", "@", "[", "]", "^", "{", "|", "}", "~",
+    "**=", "//=", ">>=", "<<=", "...", "!=", "%=", "&=", "**", "*=", "+=", "-=", "->", "//", "/=",
+    ":=", "<<", "<=", "==", ">=", ">>", "@=", "^=", "|=", "%", "&", "(", ")", "*", "+", ",", "-",
+    ".", "/", ":", ";", "<", "=", ">", "@", "[", "]", "^", "{", "|", "}", "~",
 ];
 
 /// Deepest bracket nesting CPython's tokenizer accepts.
@@ -61,7 +61,10 @@ pub fn tokenize(line: &str) -> Result<Lexed, SyntaxError> {
             break;
         }
         if c == '\\' {
-            return Err(SyntaxError::new("unexpected character after line continuation character", col));
+            return Err(SyntaxError::new(
+                "unexpected character after line continuation character",
+                col,
+            ));
         }
         // String literals, with optional prefixes.
         if let Some((prefix_len, kind)) = string_prefix(&chars[i..]) {
@@ -73,19 +76,30 @@ pub fn tokenize(line: &str) -> Result<Lexed, SyntaxError> {
                 Some("bytes literals") => {
                     if let Some(bad) = value.chars().find(|c| !c.is_ascii()) {
                         let _ = bad;
-                        return Err(SyntaxError::new("bytes can only contain ASCII literal characters", start + 1));
+                        return Err(SyntaxError::new(
+                            "bytes can only contain ASCII literal characters",
+                            start + 1,
+                        ));
                     }
                     Tok::Bytes(value.chars().map(|c| c as u8).collect())
                 }
                 Some(name) => Tok::OtherStr(name),
                 None => Tok::Str(value),
             };
-            tokens.push(Token { kind, col: start + 1, end: i + 1 });
+            tokens.push(Token {
+                kind,
+                col: start + 1,
+                end: i + 1,
+            });
             continue;
         }
         if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
             let (kind, next) = lex_number(&chars, i)?;
-            tokens.push(Token { kind, col, end: next + 1 });
+            tokens.push(Token {
+                kind,
+                col,
+                end: next + 1,
+            });
             i = next;
             continue;
         }
@@ -95,7 +109,11 @@ pub fn tokenize(line: &str) -> Result<Lexed, SyntaxError> {
                 i += 1;
             }
             let name: String = chars[start..i].iter().collect();
-            tokens.push(Token { kind: Tok::Name(name), col, end: i + 1 });
+            tokens.push(Token {
+                kind: Tok::Name(name),
+                col,
+                end: i + 1,
+            });
             continue;
         }
         if let Some(op) = OPERATORS.iter().find(|op| starts_with(&chars[i..], op)) {
@@ -110,7 +128,9 @@ pub fn tokenize(line: &str) -> Result<Lexed, SyntaxError> {
                     None => return Err(SyntaxError::new(format!("unmatched '{c}'"), col)),
                     Some((open, _)) if closing(open) != c => {
                         return Err(SyntaxError::new(
-                            format!("closing parenthesis '{c}' does not match opening parenthesis '{open}'"),
+                            format!(
+                                "closing parenthesis '{c}' does not match opening parenthesis '{open}'"
+                            ),
                             col,
                         ));
                     }
@@ -118,14 +138,22 @@ pub fn tokenize(line: &str) -> Result<Lexed, SyntaxError> {
                 },
                 _ => {}
             }
-            tokens.push(Token { kind: Tok::Op(op), col, end: col + op.len() });
+            tokens.push(Token {
+                kind: Tok::Op(op),
+                col,
+                end: col + op.len(),
+            });
             i += op.len();
             continue;
         }
         if c.is_ascii() {
             // `$`, `?`, `!` and backticks are not tokens: the parser reports
             // them as plain invalid syntax.
-            tokens.push(Token { kind: Tok::Op("?"), col, end: col + 1 });
+            tokens.push(Token {
+                kind: Tok::Op("?"),
+                col,
+                end: col + 1,
+            });
             i += 1;
             continue;
         }
@@ -134,8 +162,15 @@ pub fn tokenize(line: &str) -> Result<Lexed, SyntaxError> {
             col,
         ));
     }
-    tokens.push(Token { kind: Tok::End, col: chars.len() + 1, end: chars.len() + 1 });
-    Ok(Lexed { tokens, unclosed: stack })
+    tokens.push(Token {
+        kind: Tok::End,
+        col: chars.len() + 1,
+        end: chars.len() + 1,
+    });
+    Ok(Lexed {
+        tokens,
+        unclosed: stack,
+    })
 }
 
 fn starts_with(chars: &[char], s: &str) -> bool {
@@ -198,7 +233,12 @@ fn string_prefix(chars: &[char]) -> Option<(usize, StringKind)> {
 
 /// Lex a string starting at the quote at `at`; returns its value and the index
 /// just past it.
-fn lex_string(chars: &[char], at: usize, raw: bool, start_col: usize) -> Result<(String, usize), SyntaxError> {
+fn lex_string(
+    chars: &[char],
+    at: usize,
+    raw: bool,
+    start_col: usize,
+) -> Result<(String, usize), SyntaxError> {
     let quote = chars[at];
     let triple = chars.get(at + 1) == Some(&quote) && chars.get(at + 2) == Some(&quote);
     let mut i = at + if triple { 3 } else { 1 };
@@ -260,9 +300,19 @@ fn lex_string(chars: &[char], at: usize, raw: bool, start_col: usize) -> Result<
                             i += width;
                         }
                         None => {
-                            let kind = if next == 'x' { "\\xXX" } else if next == 'u' { "\\uXXXX" } else { "\\UXXXXXXXX" };
+                            let kind = if next == 'x' {
+                                "\\xXX"
+                            } else if next == 'u' {
+                                "\\uXXXX"
+                            } else {
+                                "\\UXXXXXXXX"
+                            };
                             return Err(SyntaxError::new(
-                                format!("(unicode error) 'unicodeescape' codec can't decode bytes in position {}-{}: truncated {kind} escape", i - at - 3, i - at - 2 + digits.len()),
+                                format!(
+                                    "(unicode error) 'unicodeescape' codec can't decode bytes in position {}-{}: truncated {kind} escape",
+                                    i - at - 3,
+                                    i - at - 2 + digits.len()
+                                ),
                                 start_col,
                             ));
                         }
@@ -357,7 +407,12 @@ mod tests {
     use super::*;
 
     fn kinds(line: &str) -> Vec<Tok> {
-        tokenize(line).unwrap().tokens.into_iter().map(|t| t.kind).collect()
+        tokenize(line)
+            .unwrap()
+            .tokens
+            .into_iter()
+            .map(|t| t.kind)
+            .collect()
     }
 
     #[test]
@@ -381,11 +436,26 @@ mod tests {
     #[test]
     fn tokenizer_errors_match_cpython() {
         let err = |l: &str| tokenize(l).err().map(|e| (e.message, e.col));
-        assert_eq!(err("x = 'abc"), Some(("unterminated string literal (detected at line 1)".into(), 5)));
+        assert_eq!(
+            err("x = 'abc"),
+            Some(("unterminated string literal (detected at line 1)".into(), 5))
+        );
         assert_eq!(err("x)"), Some(("unmatched ')'".into(), 2)));
-        assert_eq!(err("(]"), Some(("closing parenthesis ']' does not match opening parenthesis '('".into(), 2)));
-        assert_eq!(err("a = ’x’"), Some(("invalid character '’' (U+2019)".into(), 5)));
-        assert_eq!(err("x = 12abc"), Some(("invalid decimal literal".into(), 6)));
+        assert_eq!(
+            err("(]"),
+            Some((
+                "closing parenthesis ']' does not match opening parenthesis '('".into(),
+                2
+            ))
+        );
+        assert_eq!(
+            err("a = ’x’"),
+            Some(("invalid character '’' (U+2019)".into(), 5))
+        );
+        assert_eq!(
+            err("x = 12abc"),
+            Some(("invalid decimal literal".into(), 6))
+        );
     }
 
     #[test]

@@ -36,15 +36,21 @@ const UNSUPPORTED_STATEMENTS: &[(&str, &str)] = &[
 ];
 
 const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
-    "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
-    "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 /// Parse one line of view code into statements.
 pub fn parse_line(line: &str) -> Result<Vec<Stmt>, SyntaxError> {
     let lexed = tokenize(line)?;
-    let mut parser = Parser { tokens: &lexed.tokens, pos: 0, depth: 0, brackets: 0 };
+    let mut parser = Parser {
+        tokens: &lexed.tokens,
+        pos: 0,
+        depth: 0,
+        brackets: 0,
+    };
     match parser.statements() {
         Ok(stmts) => Ok(stmts),
         Err(err) => Err(refine(err, &lexed, &parser)),
@@ -54,7 +60,12 @@ pub fn parse_line(line: &str) -> Result<Vec<Stmt>, SyntaxError> {
 /// Parse a single expression (a setting's value, a lesson's literal).
 pub fn parse_expression(text: &str) -> Result<Expr, SyntaxError> {
     let lexed = tokenize(text)?;
-    let mut parser = Parser { tokens: &lexed.tokens, pos: 0, depth: 0, brackets: 0 };
+    let mut parser = Parser {
+        tokens: &lexed.tokens,
+        pos: 0,
+        depth: 0,
+        brackets: 0,
+    };
     let result = parser.expr_list().and_then(|e| {
         if parser.peek() == &Tok::End {
             Ok(e)
@@ -101,6 +112,9 @@ struct Parser<'a> {
 
 type PResult<T> = Result<T, SyntaxError>;
 
+/// Positional and keyword arguments of a call.
+type CallArguments = (Vec<Expr>, Vec<(String, Expr)>);
+
 impl Parser<'_> {
     fn peek(&self) -> &Tok {
         &self.tokens[self.pos].kind
@@ -142,7 +156,11 @@ impl Parser<'_> {
     }
 
     fn expect_op(&mut self, op: &str) -> PResult<()> {
-        if self.eat_op(op) { Ok(()) } else { Err(self.invalid()) }
+        if self.eat_op(op) {
+            Ok(())
+        } else {
+            Err(self.invalid())
+        }
     }
 
     fn invalid(&self) -> SyntaxError {
@@ -190,13 +208,20 @@ impl Parser<'_> {
             };
             if let Some(message) = outside {
                 // CPython's compiler rejects these after parsing the line.
-                let mut probe = Parser { tokens: self.tokens, pos: self.pos + 1, depth: 0, brackets: 0 };
+                let mut probe = Parser {
+                    tokens: self.tokens,
+                    pos: self.pos + 1,
+                    depth: 0,
+                    brackets: 0,
+                };
                 if matches!(probe.peek(), Tok::End | Tok::Op(";")) || probe.expr_list().is_ok() {
                     return Err(SyntaxError::specific(message, col));
                 }
             }
             if let Some((keyword, what)) = UNSUPPORTED_STATEMENTS.iter().find(|(k, _)| k == name) {
-                return Err(self.compound_statement(keyword).unwrap_or_else(|| SyntaxError::unsupported(what, col)));
+                return Err(self
+                    .compound_statement(keyword)
+                    .unwrap_or_else(|| SyntaxError::unsupported(what, col)));
             }
             match name.as_str() {
                 "pass" => {
@@ -266,7 +291,9 @@ impl Parser<'_> {
     /// `:` has no block (IndentationError), one without `:` is a SyntaxError.
     fn compound_statement(&self, keyword: &str) -> Option<SyntaxError> {
         let header = match keyword {
-            "if" | "elif" | "for" | "while" | "with" | "try" | "except" | "finally" => format!("'{keyword}' statement"),
+            "if" | "elif" | "for" | "while" | "with" | "try" | "except" | "finally" => {
+                format!("'{keyword}' statement")
+            }
             "def" => "function definition".into(),
             "class" => "class definition".into(),
             _ => return None,
@@ -276,7 +303,10 @@ impl Parser<'_> {
         if last.kind == Tok::Op(":") {
             return Some(SyntaxError {
                 class: "IndentationError",
-                ..SyntaxError::specific(format!("expected an indented block after {header} on line 1"), last.end)
+                ..SyntaxError::specific(
+                    format!("expected an indented block after {header} on line 1"),
+                    last.end,
+                )
             });
         }
         let mut depth = 0i32;
@@ -310,7 +340,10 @@ impl Parser<'_> {
         };
         for t in &targets {
             if let Some(what) = illegal_target(t) {
-                return Err(SyntaxError::specific(format!("cannot delete {what}"), t.col()));
+                return Err(SyntaxError::specific(
+                    format!("cannot delete {what}"),
+                    t.col(),
+                ));
             }
         }
         let _ = col;
@@ -337,8 +370,16 @@ impl Parser<'_> {
 
     fn starts_expression(&self) -> bool {
         match self.peek() {
-            Tok::Name(n) => !KEYWORDS.contains(&n.as_str()) || ["None", "True", "False", "not", "lambda", "await"].contains(&n.as_str()),
-            Tok::Int(_) | Tok::BigInt(_) | Tok::Float(_) | Tok::Str(_) | Tok::Bytes(_) | Tok::OtherStr(_) => true,
+            Tok::Name(n) => {
+                !KEYWORDS.contains(&n.as_str())
+                    || ["None", "True", "False", "not", "lambda", "await"].contains(&n.as_str())
+            }
+            Tok::Int(_)
+            | Tok::BigInt(_)
+            | Tok::Float(_)
+            | Tok::Str(_)
+            | Tok::Bytes(_)
+            | Tok::OtherStr(_) => true,
             Tok::Op(op) => ["(", "[", "{", "-", "+", "~", "..."].contains(op),
             Tok::End => false,
         }
@@ -356,7 +397,10 @@ impl Parser<'_> {
             return Err(SyntaxError::unsupported("lambda expressions", self.col()));
         }
         if self.is_name("await") || self.is_name("yield") {
-            return Err(SyntaxError::unsupported("async code and generators", self.col()));
+            return Err(SyntaxError::unsupported(
+                "async code and generators",
+                self.col(),
+            ));
         }
         let col = self.col();
         let body = self.or()?;
@@ -364,11 +408,18 @@ impl Parser<'_> {
             self.advance();
             let condition = self.or()?;
             if !self.is_name("else") {
-                return Err(SyntaxError::specific("expected 'else' after 'if' expression", col));
+                return Err(SyntaxError::specific(
+                    "expected 'else' after 'if' expression",
+                    col,
+                ));
             }
             self.advance();
             let orelse = self.expr()?;
-            return Ok(Expr::IfElse(Box::new(condition), Box::new(body), Box::new(orelse)));
+            return Ok(Expr::IfElse(
+                Box::new(condition),
+                Box::new(body),
+                Box::new(orelse),
+            ));
         }
         Ok(body)
     }
@@ -417,7 +468,9 @@ impl Parser<'_> {
                 Tok::Op(">") => CmpOp::Gt,
                 Tok::Op(">=") => CmpOp::Ge,
                 Tok::Name(n) if n == "in" => CmpOp::In,
-                Tok::Name(n) if n == "not" && matches!(self.peek_at(1), Tok::Name(m) if m == "in") => {
+                Tok::Name(n)
+                    if n == "not" && matches!(self.peek_at(1), Tok::Name(m) if m == "in") =>
+                {
                     self.advance();
                     CmpOp::NotIn
                 }
@@ -434,7 +487,11 @@ impl Parser<'_> {
             self.advance();
             rest.push((op, self.bitor()?));
         }
-        if rest.is_empty() { Ok(first) } else { Ok(Expr::Compare(Box::new(first), rest)) }
+        if rest.is_empty() {
+            Ok(first)
+        } else {
+            Ok(Expr::Compare(Box::new(first), rest))
+        }
     }
 
     fn bitor(&mut self) -> PResult<Expr> {
@@ -508,7 +565,11 @@ impl Parser<'_> {
             self.enter()?;
             let exponent = self.unary();
             self.depth -= 1;
-            return Ok(Expr::Binary(BinOp::Pow, Box::new(base), Box::new(exponent?)));
+            return Ok(Expr::Binary(
+                BinOp::Pow,
+                Box::new(base),
+                Box::new(exponent?),
+            ));
         }
         Ok(base)
     }
@@ -547,7 +608,7 @@ impl Parser<'_> {
         }
     }
 
-    fn call_arguments(&mut self) -> PResult<(Vec<Expr>, Vec<(String, Expr)>)> {
+    fn call_arguments(&mut self) -> PResult<CallArguments> {
         let mut args = Vec::new();
         let mut kwargs: Vec<(String, Expr)> = Vec::new();
         loop {
@@ -555,21 +616,31 @@ impl Parser<'_> {
                 return Ok((args, kwargs));
             }
             if self.is_op("*") || self.is_op("**") {
-                return Err(SyntaxError::unsupported("argument unpacking (* and **)", self.col()));
+                return Err(SyntaxError::unsupported(
+                    "argument unpacking (* and **)",
+                    self.col(),
+                ));
             }
             let col = self.col();
-            if let (Tok::Name(name), Tok::Op("=")) = (self.peek().clone(), self.peek_at(1).clone()) {
+            if let (Tok::Name(name), Tok::Op("=")) = (self.peek().clone(), self.peek_at(1).clone())
+            {
                 self.advance();
                 self.advance();
                 let value = self.expr()?;
                 if kwargs.iter().any(|(k, _)| *k == name) {
-                    return Err(SyntaxError::specific(format!("keyword argument repeated: {name}"), col));
+                    return Err(SyntaxError::specific(
+                        format!("keyword argument repeated: {name}"),
+                        col,
+                    ));
                 }
                 kwargs.push((name, value));
             } else {
                 let value = self.expr()?;
                 if self.is_name("for") {
-                    return Err(SyntaxError::unsupported("generator expressions", self.col()));
+                    return Err(SyntaxError::unsupported(
+                        "generator expressions",
+                        self.col(),
+                    ));
                 }
                 if !kwargs.is_empty() {
                     return Err(SyntaxError::specific(
@@ -590,31 +661,57 @@ impl Parser<'_> {
     /// CPython's "Perhaps you forgot a comma?" for two expressions side by side
     /// inside brackets.
     fn check_missing_comma(&self, start_col: usize) -> PResult<()> {
-        if self.brackets > 0 && self.starts_expression() && !matches!(self.peek(), Tok::Op("-" | "+" | "~")) {
-            return Err(SyntaxError::specific("invalid syntax. Perhaps you forgot a comma?", start_col));
+        if self.brackets > 0
+            && self.starts_expression()
+            && !matches!(self.peek(), Tok::Op("-" | "+" | "~"))
+        {
+            return Err(SyntaxError::specific(
+                "invalid syntax. Perhaps you forgot a comma?",
+                start_col,
+            ));
         }
         Ok(())
     }
 
     fn subscript(&mut self) -> PResult<Expr> {
         let col = self.col();
-        let start = if self.is_op(":") { None } else { Some(self.expr()?) };
+        let start = if self.is_op(":") {
+            None
+        } else {
+            Some(self.expr()?)
+        };
         if !self.is_op(":") {
             let index = start.ok_or_else(|| self.invalid())?;
             if self.is_op(",") {
-                return Err(SyntaxError::unsupported("subscripts with several indices", self.col()));
+                return Err(SyntaxError::unsupported(
+                    "subscripts with several indices",
+                    self.col(),
+                ));
             }
             self.check_missing_comma(col)?;
             return Ok(index);
         }
         self.advance();
-        let stop = if self.is_op(":") || self.is_op("]") { None } else { Some(self.expr()?) };
+        let stop = if self.is_op(":") || self.is_op("]") {
+            None
+        } else {
+            Some(self.expr()?)
+        };
         let step = if self.eat_op(":") {
-            if self.is_op("]") { None } else { Some(self.expr()?) }
+            if self.is_op("]") {
+                None
+            } else {
+                Some(self.expr()?)
+            }
         } else {
             None
         };
-        Ok(Expr::Slice(start.map(Box::new), stop.map(Box::new), step.map(Box::new), col))
+        Ok(Expr::Slice(
+            start.map(Box::new),
+            stop.map(Box::new),
+            step.map(Box::new),
+            col,
+        ))
     }
 
     fn atom(&mut self) -> PResult<Expr> {
@@ -663,7 +760,9 @@ impl Parser<'_> {
                         return Ok(Expr::Bool(name == "True", col));
                     }
                     "lambda" => return Err(SyntaxError::unsupported("lambda expressions", col)),
-                    "await" | "yield" => return Err(SyntaxError::unsupported("async code and generators", col)),
+                    "await" | "yield" => {
+                        return Err(SyntaxError::unsupported("async code and generators", col));
+                    }
                     n if KEYWORDS.contains(&n) => return Err(self.invalid()),
                     _ => {}
                 }
@@ -703,7 +802,10 @@ impl Parser<'_> {
         let item_col = self.col();
         let first = self.expr()?;
         if self.is_name("for") {
-            return Err(SyntaxError::unsupported("generator expressions", self.col()));
+            return Err(SyntaxError::unsupported(
+                "generator expressions",
+                self.col(),
+            ));
         }
         if self.eat_op(")") {
             return Ok(Expr::Paren(Box::new(first)));
@@ -820,7 +922,12 @@ fn illegal_target(e: &Expr) -> Option<&'static str> {
         Expr::Paren(inner) => illegal_target(inner),
         Expr::Tuple(items, _) | Expr::List(items, _) => items.iter().find_map(illegal_target),
         Expr::Call(..) => Some("function call"),
-        Expr::Int(..) | Expr::Float(..) | Expr::Str(..) | Expr::Bytes(..) | Expr::Bool(..) | Expr::None(..) => Some("literal"),
+        Expr::Int(..)
+        | Expr::Float(..)
+        | Expr::Str(..)
+        | Expr::Bytes(..)
+        | Expr::Bool(..)
+        | Expr::None(..) => Some("literal"),
         Expr::Compare(..) => Some("comparison"),
         Expr::Dict(..) => Some("dict literal"),
         Expr::Set(..) => Some("set display"),
@@ -837,12 +944,21 @@ fn check_target(target: &Expr, first: bool) -> PResult<()> {
         _ => None,
     };
     if let Some((name, col)) = keyword {
-        return Err(SyntaxError::specific(format!("cannot assign to {name}"), col));
+        return Err(SyntaxError::specific(
+            format!("cannot assign to {name}"),
+            col,
+        ));
     }
     if let Some(what) = illegal_target(target) {
         let bitwise_level = !matches!(
             target,
-            Expr::Tuple(..) | Expr::List(..) | Expr::Compare(..) | Expr::Not(..) | Expr::And(..) | Expr::Or(..) | Expr::IfElse(..)
+            Expr::Tuple(..)
+                | Expr::List(..)
+                | Expr::Compare(..)
+                | Expr::Not(..)
+                | Expr::And(..)
+                | Expr::Or(..)
+                | Expr::IfElse(..)
         );
         let message = if first && bitwise_level {
             format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?")
@@ -885,25 +1001,52 @@ mod tests {
 
     #[test]
     fn syntax_errors_match_cpython() {
-        assert_eq!(error("request.session.get('a'"), ("'(' was never closed".into(), 20));
-        assert_eq!(error("request.session['name' = 'x'"), ("'[' was never closed".into(), 16));
-        assert_eq!(error("request.session['a'] = "), ("invalid syntax".into(), 24));
+        assert_eq!(
+            error("request.session.get('a'"),
+            ("'(' was never closed".into(), 20)
+        );
+        assert_eq!(
+            error("request.session['name' = 'x'"),
+            ("'[' was never closed".into(), 16)
+        );
+        assert_eq!(
+            error("request.session['a'] = "),
+            ("invalid syntax".into(), 24)
+        );
         assert_eq!(error("x = = 1"), ("invalid syntax".into(), 5));
-        assert_eq!(error("[1 2]"), ("invalid syntax. Perhaps you forgot a comma?".into(), 2));
-        assert_eq!(error("f(a b)"), ("invalid syntax. Perhaps you forgot a comma?".into(), 3));
+        assert_eq!(
+            error("[1 2]"),
+            ("invalid syntax. Perhaps you forgot a comma?".into(), 2)
+        );
+        assert_eq!(
+            error("f(a b)"),
+            ("invalid syntax. Perhaps you forgot a comma?".into(), 3)
+        );
         assert_eq!(error("x = [1 2"), ("'[' was never closed".into(), 5));
         assert_eq!(error("request session"), ("invalid syntax".into(), 9));
         assert_eq!(
             error("request.session.get('a') = 1"),
-            ("cannot assign to function call here. Maybe you meant '==' instead of '='?".into(), 1)
+            (
+                "cannot assign to function call here. Maybe you meant '==' instead of '='?".into(),
+                1
+            )
         );
-        assert_eq!(error("del request.session.get('a')"), ("cannot delete function call".into(), 5));
+        assert_eq!(
+            error("del request.session.get('a')"),
+            ("cannot delete function call".into(), 5)
+        );
         assert_eq!(error("None = 1"), ("cannot assign to None".into(), 1));
-        assert_eq!(error("x = 1 if y"), ("expected 'else' after 'if' expression".into(), 5));
+        assert_eq!(
+            error("x = 1 if y"),
+            ("expected 'else' after 'if' expression".into(), 5)
+        );
         assert_eq!(error("request.session{'a'}"), ("invalid syntax".into(), 16));
         assert_eq!(error("x = 1;;"), ("invalid syntax".into(), 7));
         assert_eq!(error("request.session[ = 1"), ("invalid syntax".into(), 18));
-        assert_eq!(error("print 'x'").0, "Missing parentheses in call to 'print'. Did you mean print(...)?");
+        assert_eq!(
+            error("print 'x'").0,
+            "Missing parentheses in call to 'print'. Did you mean print(...)?"
+        );
     }
 
     #[test]

@@ -18,7 +18,11 @@ const HASH_SALT: &str = "django.contrib.auth.models.AbstractBaseUser.get_session
 
 /// `AbstractBaseUser.get_session_auth_hash()` under `secret`.
 fn auth_hash(user: &UserRecord, secret: &str) -> String {
-    hex(&salted_hmac(HASH_SALT, user.password.as_bytes(), secret.as_bytes()))
+    hex(&salted_hmac(
+        HASH_SALT,
+        user.password.as_bytes(),
+        secret.as_bytes(),
+    ))
 }
 
 /// The hash under the current `SECRET_KEY`, remembered so transcripts can mask it.
@@ -31,7 +35,10 @@ pub fn session_auth_hash(server: &mut Server, user: &UserRecord) -> String {
 }
 
 fn info(user: &UserRecord) -> UserInfo {
-    UserInfo { id: user.id, username: user.username.clone() }
+    UserInfo {
+        id: user.id,
+        username: user.username.clone(),
+    }
 }
 
 /// `AutoField.to_python()` of the stored user id.
@@ -39,7 +46,10 @@ fn user_pk(value: &Value) -> Result<i64, PyErr> {
     match value {
         Value::Int(i) => Ok(*i),
         Value::Str(s) => s.trim().parse().map_err(|_| {
-            PyErr::new("ValidationError", format!("['“{s}” value must be an integer.']"))
+            PyErr::new(
+                "ValidationError",
+                format!("['“{s}” value must be an integer.']"),
+            )
         }),
         other => Err(PyErr::new(
             "ValidationError",
@@ -74,7 +84,11 @@ pub fn get_user(server: &mut Server, request: &mut Request) -> Result<Option<Use
         return Ok(Some(info(&user)));
     }
     let fallbacks = server.settings.secret_key_fallbacks.clone();
-    if stored.truthy() && fallbacks.iter().any(|k| py_eq(&stored, &Value::str(&auth_hash(&user, k)))) {
+    if stored.truthy()
+        && fallbacks
+            .iter()
+            .any(|k| py_eq(&stored, &Value::str(&auth_hash(&user, k))))
+    {
         session.cycle_key(server)?;
         session.set_item(server, Value::str(HASH_SESSION_KEY), Value::str(&current))?;
         return Ok(Some(info(&user)));
@@ -110,8 +124,16 @@ pub fn login(server: &mut Server, request: &mut Request, username: &str) -> Resu
     } else {
         session.cycle_key(server)?;
     }
-    session.set_item(server, Value::str(SESSION_KEY), Value::str(&user.id.to_string()))?;
-    session.set_item(server, Value::str(BACKEND_SESSION_KEY), Value::str(MODEL_BACKEND))?;
+    session.set_item(
+        server,
+        Value::str(SESSION_KEY),
+        Value::str(&user.id.to_string()),
+    )?;
+    session.set_item(
+        server,
+        Value::str(BACKEND_SESSION_KEY),
+        Value::str(MODEL_BACKEND),
+    )?;
     session.set_item(server, Value::str(HASH_SESSION_KEY), Value::str(&hash))?;
     request.user = UserRef::Plain(Some(info(&user)));
     Ok(())

@@ -75,7 +75,12 @@ impl Browser {
             .iter()
             .filter(|c| !c.expired(now) && !c.secure && path_matches(&c.path, path))
             .collect();
-        matching.sort_by(|a, b| b.path.len().cmp(&a.path.len()).then(a.created.cmp(&b.created)));
+        matching.sort_by(|a, b| {
+            b.path
+                .len()
+                .cmp(&a.path.len())
+                .then(a.created.cmp(&b.created))
+        });
         matching
     }
 
@@ -122,7 +127,9 @@ impl Browser {
         let expires_at = match morsel.max_age {
             Some(age) if age <= 0 => Some(i64::MIN),
             Some(age) => Some(now.saturating_add(age)),
-            None if !morsel.expires.is_empty() => Some(parse_http_date(&morsel.expires).unwrap_or(i64::MIN)),
+            None if !morsel.expires.is_empty() => {
+                Some(parse_http_date(&morsel.expires).unwrap_or(i64::MIN))
+            }
             None => None,
         };
         let path = if morsel.path.starts_with('/') {
@@ -183,10 +190,18 @@ impl Browser {
     /// a stolen cookie would.
     pub fn paste(&mut self, cookie: &StoredCookie) {
         match self.cookies.iter_mut().find(|c| c.name == cookie.name) {
-            Some(existing) => *existing = StoredCookie { created: existing.created, ..cookie.clone() },
+            Some(existing) => {
+                *existing = StoredCookie {
+                    created: existing.created,
+                    ..cookie.clone()
+                }
+            }
             None => {
                 let created = self.next_created();
-                self.cookies.push(StoredCookie { created, ..cookie.clone() });
+                self.cookies.push(StoredCookie {
+                    created,
+                    ..cookie.clone()
+                });
             }
         }
     }
@@ -228,7 +243,11 @@ mod tests {
     use super::*;
 
     fn morsel(name: &str, value: &str, max_age: Option<i64>, path: &str) -> Morsel {
-        Morsel { max_age, path: path.into(), ..Morsel::new(name, value) }
+        Morsel {
+            max_age,
+            path: path.into(),
+            ..Morsel::new(name, value)
+        }
     }
 
     #[test]
@@ -247,7 +266,11 @@ mod tests {
         b.receive(&morsel("a", "1", None, "/"), "/", 0);
         b.receive(&morsel("b", "2", None, "/shop"), "/", 0);
         b.receive(&morsel("c", "3", None, "/"), "/", 0);
-        let names: Vec<_> = b.cookie_header("/shop/cart", 0).into_iter().map(|(n, _)| n).collect();
+        let names: Vec<_> = b
+            .cookie_header("/shop/cart", 0)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(names, ["b", "a", "c"]);
     }
 
@@ -264,6 +287,9 @@ mod tests {
     #[test]
     fn http_dates_parse() {
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
-        assert_eq!(parse_http_date("Thu, 15 Jan 2026 00:00:00 GMT"), Some(1_767_225_600 + 14 * 86_400));
+        assert_eq!(
+            parse_http_date("Thu, 15 Jan 2026 00:00:00 GMT"),
+            Some(1_767_225_600 + 14 * 86_400)
+        );
     }
 }

@@ -71,7 +71,10 @@ impl Request {
 
     /// The value of cookie `name` as Django parsed it.
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -99,7 +102,10 @@ pub fn set_cookie(
 ) -> Result<(), PyErr> {
     if let Some(s) = samesite {
         if !["lax", "none", "strict"].contains(&s.to_ascii_lowercase().as_str()) {
-            return Err(PyErr::new("ValueError", "samesite must be \"lax\", \"none\", or \"strict\"."));
+            return Err(PyErr::new(
+                "ValueError",
+                "samesite must be \"lax\", \"none\", or \"strict\".",
+            ));
         }
     }
     let morsel = cookies.entry(name, value);
@@ -137,7 +143,18 @@ pub fn delete_cookie(
     let secure = name.starts_with("__Secure-")
         || name.starts_with("__Host-")
         || samesite.is_some_and(|s| s.eq_ignore_ascii_case("none"));
-    set_cookie(cookies, 0, name, "", Some(0), Some(path), domain, secure, false, samesite)?;
+    set_cookie(
+        cookies,
+        0,
+        name,
+        "",
+        Some(0),
+        Some(path),
+        domain,
+        secure,
+        false,
+        samesite,
+    )?;
     if let Some(m) = cookies.morsels.iter_mut().find(|m| m.name == name) {
         m.expires = http_date(0);
     }
@@ -158,7 +175,12 @@ pub fn process_response(
     let accessed = session.accessed;
     let modified = session.modified;
     let empty = session.is_empty();
-    if request.cookies.iter().any(|(n, _)| *n == settings.cookie_name) && empty {
+    if request
+        .cookies
+        .iter()
+        .any(|(n, _)| *n == settings.cookie_name)
+        && empty
+    {
         delete_cookie(
             cookies,
             &settings.cookie_name,

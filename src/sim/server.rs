@@ -76,7 +76,11 @@ impl LocMemCache {
         let expires_at = timeout.map(|t| if t == 0 { now - 1 } else { now + t });
         self.entries.insert(
             0,
-            CacheEntry { key: key.to_string(), value: deep_copy_dict(value), expires_at },
+            CacheEntry {
+                key: key.to_string(),
+                value: deep_copy_dict(value),
+                expires_at,
+            },
         );
     }
 

@@ -94,7 +94,11 @@ impl SessionStore {
         if let Some(cache) = &self.cache {
             return Ok(cache.clone());
         }
-        let data = if self.key.is_none() { Dict::new() } else { self.load(server)? };
+        let data = if self.key.is_none() {
+            Dict::new()
+        } else {
+            self.load(server)?
+        };
         let data = Rc::new(RefCell::new(data));
         self.cache = Some(data.clone());
         Ok(data)
@@ -108,7 +112,11 @@ impl SessionStore {
 
     /// `_get_session(no_load=must_create)`.
     fn data_for_save(&mut self, server: &mut Server, must_create: bool) -> Result<DictRef, PyErr> {
-        if must_create { Ok(self.data_no_load()) } else { self.data(server) }
+        if must_create {
+            Ok(self.data_no_load())
+        } else {
+            self.data(server)
+        }
     }
 
     /// `_get_or_create_session_key()`.
@@ -128,13 +136,25 @@ impl SessionStore {
 
     /// `encode()`.
     fn encode(&self, server: &Server, data: &Dict) -> Result<String, PyErr> {
-        signing::dumps(&Value::dict(data.clone()), &server.settings.secret_key, KEY_SALT, server.now)
+        signing::dumps(
+            &Value::dict(data.clone()),
+            &server.settings.secret_key,
+            KEY_SALT,
+            server.now,
+        )
     }
 
     /// `decode()`: a bad signature or anything else reads as `{}`.
     pub fn decode(server: &Server, session_data: &str) -> Dict {
         let settings = &server.settings;
-        match signing::loads(session_data, &settings.secret_key, &settings.secret_key_fallbacks, KEY_SALT, None, server.now) {
+        match signing::loads(
+            session_data,
+            &settings.secret_key,
+            &settings.secret_key_fallbacks,
+            KEY_SALT,
+            None,
+            server.now,
+        ) {
             Ok(Value::Dict(d)) => d.borrow().clone(),
             _ => Dict::new(),
         }
@@ -221,7 +241,10 @@ impl SessionStore {
             None => self.key_or_create(server),
         };
         if !key.bytes().all(|c| VALID_KEY_CHARS.contains(&c)) {
-            return Err(PyErr::new("InvalidSessionKey", "Invalid characters in session key"));
+            return Err(PyErr::new(
+                "InvalidSessionKey",
+                "Invalid characters in session key",
+            ));
         }
         Ok(format!("{}{key}", self.file_prefix))
     }
@@ -257,9 +280,14 @@ impl SessionStore {
         let now = server.now;
         Ok(match self.engine {
             Engine::Db => server.table()?.iter().any(|r| r.session_key == key),
-            Engine::Cache => !key.is_empty() && server.cache.has_key(&format!("{CACHE_PREFIX}{key}"), now),
+            Engine::Cache => {
+                !key.is_empty() && server.cache.has_key(&format!("{CACHE_PREFIX}{key}"), now)
+            }
             Engine::CachedDb => {
-                (!key.is_empty() && server.cache.has_key(&format!("{CACHED_DB_PREFIX}{key}"), now))
+                (!key.is_empty()
+                    && server
+                        .cache
+                        .has_key(&format!("{CACHED_DB_PREFIX}{key}"), now))
                     || server.table()?.iter().any(|r| r.session_key == key)
             }
             Engine::File => {
@@ -315,7 +343,9 @@ impl SessionStore {
                 let data = self.data(server)?;
                 let age = self.get_expiry_age(server)?;
                 let key = self.cache_key(server, CACHED_DB_PREFIX);
-                server.cache.set(&key, &data.borrow(), Some(age), server.now);
+                server
+                    .cache
+                    .set(&key, &data.borrow(), Some(age), server.now);
                 Ok(())
             }
             Engine::Cache => {
@@ -348,10 +378,18 @@ impl SessionStore {
         let session_key = self.key_or_create(server);
         let session_data = self.encode(server, &data.borrow())?;
         let expire_date = self.get_expiry_date(server)?;
-        let row = SessionRow { session_key, session_data, expire_date };
+        let row = SessionRow {
+            session_key,
+            session_data,
+            expire_date,
+        };
         let Some(table) = server.db.as_mut() else {
             // OperationalError is a DatabaseError: an update turns it into UpdateError.
-            return Err(if must_create { no_such_table() } else { update_error() });
+            return Err(if must_create {
+                no_such_table()
+            } else {
+                update_error()
+            });
         };
         match table.iter_mut().find(|r| r.session_key == row.session_key) {
             Some(_) if must_create => Err(create_error()),
@@ -377,7 +415,11 @@ impl SessionStore {
             if exists {
                 return Err(create_error());
             }
-            server.files.push(SessionFile { name: name.clone(), content: String::new(), mtime: server.now });
+            server.files.push(SessionFile {
+                name: name.clone(),
+                content: String::new(),
+                mtime: server.now,
+            });
         } else if !exists {
             return Err(update_error());
         }
@@ -489,13 +531,28 @@ impl SessionStore {
     }
 
     /// `session.get(key, default)`.
-    pub fn get(&mut self, server: &mut Server, key: &Value, default: Value) -> Result<Value, PyErr> {
+    pub fn get(
+        &mut self,
+        server: &mut Server,
+        key: &Value,
+        default: Value,
+    ) -> Result<Value, PyErr> {
         check_hashable(key)?;
-        Ok(self.data(server)?.borrow().get(key).cloned().unwrap_or(default))
+        Ok(self
+            .data(server)?
+            .borrow()
+            .get(key)
+            .cloned()
+            .unwrap_or(default))
     }
 
     /// `session.pop(key[, default])`.
-    pub fn pop(&mut self, server: &mut Server, key: &Value, default: Option<Value>) -> Result<Value, PyErr> {
+    pub fn pop(
+        &mut self,
+        server: &mut Server,
+        key: &Value,
+        default: Option<Value>,
+    ) -> Result<Value, PyErr> {
         check_hashable(key)?;
         let data = self.data(server)?;
         let present = data.borrow().contains(key);
@@ -505,7 +562,12 @@ impl SessionStore {
     }
 
     /// `session.setdefault(key, value)`.
-    pub fn setdefault(&mut self, server: &mut Server, key: Value, value: Value) -> Result<Value, PyErr> {
+    pub fn setdefault(
+        &mut self,
+        server: &mut Server,
+        key: Value,
+        value: Value,
+    ) -> Result<Value, PyErr> {
         check_hashable(&key)?;
         if let Some(existing) = self.data(server)?.borrow().get(&key) {
             return Ok(existing.clone());
@@ -580,8 +642,12 @@ impl SessionStore {
                 Err(e) if e.class == "KeyError" => Ok(()),
                 other => other,
             },
-            Value::DateTime(t) => self.set_item(server, Value::str(EXPIRY_KEY), Value::str(&iso_format(t))),
-            Value::Int(_) | Value::Bool(_) | Value::Str(_) => self.set_item(server, Value::str(EXPIRY_KEY), value),
+            Value::DateTime(t) => {
+                self.set_item(server, Value::str(EXPIRY_KEY), Value::str(&iso_format(t)))
+            }
+            Value::Int(_) | Value::Bool(_) | Value::Str(_) => {
+                self.set_item(server, Value::str(EXPIRY_KEY), value)
+            }
             other => Err(PyErr::unsupported(format!(
                 "set_expiry() takes seconds (an int), 0, None or a datetime in sessionlab, not {}",
                 other.type_name()
@@ -631,7 +697,12 @@ pub fn expiry_age(server: &Server, expiry: &Value) -> Result<i64, PyErr> {
 }
 
 fn parse_iso_or_error(s: &str) -> Result<i64, PyErr> {
-    parse_iso(s).ok_or_else(|| PyErr::new("ValueError", format!("Invalid isoformat string: {}", Value::str(s).repr())))
+    parse_iso(s).ok_or_else(|| {
+        PyErr::new(
+            "ValueError",
+            format!("Invalid isoformat string: {}", Value::str(s).repr()),
+        )
+    })
 }
 
 /// Python raises `TypeError` for a dict key it cannot hash.
@@ -639,6 +710,9 @@ pub fn check_hashable(key: &Value) -> Result<(), PyErr> {
     if key.hashable() {
         Ok(())
     } else {
-        Err(PyErr::new("TypeError", format!("unhashable type: '{}'", key.type_name())))
+        Err(PyErr::new(
+            "TypeError",
+            format!("unhashable type: '{}'", key.type_name()),
+        ))
     }
 }

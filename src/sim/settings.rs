@@ -106,22 +106,70 @@ pub struct SettingInfo {
 
 /// Every setting `settings.NAME = value` accepts.
 pub const SETTINGS: &[SettingInfo] = &[
-    SettingInfo { name: "SESSION_ENGINE", doc: "where sessions are stored (db, cache, cached_db, file, signed_cookies)" },
-    SettingInfo { name: "SESSION_COOKIE_NAME", doc: "the session cookie's name (default 'sessionid')" },
-    SettingInfo { name: "SESSION_COOKIE_AGE", doc: "seconds a session lasts (default 1209600, two weeks)" },
-    SettingInfo { name: "SESSION_COOKIE_DOMAIN", doc: "the cookie's Domain attribute (default None)" },
-    SettingInfo { name: "SESSION_COOKIE_PATH", doc: "the cookie's Path attribute (default '/')" },
-    SettingInfo { name: "SESSION_COOKIE_SECURE", doc: "send the cookie over HTTPS only (default False)" },
-    SettingInfo { name: "SESSION_COOKIE_HTTPONLY", doc: "hide the cookie from JavaScript (default True)" },
-    SettingInfo { name: "SESSION_COOKIE_SAMESITE", doc: "'Lax' (default), 'Strict', 'None' or None" },
-    SettingInfo { name: "SESSION_SAVE_EVERY_REQUEST", doc: "save the session on every request (default False)" },
-    SettingInfo { name: "SESSION_EXPIRE_AT_BROWSER_CLOSE", doc: "session cookie without an expiry (default False)" },
-    SettingInfo { name: "SESSION_FILE_PATH", doc: "folder of the file engine (default None: the temp dir)" },
-    SettingInfo { name: "SESSION_CACHE_ALIAS", doc: "the cache the cache engines use (only 'default' here)" },
-    SettingInfo { name: "SESSION_SERIALIZER", doc: "how data is serialized (only JSONSerializer in Django 5.2)" },
-    SettingInfo { name: "SECRET_KEY", doc: "the key every signature depends on" },
-    SettingInfo { name: "SECRET_KEY_FALLBACKS", doc: "old keys still accepted when checking signatures" },
-    SettingInfo { name: "SIGNED_COOKIE_LEGACY_SALT_FALLBACK", doc: "accept signed cookies made before Django 5.2.15 (default True)" },
+    SettingInfo {
+        name: "SESSION_ENGINE",
+        doc: "where sessions are stored (db, cache, cached_db, file, signed_cookies)",
+    },
+    SettingInfo {
+        name: "SESSION_COOKIE_NAME",
+        doc: "the session cookie's name (default 'sessionid')",
+    },
+    SettingInfo {
+        name: "SESSION_COOKIE_AGE",
+        doc: "seconds a session lasts (default 1209600, two weeks)",
+    },
+    SettingInfo {
+        name: "SESSION_COOKIE_DOMAIN",
+        doc: "the cookie's Domain attribute (default None)",
+    },
+    SettingInfo {
+        name: "SESSION_COOKIE_PATH",
+        doc: "the cookie's Path attribute (default '/')",
+    },
+    SettingInfo {
+        name: "SESSION_COOKIE_SECURE",
+        doc: "send the cookie over HTTPS only (default False)",
+    },
+    SettingInfo {
+        name: "SESSION_COOKIE_HTTPONLY",
+        doc: "hide the cookie from JavaScript (default True)",
+    },
+    SettingInfo {
+        name: "SESSION_COOKIE_SAMESITE",
+        doc: "'Lax' (default), 'Strict', 'None' or None",
+    },
+    SettingInfo {
+        name: "SESSION_SAVE_EVERY_REQUEST",
+        doc: "save the session on every request (default False)",
+    },
+    SettingInfo {
+        name: "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+        doc: "session cookie without an expiry (default False)",
+    },
+    SettingInfo {
+        name: "SESSION_FILE_PATH",
+        doc: "folder of the file engine (default None: the temp dir)",
+    },
+    SettingInfo {
+        name: "SESSION_CACHE_ALIAS",
+        doc: "the cache the cache engines use (only 'default' here)",
+    },
+    SettingInfo {
+        name: "SESSION_SERIALIZER",
+        doc: "how data is serialized (only JSONSerializer in Django 5.2)",
+    },
+    SettingInfo {
+        name: "SECRET_KEY",
+        doc: "the key every signature depends on",
+    },
+    SettingInfo {
+        name: "SECRET_KEY_FALLBACKS",
+        doc: "old keys still accepted when checking signatures",
+    },
+    SettingInfo {
+        name: "SIGNED_COOKIE_LEGACY_SALT_FALLBACK",
+        doc: "accept signed cookies made before Django 5.2.15 (default True)",
+    },
 ];
 
 const SERIALIZER: &str = "django.contrib.sessions.serializers.JSONSerializer";
@@ -145,18 +193,28 @@ impl Settings {
             "SESSION_CACHE_ALIAS" => Value::str("default"),
             "SESSION_SERIALIZER" => Value::str(SERIALIZER),
             "SECRET_KEY" => Value::str(&self.secret_key),
-            "SECRET_KEY_FALLBACKS" => Value::list(self.secret_key_fallbacks.iter().map(|k| Value::str(k)).collect()),
-            "SIGNED_COOKIE_LEGACY_SALT_FALLBACK" => Value::Bool(self.signed_cookie_legacy_salt_fallback),
+            "SECRET_KEY_FALLBACKS" => Value::list(
+                self.secret_key_fallbacks
+                    .iter()
+                    .map(|k| Value::str(k))
+                    .collect(),
+            ),
+            "SIGNED_COOKIE_LEGACY_SALT_FALLBACK" => {
+                Value::Bool(self.signed_cookie_legacy_salt_fallback)
+            }
             _ => return None,
         })
     }
 
     /// `settings.NAME = value`; the value must be of the kind Django expects.
     pub fn set(&mut self, name: &str, value: &Value) -> Result<(), PyErr> {
-        let want = |kind: &str| {
-            PyErr::tool(format!("{name} takes {kind}, not {}", value.repr()))
+        let want = |kind: &str| PyErr::tool(format!("{name} takes {kind}, not {}", value.repr()));
+        let string = || {
+            value
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| want("a string"))
         };
-        let string = || value.as_str().map(str::to_string).ok_or_else(|| want("a string"));
         let optional = || match value {
             Value::None => Ok(None),
             Value::Str(s) => Ok(Some(s.to_string())),
@@ -177,8 +235,15 @@ impl Settings {
             }
             "SESSION_COOKIE_NAME" => {
                 let cookie_name = string()?;
-                if cookie_name.is_empty() || !cookie_name.chars().all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?={}".contains(c)) {
-                    return Err(PyErr::tool(format!("{} is not a valid cookie name", value.repr())));
+                if cookie_name.is_empty()
+                    || !cookie_name
+                        .chars()
+                        .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?={}".contains(c))
+                {
+                    return Err(PyErr::tool(format!(
+                        "{} is not a valid cookie name",
+                        value.repr()
+                    )));
                 }
                 self.cookie_name = cookie_name;
             }
@@ -210,7 +275,9 @@ impl Settings {
             "SESSION_FILE_PATH" => self.file_path = optional()?,
             "SESSION_CACHE_ALIAS" => {
                 if string()? != "default" {
-                    return Err(PyErr::tool("only the 'default' cache exists in this project"));
+                    return Err(PyErr::tool(
+                        "only the 'default' cache exists in this project",
+                    ));
                 }
             }
             "SESSION_SERIALIZER" => {
@@ -229,14 +296,24 @@ impl Settings {
                 };
                 self.secret_key_fallbacks = items
                     .iter()
-                    .map(|v| v.as_str().map(str::to_string).ok_or_else(|| want("a list of strings")))
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .ok_or_else(|| want("a list of strings"))
+                    })
                     .collect::<Result<_, _>>()?;
             }
-            "SIGNED_COOKIE_LEGACY_SALT_FALLBACK" => self.signed_cookie_legacy_salt_fallback = boolean()?,
+            "SIGNED_COOKIE_LEGACY_SALT_FALLBACK" => {
+                self.signed_cookie_legacy_salt_fallback = boolean()?
+            }
             _ => {
                 return Err(PyErr::tool(format!(
                     "sessionlab does not model the setting {name}; it models: {}",
-                    SETTINGS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+                    SETTINGS
+                        .iter()
+                        .map(|s| s.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
         }
@@ -251,17 +328,32 @@ impl Settings {
         if self.engine_path.is_empty() {
             return Some(PyErr::new("ValueError", "Empty module name"));
         }
-        const PACKAGES: [&str; 4] = ["django", "django.contrib", "django.contrib.sessions", "django.contrib.sessions.backends"];
+        const PACKAGES: [&str; 4] = [
+            "django",
+            "django.contrib",
+            "django.contrib.sessions",
+            "django.contrib.sessions.backends",
+        ];
         let mut prefix = String::new();
         for part in self.engine_path.split('.') {
-            prefix = if prefix.is_empty() { part.to_string() } else { format!("{prefix}.{part}") };
+            prefix = if prefix.is_empty() {
+                part.to_string()
+            } else {
+                format!("{prefix}.{part}")
+            };
             if !PACKAGES.contains(&prefix.as_str()) {
-                return Some(PyErr::new("ModuleNotFoundError", format!("No module named '{prefix}'")));
+                return Some(PyErr::new(
+                    "ModuleNotFoundError",
+                    format!("No module named '{prefix}'"),
+                ));
             }
         }
         Some(PyErr::new(
             "AttributeError",
-            format!("module '{}' has no attribute 'SessionStore'", self.engine_path),
+            format!(
+                "module '{}' has no attribute 'SessionStore'",
+                self.engine_path
+            ),
         ))
     }
 

@@ -91,7 +91,10 @@ impl Signer<'_> {
                 return Ok(value);
             }
         }
-        Err(PyErr::new("BadSignature", format!("Signature \"{sig}\" does not match")))
+        Err(PyErr::new(
+            "BadSignature",
+            format!("Signature \"{sig}\" does not match"),
+        ))
     }
 
     /// `TimestampSigner.sign(value)` at time `now`.
@@ -109,7 +112,10 @@ impl Signer<'_> {
         let result = self.unsign(signed)?;
         let Some((value, timestamp)) = result.rsplit_once(':') else {
             // Python: `ValueError: not enough values to unpack`.
-            return Err(PyErr::new("ValueError", "not enough values to unpack (expected 2, got 1)"));
+            return Err(PyErr::new(
+                "ValueError",
+                "not enough values to unpack (expected 2, got 1)",
+            ));
         };
         let Some(timestamp) = b62_decode(timestamp) else {
             return Err(PyErr::new("ValueError", "substring not found"));
@@ -143,7 +149,12 @@ impl Signer<'_> {
     }
 
     /// `TimestampSigner.unsign_object(signed, JSONSerializer, max_age)`.
-    pub fn unsign_object(&self, signed: &str, max_age: Option<i64>, now: i64) -> Result<Value, PyErr> {
+    pub fn unsign_object(
+        &self,
+        signed: &str,
+        max_age: Option<i64>,
+        now: i64,
+    ) -> Result<Value, PyErr> {
         let base64d = self.unsign_timestamped(signed, max_age, now)?;
         let (compressed, base64d) = match base64d.strip_prefix('.') {
             Some(rest) => (true, rest),
@@ -175,13 +186,20 @@ fn decode_b64(s: &str) -> Option<Vec<u8>> {
 /// `zlib.compress(data)` at the default level.
 fn zlib_compress(data: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
-    encoder.write_all(data).expect("writing to a Vec cannot fail");
+    encoder
+        .write_all(data)
+        .expect("writing to a Vec cannot fail");
     encoder.finish().expect("writing to a Vec cannot fail")
 }
 
 /// `signing.dumps(obj, key=secret, salt=salt, compress=True)` at `now`.
 pub fn dumps(obj: &Value, secret: &str, salt: &str, now: i64) -> Result<String, PyErr> {
-    Signer { key: secret.as_bytes(), fallback_keys: &[], salt }.sign_object(obj, true, now)
+    Signer {
+        key: secret.as_bytes(),
+        fallback_keys: &[],
+        salt,
+    }
+    .sign_object(obj, true, now)
 }
 
 /// `signing.loads(s, salt=salt, max_age=max_age)` with `SECRET_KEY` and its
@@ -195,12 +213,20 @@ pub fn loads(
     now: i64,
 ) -> Result<Value, PyErr> {
     let fallback_keys: Vec<Vec<u8>> = fallbacks.iter().map(|k| k.as_bytes().to_vec()).collect();
-    Signer { key: secret.as_bytes(), fallback_keys: &fallback_keys, salt }.unsign_object(s, max_age, now)
+    Signer {
+        key: secret.as_bytes(),
+        fallback_keys: &fallback_keys,
+        salt,
+    }
+    .unsign_object(s, max_age, now)
 }
 
 /// The salt of `set_signed_cookie()` since Django 5.2.15 (CVE-2026-6873).
 pub fn cookie_salt(cookie_name: &str, salt: &str) -> String {
-    format!("django.http.cookies.v2:{}:{salt}{cookie_name}", salt.chars().count())
+    format!(
+        "django.http.cookies.v2:{}:{salt}{cookie_name}",
+        salt.chars().count()
+    )
 }
 
 /// `_cookie_signer_key`: `b"django.http.cookies" + key`.
@@ -229,12 +255,26 @@ mod tests {
     fn session_data_matches_the_recorded_example() {
         let mut d = Dict::new();
         d.insert(Value::str("name"), Value::str("Faisal Zamir"));
-        let encoded = dumps(&Value::dict(d), SECRET, "django.contrib.sessions.SessionStore", JAN_1_2026).unwrap();
+        let encoded = dumps(
+            &Value::dict(d),
+            SECRET,
+            "django.contrib.sessions.SessionStore",
+            JAN_1_2026,
+        )
+        .unwrap();
         assert_eq!(
             encoded,
             "eyJuYW1lIjoiRmFpc2FsIFphbWlyIn0:1vb66i:2RRCrP9cXkn0H0bBbgb5hl-jToc-OcqIPJvMCcYvEb0"
         );
-        let back = loads(&encoded, SECRET, &[], "django.contrib.sessions.SessionStore", None, JAN_1_2026).unwrap();
+        let back = loads(
+            &encoded,
+            SECRET,
+            &[],
+            "django.contrib.sessions.SessionStore",
+            None,
+            JAN_1_2026,
+        )
+        .unwrap();
         assert_eq!(back.repr(), "{'name': 'Faisal Zamir'}");
     }
 
@@ -242,7 +282,11 @@ mod tests {
     fn signed_cookie_matches_the_recorded_example() {
         let key = cookie_signer_key(SECRET);
         let salt = cookie_salt("theme", "ui");
-        let signer = Signer { key: &key, fallback_keys: &[], salt: &salt };
+        let signer = Signer {
+            key: &key,
+            fallback_keys: &[],
+            salt: &salt,
+        };
         assert_eq!(
             signer.sign_timestamped("dark", JAN_1_2026),
             "dark:1vb66i:yCx91m5GEW7nBfNyKbatxOiAOHpMZLsnmyZ8t1m-0Ss"
@@ -251,13 +295,23 @@ mod tests {
 
     #[test]
     fn tampering_is_detected() {
-        let signer = Signer { key: b"k", fallback_keys: &[], salt: "s" };
+        let signer = Signer {
+            key: b"k",
+            fallback_keys: &[],
+            salt: "s",
+        };
         let signed = signer.sign("value");
         assert_eq!(signer.unsign(&signed).unwrap(), "value");
         let tampered = signed.replacen("value", "valuf", 1);
         let err = signer.unsign(&tampered).unwrap_err();
-        assert!(err.to_string().starts_with("BadSignature: Signature \""), "{err}");
-        assert_eq!(signer.unsign("novalue").unwrap_err().to_string(), "BadSignature: No \":\" found in value");
+        assert!(
+            err.to_string().starts_with("BadSignature: Signature \""),
+            "{err}"
+        );
+        assert_eq!(
+            signer.unsign("novalue").unwrap_err().to_string(),
+            "BadSignature: No \":\" found in value"
+        );
     }
 
     #[test]

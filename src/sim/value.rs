@@ -293,9 +293,9 @@ impl Value {
                 )
             }
             Value::Object(object) => match &**object {
-                Object::User(
-                    UserRef::Plain(Some(user)) | UserRef::Lazy(Some(user)),
-                ) => user.username.clone(),
+                Object::User(UserRef::Plain(Some(user)) | UserRef::Lazy(Some(user))) => {
+                    user.username.clone()
+                }
                 Object::User(UserRef::Plain(None) | UserRef::Lazy(None)) => {
                     "AnonymousUser".to_string()
                 }
@@ -320,13 +320,13 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
         (None, None) => true,
         (Str(x), Str(y)) => x == y,
         (Bytes(x), Bytes(y)) => x == y,
-        (Bool(_) | Int(_) | Float(_), Bool(_) | Int(_) | Float(_)) => match (number(a), number(b)) {
-            (Number::Int(x), Number::Int(y)) => x == y,
-            (x, y) => x.as_f64() == y.as_f64(),
-        },
-        (List(x), List(y)) => {
-            Rc::ptr_eq(x, y) || seq_eq(&x.borrow(), &y.borrow())
+        (Bool(_) | Int(_) | Float(_), Bool(_) | Int(_) | Float(_)) => {
+            match (number(a), number(b)) {
+                (Number::Int(x), Number::Int(y)) => x == y,
+                (x, y) => x.as_f64() == y.as_f64(),
+            }
         }
+        (List(x), List(y)) => Rc::ptr_eq(x, y) || seq_eq(&x.borrow(), &y.borrow()),
         (Tuple(x), Tuple(y)) => seq_eq(x, y),
         (Set(x), Set(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
@@ -337,13 +337,13 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
                 return true;
             }
             let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
         }
         (DateTime(x), DateTime(y)) => x == y,
         (Object(x), Object(y)) => match (&**x, &**y) {
-            (self::Object::User(a), self::Object::User(b)) => user_of(a) == user_of(b) && user_of(a).is_some(),
+            (self::Object::User(a), self::Object::User(b)) => {
+                user_of(a) == user_of(b) && user_of(a).is_some()
+            }
             (self::Object::Type(a), self::Object::Type(b)) => a == b,
             (self::Object::Builtin(a), self::Object::Builtin(b)) => a == b,
             (self::Object::DictView(ka, a), self::Object::DictView(kb, b)) => {
@@ -550,7 +550,11 @@ pub fn set_order(items: &[Value]) -> Vec<Value> {
 /// Python's `repr()` of a str: single quotes unless the text holds a single
 /// quote and no double quote.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -582,7 +586,11 @@ pub fn str_repr(s: &str) -> String {
 
 /// Python's `repr()` of bytes.
 pub fn bytes_repr(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = format!("b{quote}");
     for &c in b {
         match c {
@@ -634,7 +642,11 @@ pub fn float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     // Rust's `{:e}` gives the shortest round-trip digits, like Python's repr.
     let sci = format!("{f:e}");
@@ -648,7 +660,10 @@ pub fn float_repr(f: f64) -> String {
         if point <= 0 {
             format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
         } else if point as usize >= digits.len() {
-            format!("{sign}{digits}{}.0", "0".repeat(point as usize - digits.len()))
+            format!(
+                "{sign}{digits}{}.0",
+                "0".repeat(point as usize - digits.len())
+            )
         } else {
             let (int, frac) = digits.split_at(point as usize);
             format!("{sign}{int}.{frac}")
@@ -734,7 +749,11 @@ pub fn iso_format(t: i64) -> String {
 /// since the epoch (fractions of a second are dropped).
 pub fn parse_iso(s: &str) -> Option<i64> {
     let s = s.trim();
-    let (date, rest) = if s.len() >= 10 { s.split_at(10) } else { return None };
+    let (date, rest) = if s.len() >= 10 {
+        s.split_at(10)
+    } else {
+        return None;
+    };
     let mut parts = date.split('-');
     let year: i64 = parts.next()?.parse().ok()?;
     let month: i64 = parts.next()?.parse().ok()?;
@@ -830,7 +849,10 @@ fn write_json(out: &mut String, v: &Value, depth: usize) -> Result<(), PyErr> {
         other => {
             return Err(PyErr::new(
                 "TypeError",
-                format!("Object of type {} is not JSON serializable", other.type_name()),
+                format!(
+                    "Object of type {} is not JSON serializable",
+                    other.type_name()
+                ),
             ));
         }
     }
@@ -841,7 +863,11 @@ fn json_float(f: f64) -> String {
     if f.is_nan() {
         "NaN".into()
     } else if f.is_infinite() {
-        if f > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+        if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        }
     } else {
         float_repr(f)
     }
@@ -926,8 +952,17 @@ fn to_display_json_depth(v: &Value, depth: usize) -> serde_json::Value {
             .map(J::Number)
             .unwrap_or_else(|| serde_json::json!({"repr": float_repr(*f)})),
         Value::Str(s) => J::String(s.to_string()),
-        Value::List(l) => J::Array(l.borrow().iter().map(|x| to_display_json_depth(x, depth + 1)).collect()),
-        Value::Tuple(t) => J::Array(t.iter().map(|x| to_display_json_depth(x, depth + 1)).collect()),
+        Value::List(l) => J::Array(
+            l.borrow()
+                .iter()
+                .map(|x| to_display_json_depth(x, depth + 1))
+                .collect(),
+        ),
+        Value::Tuple(t) => J::Array(
+            t.iter()
+                .map(|x| to_display_json_depth(x, depth + 1))
+                .collect(),
+        ),
         Value::Dict(d) => {
             let d = d.borrow();
             if d.iter().all(|(k, _)| matches!(k, Value::Str(_))) {
@@ -982,12 +1017,18 @@ mod tests {
             r#"{"a":"\u00e9\ud83d\ude00","1":4,"null":3}"#
         );
         let err = to_json(&Value::set(vec![Value::Int(1)])).unwrap_err();
-        assert_eq!(err.to_string(), "TypeError: Object of type set is not JSON serializable");
+        assert_eq!(
+            err.to_string(),
+            "TypeError: Object of type set is not JSON serializable"
+        );
     }
 
     #[test]
     fn dates_format_like_django() {
-        assert_eq!(http_date(1_767_225_600 + 14 * 86_400), "Thu, 15 Jan 2026 00:00:00 GMT");
+        assert_eq!(
+            http_date(1_767_225_600 + 14 * 86_400),
+            "Thu, 15 Jan 2026 00:00:00 GMT"
+        );
         assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
         let t = 1_767_225_600 + 86_400 * 14;
         assert_eq!(
@@ -1002,6 +1043,9 @@ mod tests {
         assert!(py_eq(&Value::Int(1), &Value::Bool(true)));
         assert!(py_eq(&Value::Int(2), &Value::Float(2.0)));
         assert!(!py_eq(&Value::str("1"), &Value::Int(1)));
-        assert_eq!(Value::set(vec![Value::Int(3), Value::Int(1), Value::Int(3)]).repr(), "{1, 3}");
+        assert_eq!(
+            Value::set(vec![Value::Int(3), Value::Int(1), Value::Int(3)]).repr(),
+            "{1, 3}"
+        );
     }
 }

@@ -30,16 +30,25 @@ pub enum WorldCommand {
     Path(String),
     BrowserClose,
     BrowserClear,
-    BrowserSet { name: String, value: String },
+    BrowserSet {
+        name: String,
+        value: String,
+    },
     BrowserDelete(String),
     BrowserOpen(String),
-    BrowserCopy { name: String, from: String },
+    BrowserCopy {
+        name: String,
+        from: String,
+    },
     BrowserCookies(bool),
     BrowserJs,
     /// `clock +2w`, in seconds.
     Clock(i64),
     /// `settings.NAME = value`.
-    Setting { name: String, value: Value },
+    Setting {
+        name: String,
+        value: Value,
+    },
     Migrate,
     ClearSessions,
     ServerRestart,
@@ -96,7 +105,12 @@ fn start_time() -> i64 {
 
 impl Default for StartWorld {
     fn default() -> Self {
-        Self { migrated: true, clock: START_TIME, browsers: Vec::new(), settings: BTreeMap::new() }
+        Self {
+            migrated: true,
+            clock: START_TIME,
+            browsers: Vec::new(),
+            settings: BTreeMap::new(),
+        }
     }
 }
 
@@ -188,7 +202,13 @@ impl World {
         let now = self.now();
         self.browser_mut().purge(now);
         let sent = self.browser().cookie_header(path, now);
-        let exchange = Exchange { path: path.to_string(), sent, status: 500, set_cookies: Vec::new(), vary_cookie: false };
+        let exchange = Exchange {
+            path: path.to_string(),
+            sent,
+            status: 500,
+            set_cookies: Vec::new(),
+            vary_cookie: false,
+        };
         Some((exchange, error))
     }
 
@@ -204,21 +224,26 @@ impl World {
     /// goes back through the session middleware, and the browser stores what
     /// the response sets. Returns the exchange and any error raised after the
     /// view (at save time).
-    pub fn finish_request(&mut self, mut request: Request, view_error: Option<&PyErr>) -> (Exchange, Option<PyErr>) {
+    pub fn finish_request(
+        &mut self,
+        mut request: Request,
+        view_error: Option<&PyErr>,
+    ) -> (Exchange, Option<PyErr>) {
         let (mut status, mut cookies) = match view_error {
             Some(e) => (status_for(e), Default::default()),
             None => (200, std::mem::take(&mut request.response)),
         };
         let mut error = None;
-        let vary_cookie = match process_response(&mut self.server, &mut request, &mut cookies, status) {
-            Ok(vary) => vary,
-            Err(e) => {
-                status = status_for(&e);
-                cookies = Default::default();
-                error = Some(e);
-                false
-            }
-        };
+        let vary_cookie =
+            match process_response(&mut self.server, &mut request, &mut cookies, status) {
+                Ok(vary) => vary,
+                Err(e) => {
+                    status = status_for(&e);
+                    cookies = Default::default();
+                    error = Some(e);
+                    false
+                }
+            };
         let now = self.now();
         let path = request.path.clone();
         let browser = self.browser_mut();
@@ -241,7 +266,9 @@ impl World {
         let now = self.now();
         match command {
             WorldCommand::Visit(_) => {
-                return Err(PyErr::tool("visit makes a request: run it through the runner"));
+                return Err(PyErr::tool(
+                    "visit makes a request: run it through the runner",
+                ));
             }
             WorldCommand::Path(path) => self.path = path.clone(),
             WorldCommand::BrowserClose => self.browser_mut().close(),
@@ -275,14 +302,22 @@ impl World {
                     .cookie(name)
                     .filter(|c| !c.expired(now))
                     .cloned()
-                    .ok_or_else(|| PyErr::tool(format!("browser {} has no cookie {}", str_repr(from), str_repr(name))))?;
+                    .ok_or_else(|| {
+                        PyErr::tool(format!(
+                            "browser {} has no cookie {}",
+                            str_repr(from),
+                            str_repr(name)
+                        ))
+                    })?;
                 self.browser_mut().purge(now);
                 self.browser_mut().paste(&cookie);
             }
             WorldCommand::BrowserCookies(on) => self.browser_mut().cookies_enabled = *on,
             WorldCommand::BrowserJs => {
                 let path = self.path.clone();
-                return Ok(Some(Value::str(&self.browser().document_cookie(&path, now))));
+                return Ok(Some(Value::str(
+                    &self.browser().document_cookie(&path, now),
+                )));
             }
             WorldCommand::Clock(seconds) => {
                 if *seconds < 0 {
@@ -380,7 +415,11 @@ impl World {
                         };
                         let expiry = file_expiry(server, &data, f.mtime);
                         StoredSession {
-                            key: f.name.strip_prefix(prefix.as_str()).unwrap_or(&f.name).to_string(),
+                            key: f
+                                .name
+                                .strip_prefix(prefix.as_str())
+                                .unwrap_or(&f.name)
+                                .to_string(),
                             expires_in: expiry_age(server, &expiry).unwrap_or(0),
                             data,
                             location: format!("{}/{}", server.settings.file_dir(), f.name),
