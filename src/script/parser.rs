@@ -721,7 +721,10 @@ impl Parser<'_> {
                 self.advance();
                 Ok(Expr::Int(i, col))
             }
-            Tok::BigInt(_) => Err(SyntaxError::unsupported("integers beyond 64 bits", col)),
+            Tok::BigInt(digits) => {
+                self.advance();
+                Ok(Expr::BigInt(digits, col))
+            }
             Tok::Float(f) => {
                 self.advance();
                 Ok(Expr::Float(f, col))
@@ -923,6 +926,7 @@ fn illegal_target(e: &Expr) -> Option<&'static str> {
         Expr::Tuple(items, _) | Expr::List(items, _) => items.iter().find_map(illegal_target),
         Expr::Call(..) => Some("function call"),
         Expr::Int(..)
+        | Expr::BigInt(..)
         | Expr::Float(..)
         | Expr::Str(..)
         | Expr::Bytes(..)

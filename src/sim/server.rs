@@ -175,7 +175,9 @@ impl Server {
     /// `get_random_string(32, VALID_KEY_CHARS)`.
     pub fn random_key(&mut self) -> String {
         let key = self.keygen.session_key();
-        self.key_ranks.entry(key.clone()).or_insert(self.created_keys.len());
+        self.key_ranks
+            .entry(key.clone())
+            .or_insert(self.created_keys.len());
         self.created_keys.push(key.clone());
         key
     }
@@ -220,7 +222,10 @@ impl Server {
 
     /// What `session_data` decoded to under the current keys, if remembered.
     pub fn decoded(&self, session_data: &str) -> Option<Dict> {
-        self.decoded.borrow().get(&(self.signing_keys(), session_data.to_string())).cloned()
+        self.decoded
+            .borrow()
+            .get(&(self.signing_keys(), session_data.to_string()))
+            .cloned()
     }
 
     /// Remember what `session_data` decodes to under the current keys.
@@ -229,7 +234,10 @@ impl Server {
         if decoded.len() > 4096 {
             decoded.clear();
         }
-        decoded.insert((self.signing_keys(), session_data.to_string()), deep_copy_dict(dict));
+        decoded.insert(
+            (self.signing_keys(), session_data.to_string()),
+            deep_copy_dict(dict),
+        );
     }
 
     /// `manage.py migrate`: create the table if it is missing.
