@@ -407,6 +407,12 @@ impl World {
                 server
                     .files
                     .iter()
+                    .filter(|f| {
+                        // The engine lists files named SESSION_COOKIE_NAME + a valid key.
+                        f.name.strip_prefix(prefix.as_str()).is_some_and(|key| {
+                            !key.is_empty() && key.bytes().all(|c| super::keys::VALID_KEY_CHARS.contains(&c))
+                        })
+                    })
                     .map(|f| {
                         let data = if f.content.is_empty() {
                             Dict::new()
