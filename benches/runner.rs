@@ -16,7 +16,9 @@ fn long_scenario(commands: usize) -> String {
     let mut round = 0;
     while lines.len() < commands {
         let engine = ENGINES[round % ENGINES.len()];
-        lines.push(format!("settings.SESSION_ENGINE = 'django.contrib.sessions.backends.{engine}'"));
+        lines.push(format!(
+            "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.{engine}'"
+        ));
         for browser in ["default", "alice", "bob"] {
             lines.push(format!("browser open {browser}"));
             lines.extend(
@@ -64,7 +66,11 @@ fn main() {
         let start = Instant::now();
         scenario.run(0, |line, step, runner| {
             let server = &runner.world.server;
-            out.extend_from_slice(transcript.line(line, step, &server.created_keys, &server.auth_hashes).as_bytes());
+            out.extend_from_slice(
+                transcript
+                    .line(line, step, &server.created_keys, &server.auth_hashes)
+                    .as_bytes(),
+            );
             out.push(b'\n');
         });
         best = best.min(start.elapsed());
@@ -77,5 +83,12 @@ fn main() {
         per_second,
         bytes as f64 / 1e6
     );
-    println!("target: 100000 commands/s -> {}", if per_second >= 100_000.0 { "met" } else { "NOT met" });
+    println!(
+        "target: 100000 commands/s -> {}",
+        if per_second >= 100_000.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
 }

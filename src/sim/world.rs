@@ -410,7 +410,10 @@ impl World {
                     .filter(|f| {
                         // The engine lists files named SESSION_COOKIE_NAME + a valid key.
                         f.name.strip_prefix(prefix.as_str()).is_some_and(|key| {
-                            !key.is_empty() && key.bytes().all(|c| super::keys::VALID_KEY_CHARS.contains(&c))
+                            !key.is_empty()
+                                && key
+                                    .bytes()
+                                    .all(|c| super::keys::VALID_KEY_CHARS.contains(&c))
                         })
                     })
                     .map(|f| {
