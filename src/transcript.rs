@@ -15,6 +15,9 @@ use crate::sim::value::{Value, to_display_json};
 #[derive(Debug, Default)]
 pub struct JsonTranscript {
     numbers: HashMap<String, usize>,
+    /// Every generated key and auth hash seen so far (the server only appends).
+    keys: HashSet<String>,
+    hashes: HashSet<String>,
 }
 
 impl JsonTranscript {
@@ -86,8 +89,12 @@ impl JsonTranscript {
     /// Replace generated keys by `<keyN>` (numbered by first appearance) and
     /// auth hashes by `<auth_hash>`.
     fn normalize(&mut self, text: &str, keys: &[String], hashes: &[String]) -> String {
-        let key_set: HashSet<&str> = keys.iter().map(String::as_str).collect();
-        let hash_set: HashSet<&str> = hashes.iter().map(String::as_str).collect();
+        for key in keys.iter().skip(self.keys.len()) {
+            self.keys.insert(key.clone());
+        }
+        for hash in hashes.iter().skip(self.hashes.len()) {
+            self.hashes.insert(hash.clone());
+        }
         let bytes = text.as_bytes();
         let mut out = String::with_capacity(text.len());
         let mut i = 0;
@@ -112,10 +119,10 @@ impl JsonTranscript {
             }
             let mut j = 0;
             while j < run.len() {
-                if j + 64 <= run.len() && hash_set.contains(&run[j..j + 64]) {
+                if j + 64 <= run.len() && self.hashes.contains(&run[j..j + 64]) {
                     out.push_str("<auth_hash>");
                     j += 64;
-                } else if j + 32 <= run.len() && key_set.contains(&run[j..j + 32]) {
+                } else if j + 32 <= run.len() && self.keys.contains(&run[j..j + 32]) {
                     let next = self.numbers.len() + 1;
                     let n = *self
                         .numbers
@@ -179,36 +186,45 @@ fn morsel_json(m: &Morsel, shown: &dyn Fn(&str, &str) -> Json) -> Json {
 
 /// JSON as Python's `json.dumps` writes it by default (`", "` and `": "`).
 pub fn python_json(value: &Json) -> String {
-    let mut out = String::new();
-    write_python_json(&mut out, value);
-    out
+    let mut out = Vec::with_capacity(512);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
+    serde::Serialize::serialize(value, &mut serializer).expect("a JSON value always serializes");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-fn write_python_json(out: &mut String, value: &Json) {
-    match value {
-        Json::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_python_json(out, item);
-            }
-            out.push(']');
+/// `json.dumps`'s default separators.
+struct PythonFormatter;
+
+impl serde_json::ser::Formatter for PythonFormatter {
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
         }
-        Json::Object(map) => {
-            out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(&Json::String(k.clone()).to_string());
-                out.push_str(": ");
-                write_python_json(out, v);
-            }
-            out.push('}');
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
         }
-        other => out.push_str(&other.to_string()),
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
     }
 }
 

@@ -6,6 +6,7 @@ pub enum Expr {
     None(usize),
     Bool(bool, usize),
     Int(i64, usize),
+    BigInt(String, usize),
     Float(f64, usize),
     Str(String, usize),
     Bytes(Vec<u8>, usize),
@@ -40,6 +41,7 @@ impl Expr {
             Expr::None(c)
             | Expr::Bool(_, c)
             | Expr::Int(_, c)
+            | Expr::BigInt(_, c)
             | Expr::Float(_, c)
             | Expr::Str(_, c)
             | Expr::Bytes(_, c)

@@ -81,6 +81,7 @@ pub fn literal(expr: &Expr) -> Option<Value> {
         Expr::None(_) => Value::None,
         Expr::Bool(b, _) => Value::Bool(*b),
         Expr::Int(i, _) => Value::Int(*i),
+        Expr::BigInt(digits, _) => Value::BigInt(Rc::from(digits.as_str())),
         Expr::Float(f, _) => Value::Float(*f),
         Expr::Str(s, _) => Value::str(s),
         Expr::Bytes(b, _) => Value::Bytes(Rc::from(b.as_slice())),
@@ -230,6 +231,7 @@ impl View<'_> {
             Expr::None(_) => Value::None,
             Expr::Bool(b, _) => Value::Bool(*b),
             Expr::Int(i, _) => Value::Int(*i),
+            Expr::BigInt(digits, _) => Value::BigInt(Rc::from(digits.as_str())),
             Expr::Float(f, _) => Value::Float(*f),
             Expr::Str(s, _) => Value::str(s),
             Expr::Bytes(b, _) => Value::Bytes(Rc::from(b.as_slice())),
@@ -1851,6 +1853,11 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, PyErr> {
             b.type_name()
         ))
     };
+    if matches!(a, Value::BigInt(_)) || matches!(b, Value::BigInt(_)) {
+        return Err(PyErr::unsupported(
+            "arithmetic on integers beyond 64 bits is not modelled in sessionlab",
+        ));
+    }
     let numeric = |v: &Value| matches!(v, Value::Int(_) | Value::Bool(_) | Value::Float(_));
     if numeric(a) && numeric(b) {
         return numeric_op(op, number(a), number(b));

@@ -112,6 +112,9 @@ struct Parser<'a> {
 
 type PResult<T> = Result<T, SyntaxError>;
 
+/// Positional and keyword arguments of a call.
+type CallArguments = (Vec<Expr>, Vec<(String, Expr)>);
+
 impl Parser<'_> {
     fn peek(&self) -> &Tok {
         &self.tokens[self.pos].kind
@@ -605,7 +608,7 @@ impl Parser<'_> {
         }
     }
 
-    fn call_arguments(&mut self) -> PResult<(Vec<Expr>, Vec<(String, Expr)>)> {
+    fn call_arguments(&mut self) -> PResult<CallArguments> {
         let mut args = Vec::new();
         let mut kwargs: Vec<(String, Expr)> = Vec::new();
         loop {
@@ -718,7 +721,10 @@ impl Parser<'_> {
                 self.advance();
                 Ok(Expr::Int(i, col))
             }
-            Tok::BigInt(_) => Err(SyntaxError::unsupported("integers beyond 64 bits", col)),
+            Tok::BigInt(digits) => {
+                self.advance();
+                Ok(Expr::BigInt(digits, col))
+            }
             Tok::Float(f) => {
                 self.advance();
                 Ok(Expr::Float(f, col))
@@ -920,6 +926,7 @@ fn illegal_target(e: &Expr) -> Option<&'static str> {
         Expr::Tuple(items, _) | Expr::List(items, _) => items.iter().find_map(illegal_target),
         Expr::Call(..) => Some("function call"),
         Expr::Int(..)
+        | Expr::BigInt(..)
         | Expr::Float(..)
         | Expr::Str(..)
         | Expr::Bytes(..)

@@ -2,10 +2,13 @@
 //! (the `django_session` table, the local-memory cache, session files), the
 //! users, and the seeded generator of session keys.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::error::PyErr;
 use super::keys::KeyGen;
 use super::settings::Settings;
-use super::value::{Dict, Value, deep_copy_dict};
+use super::value::{Dict, deep_copy_dict};
 
 /// One row of the `django_session` table (`contrib/sessions/models.py`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,7 +112,7 @@ impl LocMemCache {
 /// One session file of the file engine.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionFile {
-    /// `SESSION_COOKIE_NAME + key`, inside `SESSION_FILE_PATH`.
+    /// The full path: `SESSION_FILE_PATH/SESSION_COOKIE_NAME` + key.
     pub name: String,
     pub content: String,
     pub mtime: i64,
@@ -139,8 +142,11 @@ pub struct Server {
     /// Every session key the server generated, in order (the store lists
     /// sessions in this order, and transcripts number keys by it).
     pub created_keys: Vec<String>,
+    key_ranks: HashMap<String, usize>,
     /// Every `_auth_user_hash` the server computed (transcripts mask them).
     pub auth_hashes: Vec<String>,
+    /// Decoded `session_data`, by the keys it was decoded under and the text.
+    decoded: RefCell<HashMap<(String, String), Dict>>,
 }
 
 /// Django's error when the table is missing.
@@ -160,13 +166,18 @@ impl Server {
             users: Vec::new(),
             keygen: KeyGen::new(seed),
             created_keys: Vec::new(),
+            key_ranks: HashMap::new(),
             auth_hashes: Vec::new(),
+            decoded: RefCell::default(),
         }
     }
 
     /// `get_random_string(32, VALID_KEY_CHARS)`.
     pub fn random_key(&mut self) -> String {
         let key = self.keygen.session_key();
+        self.key_ranks
+            .entry(key.clone())
+            .or_insert(self.created_keys.len());
         self.created_keys.push(key.clone());
         key
     }
@@ -178,10 +189,7 @@ impl Server {
 
     /// Where a key stands in creation order (unknown keys last).
     pub fn key_rank(&self, key: &str) -> usize {
-        self.created_keys
-            .iter()
-            .position(|k| k == key)
-            .unwrap_or(usize::MAX)
+        self.key_ranks.get(key).copied().unwrap_or(usize::MAX)
     }
 
     /// The user named `username`, created on first use (`create_user`).
@@ -203,6 +211,35 @@ impl Server {
         self.users.iter().find(|u| u.id == id).cloned()
     }
 
+    fn signing_keys(&self) -> String {
+        let mut keys = self.settings.secret_key.clone();
+        for fallback in &self.settings.secret_key_fallbacks {
+            keys.push('\0');
+            keys.push_str(fallback);
+        }
+        keys
+    }
+
+    /// What `session_data` decoded to under the current keys, if remembered.
+    pub fn decoded(&self, session_data: &str) -> Option<Dict> {
+        self.decoded
+            .borrow()
+            .get(&(self.signing_keys(), session_data.to_string()))
+            .cloned()
+    }
+
+    /// Remember what `session_data` decodes to under the current keys.
+    pub fn remember_decoded(&self, session_data: &str, dict: &Dict) {
+        let mut decoded = self.decoded.borrow_mut();
+        if decoded.len() > 4096 {
+            decoded.clear();
+        }
+        decoded.insert(
+            (self.signing_keys(), session_data.to_string()),
+            deep_copy_dict(dict),
+        );
+    }
+
     /// `manage.py migrate`: create the table if it is missing.
     pub fn migrate(&mut self) {
         if self.db.is_none() {
@@ -214,9 +251,4 @@ impl Server {
     pub fn restart(&mut self) {
         self.cache = LocMemCache::default();
     }
-}
-
-/// A key/value setting or a data dict as a Python dict value.
-pub fn dict_value(dict: &Dict) -> Value {
-    Value::dict(dict.clone())
 }

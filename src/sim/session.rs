@@ -10,7 +10,7 @@ use super::keys::VALID_KEY_CHARS;
 use super::server::{Server, SessionFile, SessionRow, no_such_table};
 use super::settings::Engine;
 use super::signing;
-use super::value::{Dict, DictRef, Value, iso_format, parse_iso, py_eq};
+use super::value::{Dict, DictRef, Value, deep_copy_dict, iso_format, parse_iso, py_eq};
 
 /// `SessionBase.key_salt` for every built-in engine (`__qualname__` is
 /// `SessionStore` in each).
@@ -44,7 +44,8 @@ pub struct SessionStore {
     cache: Option<DictRef>,
     pub accessed: bool,
     pub modified: bool,
-    /// The file engine's `file_prefix` (`SESSION_COOKIE_NAME` when made).
+    /// The file engine's storage path and `file_prefix` (`SESSION_COOKIE_NAME`)
+    /// when the store was made: session files are named this plus the key.
     file_prefix: String,
     /// `clear_expired()` of the file engine replaces `create` with a no-op.
     create_disabled: bool,
@@ -64,7 +65,7 @@ impl SessionStore {
             cache: None,
             accessed: false,
             modified: false,
-            file_prefix: server.settings.cookie_name.clone(),
+            file_prefix: server.settings.file_prefix(),
             create_disabled: false,
         }
     }
@@ -146,8 +147,13 @@ impl SessionStore {
 
     /// `decode()`: a bad signature or anything else reads as `{}`.
     pub fn decode(server: &Server, session_data: &str) -> Dict {
+        // Decoding does not depend on the clock (no max_age), so the result for
+        // a string under the same keys can be remembered.
+        if let Some(dict) = server.decoded(session_data) {
+            return deep_copy_dict(&dict);
+        }
         let settings = &server.settings;
-        match signing::loads(
+        let dict = match signing::loads(
             session_data,
             &settings.secret_key,
             &settings.secret_key_fallbacks,
@@ -157,7 +163,9 @@ impl SessionStore {
         ) {
             Ok(Value::Dict(d)) => d.borrow().clone(),
             _ => Dict::new(),
-        }
+        };
+        server.remember_decoded(session_data, &dict);
+        dict
     }
 
     fn cache_key(&mut self, server: &mut Server, prefix: &str) -> String {
@@ -658,7 +666,7 @@ impl SessionStore {
     /// `clear_expired()` of the file engine: load every session file with
     /// `create` disabled, which deletes the expired ones.
     pub fn clear_expired_files(server: &mut Server) {
-        let prefix = server.settings.cookie_name.clone();
+        let prefix = server.settings.file_prefix();
         let keys: Vec<String> = server
             .files
             .iter()

@@ -6,7 +6,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 
 use super::error::PyErr;
 use super::value::{Value, from_json, to_json};
@@ -183,13 +183,30 @@ fn decode_b64(s: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
+thread_local! {
+    /// One compressor per thread, reset between uses: zlib's state is large and
+    /// every save compresses.
+    static COMPRESSOR: std::cell::RefCell<flate2::Compress> =
+        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(6), true));
+}
+
 /// `zlib.compress(data)` at the default level.
 fn zlib_compress(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
-    encoder
-        .write_all(data)
-        .expect("writing to a Vec cannot fail");
-    encoder.finish().expect("writing to a Vec cannot fail")
+    COMPRESSOR.with(|compressor| {
+        let mut compressor = compressor.borrow_mut();
+        compressor.reset();
+        let mut out = Vec::with_capacity(data.len() + 64);
+        loop {
+            let consumed = compressor.total_in() as usize;
+            let status = compressor
+                .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish)
+                .expect("compressing into a Vec cannot fail");
+            if status == flate2::Status::StreamEnd {
+                return out;
+            }
+            out.reserve(out.capacity().max(64));
+        }
+    })
 }
 
 /// `signing.dumps(obj, key=secret, salt=salt, compress=True)` at `now`.

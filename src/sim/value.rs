@@ -20,6 +20,9 @@ pub enum Value {
     None,
     Bool(bool),
     Int(i64),
+    /// An int beyond 64 bits, as its decimal digits (read from JSON or typed;
+    /// arithmetic on it is not modelled).
+    BigInt(Rc<str>),
     Float(f64),
     Str(Rc<str>),
     Bytes(Rc<[u8]>),
@@ -195,7 +198,7 @@ impl Value {
         match self {
             Value::None => "NoneType",
             Value::Bool(_) => "bool",
-            Value::Int(_) => "int",
+            Value::Int(_) | Value::BigInt(_) => "int",
             Value::Float(_) => "float",
             Value::Str(_) => "str",
             Value::Bytes(_) => "bytes",
@@ -228,6 +231,7 @@ impl Value {
             Value::None => false,
             Value::Bool(b) => *b,
             Value::Int(i) => *i != 0,
+            Value::BigInt(_) => true,
             Value::Float(f) => *f != 0.0,
             Value::Str(s) => !s.is_empty(),
             Value::Bytes(b) => !b.is_empty(),
@@ -319,6 +323,7 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (None, None) => true,
         (Str(x), Str(y)) => x == y,
+        (BigInt(x), BigInt(y)) => x == y,
         (Bytes(x), Bytes(y)) => x == y,
         (Bool(_) | Int(_) | Float(_), Bool(_) | Int(_) | Float(_)) => {
             match (number(a), number(b)) {
@@ -407,6 +412,7 @@ fn write_repr(out: &mut String, v: &Value, depth: usize) {
         Value::Int(i) => {
             let _ = write!(out, "{i}");
         }
+        Value::BigInt(digits) => out.push_str(digits),
         Value::Float(f) => out.push_str(&float_repr(*f)),
         Value::Str(s) => out.push_str(&str_repr(s)),
         Value::Bytes(b) => out.push_str(&bytes_repr(b)),
@@ -814,6 +820,7 @@ fn write_json(out: &mut String, v: &Value, depth: usize) -> Result<(), PyErr> {
         Value::Int(i) => {
             let _ = write!(out, "{i}");
         }
+        Value::BigInt(digits) => out.push_str(digits),
         Value::Float(f) => out.push_str(&json_float(*f)),
         Value::Str(s) => write_json_str(out, s),
         Value::List(l) => write_json_seq(out, &l.borrow(), depth)?,
@@ -919,8 +926,9 @@ pub fn from_json_value(v: &serde_json::Value) -> Value {
     match v {
         serde_json::Value::Null => Value::None,
         serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) if !n.to_string().contains(['.', 'e', 'E']) => Value::Int(i),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Value::Int(i),
+            (None, Some(u)) => Value::BigInt(Rc::from(u.to_string())),
             _ => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
         serde_json::Value::String(s) => Value::str(s),
@@ -948,6 +956,10 @@ fn to_display_json_depth(v: &Value, depth: usize) -> serde_json::Value {
         Value::None => J::Null,
         Value::Bool(b) => J::Bool(*b),
         Value::Int(i) => J::from(*i),
+        Value::BigInt(digits) => digits
+            .parse::<u64>()
+            .map(J::from)
+            .unwrap_or_else(|_| serde_json::json!({"repr": digits.to_string()})),
         Value::Float(f) => serde_json::Number::from_f64(*f)
             .map(J::Number)
             .unwrap_or_else(|| serde_json::json!({"repr": float_repr(*f)})),

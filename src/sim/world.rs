@@ -403,10 +403,19 @@ impl World {
                 })
                 .collect(),
             Engine::File => {
-                let prefix = &server.settings.cookie_name;
+                let prefix = server.settings.file_prefix();
                 server
                     .files
                     .iter()
+                    .filter(|f| {
+                        // The engine lists files named SESSION_COOKIE_NAME + a valid key.
+                        f.name.strip_prefix(prefix.as_str()).is_some_and(|key| {
+                            !key.is_empty()
+                                && key
+                                    .bytes()
+                                    .all(|c| super::keys::VALID_KEY_CHARS.contains(&c))
+                        })
+                    })
                     .map(|f| {
                         let data = if f.content.is_empty() {
                             Dict::new()
@@ -422,7 +431,7 @@ impl World {
                                 .to_string(),
                             expires_in: expiry_age(server, &expiry).unwrap_or(0),
                             data,
-                            location: format!("{}/{}", server.settings.file_dir(), f.name),
+                            location: f.name.clone(),
                             raw: f.content.clone(),
                         }
                     })

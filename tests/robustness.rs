@@ -1,0 +1,196 @@
+//! Garbage in never panics: arbitrary text through the parser, random command
+//! sequences through the world, and hostile scenario files.
+
+use proptest::prelude::*;
+use sessionlab::runner::{Outcome, Runner};
+use sessionlab::scenario::Scenario;
+use sessionlab::script::parse_command;
+use sessionlab::sim::World;
+use sessionlab::transcript::JsonTranscript;
+
+/// Pieces a learner might type, good and bad, to build random lines from.
+const FRAGMENTS: &[&str] = &[
+    "request.session['cart'] = ['apple']",
+    "request.session['cart'].append('pear')",
+    "request.session['n'] = request.session.get('n', 0) + 1",
+    "request.session['s'] = {1, 2}",
+    "request.session['t'] = (1, 'a')",
+    "del request.session['cart']",
+    "request.session.pop('n', None)",
+    "request.session.setdefault('x', [])",
+    "request.session.update({'a': 1})",
+    "request.session.clear()",
+    "request.session.flush()",
+    "request.session.cycle_key()",
+    "request.session.set_expiry(60)",
+    "request.session.set_expiry(0)",
+    "request.session.set_expiry(None)",
+    "request.session.get_expiry_age()",
+    "request.session.get_expiry_date()",
+    "request.session.modified = True",
+    "request.session.save()",
+    "request.session.set_test_cookie()",
+    "request.session.test_cookie_worked()",
+    "request.session.items()",
+    "list(request.session)",
+    "dict(request.session)",
+    "request.session.session_key",
+    "response.set_cookie('theme', 'dark', max_age=60)",
+    "response.set_signed_cookie('theme', 'dark', salt='ui')",
+    "request.get_signed_cookie('theme', salt='ui')",
+    "response.delete_cookie('theme')",
+    "request.COOKIES",
+    "login(request, 'alice')",
+    "login(request, 'bob')",
+    "logout(request)",
+    "request.user.is_authenticated",
+    "request.user",
+    "visit /",
+    "visit /shop/cart",
+    "path /shop",
+    "path /",
+    "browser close",
+    "browser clear",
+    "browser set sessionid=forged123",
+    "browser set sessionid=abc",
+    "browser set theme=light",
+    "browser delete sessionid",
+    "browser open eve",
+    "browser open default",
+    "browser copy sessionid from default",
+    "browser copy sessionid from eve",
+    "browser cookies off",
+    "browser cookies on",
+    "browser js",
+    "clock +1h",
+    "clock +3w",
+    "clock +1s",
+    "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.cache'",
+    "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.cached_db'",
+    "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.file'",
+    "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.signed_cookies'",
+    "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.db'",
+    "settings.SESSION_ENGINE = 'nope'",
+    "settings.SESSION_SAVE_EVERY_REQUEST = True",
+    "settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True",
+    "settings.SESSION_COOKIE_AGE = 30",
+    "settings.SESSION_COOKIE_PATH = '/shop'",
+    "settings.SESSION_COOKIE_SECURE = True",
+    "settings.SESSION_COOKIE_NAME = 'sid'",
+    "settings.SECRET_KEY = 'rotated'",
+    "settings.SECRET_KEY_FALLBACKS = ['sessionlab-oracle-secret']",
+    "manage.py migrate",
+    "manage.py clearsessions",
+    "server restart",
+    "x = [1, 2",
+    "request.session[",
+    "'unterminated",
+    "é = ’x’",
+    "((((((((((",
+    "\u{0}\u{7f}\u{202e}",
+    "for x in y: pass",
+];
+
+fn line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(FRAGMENTS).prop_map(str::to_string),
+        1 => prop::collection::vec(prop::sample::select(FRAGMENTS), 2..4).prop_map(|parts| parts.join("; ")),
+        1 => any::<String>(),
+        1 => "[a-z_.()\\[\\]'\"=+ 0-9,;:{}-]{0,40}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_parser_never_panics(text in any::<String>()) {
+        let _ = parse_command(&text);
+    }
+
+    #[test]
+    fn python_looking_text_never_panics(text in "[a-z_.()\\[\\]'\"=+*/%<>! 0-9,;:{}#\\\\-]{0,80}") {
+        if let Err(e) = parse_command(&text) {
+            prop_assert!(!e.message.is_empty());
+            if let Some(col) = e.col {
+                prop_assert!(col >= 1 && col <= text.chars().count() + 1, "column {} outside {:?}", col, text);
+            }
+        }
+    }
+
+    #[test]
+    fn random_command_sequences_never_panic_and_always_transcribe(lines in prop::collection::vec(line(), 1..40), seed in any::<u64>()) {
+        let mut runner = Runner::new(World::new(seed));
+        let mut transcript = JsonTranscript::new();
+        for (i, line) in lines.iter().enumerate() {
+            let step = runner.step(line);
+            let server = &runner.world.server;
+            let json = transcript.line(i + 1, &step, &server.created_keys, &server.auth_hashes);
+            let parsed: serde_json::Value = serde_json::from_str(&json).expect("every line is JSON");
+            prop_assert!(parsed.get("outcome").is_some());
+            if let Outcome::Error { message, .. } = &step.outcome {
+                prop_assert!(!message.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_as_a_scenario_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        if let Ok(scenario) = Scenario::parse(&bytes) {
+            scenario.run(0, |_, _, _| {});
+        }
+    }
+}
+
+#[test]
+fn a_megabyte_line_is_an_error_not_a_crash() {
+    let mut runner = Runner::new(World::new(0));
+    for line in [
+        "(".repeat(1 << 20),
+        "[".repeat(1 << 20) + &"]".repeat(1 << 20),
+        "-".repeat(1 << 20) + "1",
+        "not ".repeat(1 << 18) + "x",
+        format!("request.session['k'] = '{}'", "x".repeat(1 << 20)),
+        "x".repeat(1 << 20),
+        "browser set a=".to_string() + &"v".repeat(1 << 20),
+    ] {
+        let step = runner.step(&line);
+        assert!(!matches!(step.outcome, Outcome::Error { ref message, .. } if message.is_empty()));
+    }
+    // The world still works afterwards.
+    let step = runner.step("request.session['ok'] = True");
+    assert_eq!(step.outcome, Outcome::Ok);
+}
+
+#[test]
+fn errors_change_nothing() {
+    let mut runner = Runner::new(World::new(0));
+    runner.step("request.session['name'] = 'Ada'");
+    let before = runner
+        .world
+        .store()
+        .iter()
+        .map(|s| s.raw.clone())
+        .collect::<Vec<_>>();
+    for bad in [
+        "request.session['x'] = ",
+        "browser fly",
+        "clock 2w",
+        "request.session['name'] = {1}",
+        "undefined_name",
+    ] {
+        let step = runner.step(bad);
+        assert!(matches!(step.outcome, Outcome::Error { .. }), "{bad}");
+        assert!(
+            step.store_changes.is_empty() && step.jar_changes.is_empty(),
+            "{bad} changed something"
+        );
+    }
+    let after = runner
+        .world
+        .store()
+        .iter()
+        .map(|s| s.raw.clone())
+        .collect::<Vec<_>>();
+    assert_eq!(before, after);
+}
