@@ -1,21 +1,30 @@
 //! The command line: `sessionlab run`, and the entry to everything else.
 
 use std::io::{Read as _, Write as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
 use crate::scenario::Scenario;
 use crate::transcript::{JsonTranscript, readable};
+use crate::tui::Start;
 
 /// Learn how web sessions and cookies work, the way Django 5.2 does them.
+///
+/// With no subcommand, opens the course menu (it resumes where you left off).
+/// Progress and prompt history are kept in the platform's data directory
+/// (override it with SESSIONLAB_DATA_DIR). NO_COLOR turns colour off.
 #[derive(Debug, Parser)]
-#[command(name = "sessionlab", version, about, long_about = None)]
+#[command(name = "sessionlab", version, about, long_about)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Use the lessons in this directory instead of the built-in course.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
 }
 
 /// The subcommands.
@@ -33,6 +42,25 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Open a lesson (at the step where you stopped).
+    Learn {
+        /// The lesson's id, as the course menu lists them.
+        id: String,
+    },
+    /// The playground: no lesson, the world and the prompt.
+    Sandbox,
+    /// Presenter mode for a classroom: step through a lesson's solutions,
+    /// typing each command out (Space/→ next, ← back, z enlarges a pane).
+    Demo {
+        /// The lesson's id.
+        id: String,
+        /// Run the commands by themselves, one every --delay seconds.
+        #[arg(long)]
+        autoplay: bool,
+        /// Seconds between commands with --autoplay.
+        #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
+        delay: f64,
+    },
 }
 
 /// Run the command line; the exit code says whether it worked.
@@ -44,12 +72,24 @@ pub fn main() -> ExitCode {
             json,
             seed,
         }) => run(&scenario, json, seed),
-        None => {
-            eprintln!(
-                "sessionlab: the interactive course is not built yet; use `sessionlab run SCENARIO`"
-            );
-            Ok(ExitCode::from(2))
+        Some(Command::Learn { id }) => interactive(&Start::Learn(id), cli.lessons.as_deref()),
+        Some(Command::Sandbox) => interactive(&Start::Sandbox, cli.lessons.as_deref()),
+        Some(Command::Demo {
+            id,
+            autoplay,
+            delay,
+        }) => {
+            let delay = Duration::try_from_secs_f64(delay).unwrap_or(Duration::from_secs(3));
+            interactive(
+                &Start::Demo {
+                    id,
+                    autoplay,
+                    delay,
+                },
+                cli.lessons.as_deref(),
+            )
         }
+        None => interactive(&Start::Menu, cli.lessons.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -58,6 +98,12 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn interactive(start: &Start, lessons: Option<&Path>) -> Result<ExitCode> {
+    let course = crate::tui::course::load(lessons).map_err(anyhow::Error::msg)?;
+    crate::tui::main(start, course).map_err(anyhow::Error::msg)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run(path: &PathBuf, json: bool, seed: u64) -> Result<ExitCode> {

@@ -902,6 +902,13 @@ impl App {
     }
 }
 
+/// The wall clock, read only by the event loop (presenter mode's typing and
+/// autoplay); the world keeps its own clock.
+#[allow(clippy::disallowed_methods)]
+pub fn wall_clock() -> Instant {
+    Instant::now()
+}
+
 /// Run the app on `terminal` until it quits. `next_event` waits up to the
 /// given time (forever for `None`) for an event.
 pub fn run<B: Backend>(
@@ -916,20 +923,20 @@ pub fn run<B: Backend>(
         terminal
             .draw(|frame| view::draw(app, frame))
             .map_err(error)?;
-        let now = Instant::now();
+        let now = wall_clock();
         let wait = app.deadline().map(|d| d.saturating_duration_since(now));
         match next_event(wait)? {
             Some(event) => {
-                app.handle(&event, Instant::now());
+                app.handle(&event, wall_clock());
                 // Take whatever else is already waiting before drawing again.
                 while !app.quit {
                     match next_event(Some(Duration::ZERO))? {
-                        Some(event) => app.handle(&event, Instant::now()),
+                        Some(event) => app.handle(&event, wall_clock()),
                         None => break,
                     }
                 }
             }
-            None => app.tick(Instant::now()),
+            None => app.tick(wall_clock()),
         }
     }
     Ok(())
@@ -989,7 +996,7 @@ To run commands without the interface, use `sessionlab run FILE` (or `-` for sta
                 .into(),
         );
     }
-    let mut app = app_for(start, course, Theme::from_env(), Instant::now())?;
+    let mut app = app_for(start, course, Theme::from_env(), wall_clock())?;
     let mut terminal =
         ratatui::try_init().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let hook = std::panic::take_hook();

@@ -117,6 +117,17 @@ impl Course {
     }
 }
 
+/// The course: the built-in one, or the lessons in `dir`.
+pub fn load(dir: Option<&std::path::Path>) -> Result<Course, String> {
+    match dir {
+        None => Ok(Course::builtin()),
+        Some(dir) => Err(format!(
+            "cannot load lessons from {}: this build reads only its built-in course",
+            dir.display()
+        )),
+    }
+}
+
 fn cond(holds: bool, label: &str, now: impl Into<String>) -> Condition {
     Condition {
         holds,

@@ -167,7 +167,7 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::HelpOverlay,
         &[(K::Down, NONE), (K::Char('j'), NONE)],
-        "↓",
+        "",
         "scroll the help down",
         A::ScrollDown,
         false,
@@ -183,7 +183,7 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::HelpOverlay,
         &[(K::PageDown, NONE)],
-        "PgDn",
+        "",
         "scroll the help a page down",
         A::PageDown,
         false,
@@ -219,7 +219,7 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::Menu,
         &[(K::Down, NONE), (K::Char('j'), NONE), (K::Tab, NONE)],
-        "↓",
+        "",
         "next lesson",
         A::MenuDown,
         false,
@@ -315,7 +315,7 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::Demo,
         &[(K::Down, NONE)],
-        "↓",
+        "",
         "scroll down",
         A::ScrollDown,
         false,
@@ -331,7 +331,7 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::Demo,
         &[(K::PageDown, NONE)],
-        "PgDn",
+        "",
         "scroll a page down",
         A::PageDown,
         false,
@@ -443,7 +443,7 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::Work,
         &[(K::PageDown, NONE)],
-        "PgDn",
+        "",
         "scroll down a page",
         A::PageDown,
         false,
@@ -459,7 +459,7 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::Pane,
         &[(K::Down, NONE), (K::Char('j'), NONE)],
-        "↓",
+        "",
         "scroll down",
         A::ScrollDown,
         false,
@@ -499,7 +499,7 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::Prompt,
         &[(K::Down, NONE)],
-        "↓",
+        "",
         "history forward",
         A::HistoryNext,
         false,
@@ -515,7 +515,7 @@ pub const KEYMAP: &[Binding] = &[
     b(
         C::Prompt,
         &[(K::Right, NONE)],
-        "→",
+        "",
         "cursor right",
         A::Right,
         false,

@@ -167,19 +167,15 @@ impl BrowserPane<'_> {
             ));
         }
         lines.push(Line::from(head));
+        let cookies = if browser.cookies_enabled {
+            "on"
+        } else {
+            "OFF (blocked)"
+        };
         lines.push(Line::from(vec![
-            Span::styled(
-                format!("at {} · path {} · cookies ", iso(now), world.path),
-                t.dim,
-            ),
-            Span::styled(
-                if browser.cookies_enabled {
-                    "on"
-                } else {
-                    "OFF (blocked)"
-                },
-                t.text,
-            ),
+            Span::styled("cookies ", t.dim),
+            Span::styled(cookies, t.text),
+            Span::styled(format!(" · path {} · {}", world.path, iso(now)), t.dim),
         ]));
         let live: Vec<_> = browser.cookies.iter().filter(|c| !c.expired(now)).collect();
         let removed: Vec<_> = self
@@ -194,7 +190,7 @@ impl BrowserPane<'_> {
             return lines;
         }
         let width = usize::from(width);
-        let wide = width >= 64;
+        let wide = width >= 100;
         let name_w = live
             .iter()
             .map(|c| c.name.chars().count())
@@ -206,28 +202,17 @@ impl BrowserPane<'_> {
             None => "Session".to_string(),
             Some(at) => format!("{} ({})", iso(at), duration_text(at - now)),
         };
-        let flags = |httponly: bool, secure: bool, samesite: &Option<String>| {
-            format!(
-                "{} {} {}",
-                if httponly {
-                    "HttpOnly✓"
-                } else {
-                    "HttpOnly·"
-                },
-                if secure { "Secure✓" } else { "Secure·" },
-                samesite.as_deref().unwrap_or("SameSite·")
-            )
-        };
+        let tick = |b: bool| if b { "✓" } else { "✗" };
         if wide {
             // Name, Value, Expires, Path, flags: the value takes what is left.
-            let fixed = 2 + name_w + 1 + 1 + 32 + 1 + 6 + 1 + 30;
+            let fixed = 2 + name_w + 2 + 1 + 32 + 1 + 6 + 1 + 9 + 7 + 8;
             let value_w = width.saturating_sub(fixed).max(8);
             lines.push(Line::styled(
                 format!(
                     "  {}  {} {} {} HttpOnly Secure SameSite",
                     cut("Name", name_w),
                     cut("Value", value_w),
-                    cut("Expires / Max-Age", 32),
+                    cut("Expires", 32),
                     cut("Path", 6)
                 ),
                 t.heading,
@@ -245,7 +230,15 @@ impl BrowserPane<'_> {
                         format!("{} {} ", cut(&expires(c.expires_at), 32), cut(&c.path, 6)),
                         t.text,
                     ),
-                    Span::styled(flags(c.httponly, c.secure, &c.samesite), t.text),
+                    Span::styled(
+                        format!(
+                            "{:<9}{:<7}{}",
+                            tick(c.httponly),
+                            tick(c.secure),
+                            c.samesite.as_deref().unwrap_or("·")
+                        ),
+                        t.text,
+                    ),
                 ]));
             }
         } else {
@@ -256,11 +249,16 @@ impl BrowserPane<'_> {
                     Span::styled(format!("{} = {}", c.name, c.value()), row_style(kind, t)),
                 ]));
                 lines.push(Line::styled(
-                    format!("    {} · Path {}", expires(c.expires_at), c.path),
+                    format!("    Expires {} · Path {}", expires(c.expires_at), c.path),
                     t.dim,
                 ));
                 lines.push(Line::styled(
-                    format!("    {}", flags(c.httponly, c.secure, &c.samesite)),
+                    format!(
+                        "    HttpOnly {} · Secure {} · SameSite {}",
+                        tick(c.httponly),
+                        tick(c.secure),
+                        c.samesite.as_deref().unwrap_or("(not set)")
+                    ),
                     t.dim,
                 ));
             }
@@ -315,12 +313,13 @@ impl ServerPane<'_> {
         let world = self.world;
         let server = &world.server;
         let s = &server.settings;
-        let mut lines = vec![
-            Line::from(vec![
-                Span::styled("SESSION_ENGINE ", t.dim),
-                Span::styled(s.engine.short_name().to_string(), t.title),
-                Span::styled(format!("  ({})", s.engine_path), t.dim),
-            ]),
+        let mut lines = vec![Line::from(vec![
+            Span::styled("SESSION_ENGINE ", t.dim),
+            Span::styled(s.engine.short_name().to_string(), t.title),
+        ])];
+        let settings = vec![
+            Line::raw(""),
+            Line::styled(format!("SESSION_ENGINE = '{}'", s.engine_path), t.dim),
             Line::styled(
                 format!(
                     "cookie {} · age {} · HttpOnly {} · Secure {} · SameSite {}",
@@ -343,6 +342,7 @@ impl ServerPane<'_> {
         ];
         if let Some(error) = s.engine_error() {
             lines.push(Line::styled(format!("✗ {error}"), t.error));
+            lines.extend(settings);
             return lines;
         }
         let store = world.store();
@@ -503,6 +503,7 @@ impl ServerPane<'_> {
                 Span::styled("  (deleted)", t.dim),
             ]));
         }
+        lines.extend(settings);
         lines
     }
 }
@@ -702,7 +703,7 @@ impl Widget for &ShellPane<'_> {
         if inner.height == 0 {
             return;
         }
-        let lines = self.lines();
+        let lines = wrap(self.lines(), usize::from(inner.width));
         let out_h = inner.height - 1;
         let total = lines.len() as u16;
         let back = self.scroll.min(total.saturating_sub(out_h));
@@ -732,6 +733,41 @@ impl Widget for &ShellPane<'_> {
         ]))
         .render(prompt_area, buf);
     }
+}
+
+/// Break lines longer than `width` characters into several.
+fn wrap(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let mut current: Vec<Span<'static>> = Vec::new();
+        let mut used = 0;
+        for span in line.spans {
+            let mut piece = String::new();
+            for c in span.content.chars() {
+                if used == width {
+                    if !piece.is_empty() {
+                        current.push(Span::styled(std::mem::take(&mut piece), span.style));
+                    }
+                    out.push(Line::from(std::mem::take(&mut current)));
+                    used = 0;
+                }
+                piece.push(c);
+                used += 1;
+            }
+            if !piece.is_empty() {
+                current.push(Span::styled(piece, span.style));
+            }
+        }
+        if !current.is_empty() {
+            out.push(Line::from(current));
+        }
+    }
+    out
 }
 
 /// The first character shown and the cursor column, so the cursor stays

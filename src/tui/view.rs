@@ -448,7 +448,10 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     ];
     for context in order {
         lines.push(Line::styled(context.title(), t.heading));
-        for b in KEYMAP.iter().filter(|b| b.context == context) {
+        for b in KEYMAP
+            .iter()
+            .filter(|b| b.context == context && !b.label.is_empty())
+        {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<14}", b.label), t.title),
                 Span::raw(b.doc),

@@ -1,0 +1,379 @@
+//! The interactive app on ratatui's TestBackend: snapshots of the main
+//! screens, every size without a panic, and the lesson flow.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use sessionlab::runner::Runner;
+use sessionlab::sim::World;
+use sessionlab::sim::settings::Engine;
+use sessionlab::tui::course::{Condition, Course, Lesson, LessonStep};
+use sessionlab::tui::progress::Store;
+use sessionlab::tui::theme::Theme;
+use sessionlab::tui::{App, Overlay, Pane, Screen, view};
+
+fn fake_course() -> Course {
+    let mut lesson = Lesson::new("cookie-basics", "Cookie basics", World::new);
+    lesson.summary = "Set a value, then look at the cookie.".into();
+    lesson.body_markdown = "Sessions keep data **on the server**.".into();
+    let has = |runner: &Runner, name: &str| runner.world.jar().iter().any(|c| c.name == name);
+    let mut one = LessonStep::new(
+        "Store a name: `request.session['name'] = 'Ada'`",
+        move |r, _| {
+            vec![Condition {
+                holds: has(r, "sessionid"),
+                label: "a sessionid cookie".into(),
+                now: "no cookie".into(),
+            }]
+        },
+    );
+    one.hints = vec![
+        "Assign to `request.session['name']`.".into(),
+        "Type it exactly.".into(),
+    ];
+    one.solution = vec!["request.session['name'] = 'Ada'".into()];
+    one.explanation_markdown = "The middleware saved the session.".into();
+    let mut two = LessonStep::new("Let it expire: `clock +3w`", move |r, _| {
+        vec![
+            Condition {
+                holds: !has(r, "sessionid"),
+                label: "the cookie expired".into(),
+                now: "still there".into(),
+            },
+            Condition {
+                holds: r.world.store().len() == 1,
+                label: "the row is still stored".into(),
+                now: String::new(),
+            },
+        ]
+    });
+    two.hints = vec!["`clock +3w`".into()];
+    two.solution = vec!["clock +3w".into()];
+    two.explanation_markdown = "Expired cookies are dropped by the browser.".into();
+    lesson.steps = vec![one, two];
+    let mut other = Lesson::new("second", "A second lesson", World::new);
+    other.steps = vec![LessonStep::new("Anything", |_, _| vec![])];
+    Course {
+        lessons: vec![lesson, other],
+    }
+}
+
+fn app_with(dir: Option<std::path::PathBuf>) -> App {
+    let store = Store {
+        dir,
+        progress: Default::default(),
+    };
+    App::new(fake_course(), store, Vec::new(), Theme::mono(), 0)
+}
+
+fn app() -> App {
+    app_with(None)
+}
+
+fn now() -> Instant {
+    sessionlab::tui::wall_clock()
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)), now());
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle(
+        &Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        now(),
+    );
+}
+
+fn type_line(app: &mut App, line: &str) {
+    for c in line.chars() {
+        key(app, KeyCode::Char(c));
+    }
+    key(app, KeyCode::Enter);
+}
+
+fn render(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    app.size = ratatui::layout::Rect::new(0, 0, w, h);
+    terminal.draw(|f| view::draw(app, f)).unwrap();
+    terminal
+}
+
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    render(app, w, h).backend().to_string()
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+#[test]
+fn menu() {
+    let mut app = app();
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("menu_{w}x{h}"), screen(&mut app, w, h));
+    }
+}
+
+fn lesson_midway() -> App {
+    let mut app = app();
+    app.open_lesson(0);
+    type_line(&mut app, "request.session['name'] = 'Ada'");
+    key(&mut app, KeyCode::Enter); // goal met: on to step 2
+    type_line(&mut app, "clock +1w");
+    key(&mut app, KeyCode::F(2));
+    app
+}
+
+#[test]
+fn lesson_mid_way() {
+    let mut app = lesson_midway();
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("lesson_{w}x{h}"), screen(&mut app, w, h));
+    }
+}
+
+#[test]
+fn sandbox_every_engine() {
+    for engine in Engine::ALL {
+        let mut app = app();
+        app.open_sandbox();
+        type_line(
+            &mut app,
+            &format!("settings.SESSION_ENGINE = '{}'", engine.module()),
+        );
+        type_line(&mut app, "request.session['name'] = 'Ada'");
+        for (w, h) in SIZES {
+            let text = screen(&mut app, w, h);
+            assert!(
+                text.contains("+ sessionid") || text.contains("+ "),
+                "{engine:?}\n{text}"
+            );
+            insta::assert_snapshot!(format!("sandbox_{}_{w}x{h}", engine.short_name()), text);
+        }
+    }
+}
+
+#[test]
+fn help() {
+    let mut app = app();
+    app.open_sandbox();
+    key(&mut app, KeyCode::F(1));
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("help_{w}x{h}"), screen(&mut app, w, h));
+    }
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.overlay, None);
+}
+
+#[test]
+fn demo() {
+    let mut app = app();
+    let t = now();
+    app.open_demo(0, false, Duration::from_secs(1), t);
+    key(&mut app, KeyCode::Char(' ')); // start typing
+    // The typing animation, driven by ticks.
+    let mut at = t;
+    for _ in 0..10 {
+        at += Duration::from_millis(40);
+        app.tick(at);
+    }
+    let typing = screen(&mut app, 80, 24);
+    assert!(typing.contains(">>> request.s"), "{typing}");
+    key(&mut app, KeyCode::Char(' ')); // finish and run
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("demo_{w}x{h}"), screen(&mut app, w, h));
+    }
+    key(&mut app, KeyCode::Char('z'));
+    let zoomed = screen(&mut app, 80, 24);
+    assert!(zoomed.contains("sessionid ="), "{zoomed}");
+    key(&mut app, KeyCode::Left);
+    assert!(app.work.as_ref().unwrap().runner.world.jar().is_empty());
+}
+
+#[test]
+fn demo_autoplay_runs_by_itself() {
+    let mut app = app();
+    let t = now();
+    app.open_demo(0, true, Duration::from_millis(100), t);
+    let mut at = t;
+    for _ in 0..400 {
+        at += Duration::from_millis(50);
+        app.tick(at);
+    }
+    let demo = app.work.as_ref().unwrap().demo.as_ref().unwrap();
+    assert_eq!(demo.pos, demo.commands.len());
+}
+
+#[test]
+fn every_size_renders() {
+    let widths = [
+        1, 2, 3, 7, 20, 40, 59, 60, 61, 75, 76, 80, 100, 109, 110, 120, 160, 240, 300,
+    ];
+    let heights = [1, 2, 3, 5, 10, 15, 16, 17, 20, 24, 40, 60, 100];
+    let mut apps = vec![app(), lesson_midway()];
+    let mut sandbox = app();
+    sandbox.open_sandbox();
+    type_line(&mut sandbox, "request.session['name'] = 'Ada' * 50");
+    apps.push(sandbox);
+    let mut help = lesson_midway();
+    key(&mut help, KeyCode::F(1));
+    apps.push(help);
+    let mut zoomed = lesson_midway();
+    key(&mut zoomed, KeyCode::Tab);
+    ctrl(&mut zoomed, 'f');
+    apps.push(zoomed);
+    let mut demo = app();
+    demo.open_demo(0, false, Duration::from_secs(1), now());
+    apps.push(demo);
+    for app in &mut apps {
+        for w in widths {
+            for h in heights {
+                let text = screen(app, w, h);
+                if w < view::MIN_WIDTH || h < view::MIN_HEIGHT {
+                    assert!(w < 10 || text.contains("Make"), "{w}x{h}: {text}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn lesson_flow_hints_solution_undo_reset() {
+    let dir = std::env::temp_dir().join(format!("sessionlab-tui-flow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut app = app_with(Some(dir.clone()));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Work);
+    let state = |app: &App| app.work.as_ref().unwrap().lesson.clone().unwrap();
+    assert_eq!(state(&app).step, 0);
+    // Hints one at a time.
+    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::F(2));
+    assert_eq!(state(&app).hints, 2);
+    // The solution only after a confirmation.
+    key(&mut app, KeyCode::F(3));
+    assert!(!state(&app).solution_shown);
+    key(&mut app, KeyCode::Char('n'));
+    assert!(!state(&app).solution_shown);
+    key(&mut app, KeyCode::F(3));
+    key(&mut app, KeyCode::Char('y'));
+    assert!(state(&app).solution_shown);
+    // A still-missing line while unmet.
+    assert!(screen(&mut app, 120, 40).contains("still missing: a sessionid"));
+    type_line(&mut app, "request.session['name'] = 'Ada'");
+    assert!(state(&app).met);
+    assert!(screen(&mut app, 120, 40).contains("The middleware saved the session."));
+    // Undo takes the command back.
+    ctrl(&mut app, 'z');
+    assert!(!state(&app).met);
+    type_line(&mut app, "request.session['name'] = 'Ada'");
+    key(&mut app, KeyCode::F(4));
+    assert_eq!(state(&app).step, 1);
+    type_line(&mut app, "clock +1w");
+    key(&mut app, KeyCode::F(5)); // reset the step
+    assert_eq!(app.work.as_ref().unwrap().runner.world.jar().len(), 1);
+    assert_eq!(
+        app.work.as_ref().unwrap().runner.world.now(),
+        sessionlab::sim::world::START_TIME
+    );
+    // Progress was saved; a new app resumes at step 2 with the world replayed.
+    let (store, messages) = Store::open(Some(dir.clone()));
+    assert!(messages.is_empty());
+    assert_eq!(store.lesson("cookie-basics").done, 1);
+    let mut again = App::new(fake_course(), store, Vec::new(), Theme::mono(), 0);
+    assert!(screen(&mut again, 80, 24).contains("1/2 steps"));
+    key(&mut again, KeyCode::Enter);
+    assert_eq!(state(&again).step, 1);
+    assert_eq!(again.work.as_ref().unwrap().runner.world.jar().len(), 1);
+    // Reset the whole lesson, after a confirmation.
+    key(&mut again, KeyCode::F(6));
+    key(&mut again, KeyCode::Char('y'));
+    assert_eq!(state(&again).step, 0);
+    assert!(again.work.as_ref().unwrap().runner.world.jar().is_empty());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn prompt_editing_history_completion_and_paste() {
+    let mut app = app();
+    app.open_sandbox();
+    for c in "request.session.fl".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.prompt.text(), "request.session.flush()");
+    ctrl(&mut app, 'u');
+    assert_eq!(app.prompt.text(), "");
+    // Tab on an empty prompt moves focus.
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus, Pane::Browser);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.focus, Pane::Shell);
+    app.handle(
+        &Event::Paste(
+            "request.session['a'] = 1\nrequest.session['b'] = 2\nrequest.session.ke".into(),
+        ),
+        now(),
+    );
+    assert_eq!(app.prompt.text(), "request.session.ke");
+    assert_eq!(
+        app.work.as_ref().unwrap().runner.world.store()[0]
+            .data
+            .len(),
+        2
+    );
+    ctrl(&mut app, 'u');
+    key(&mut app, KeyCode::Up);
+    assert_eq!(app.prompt.text(), "request.session['b'] = 2");
+    // Errors show a caret under the column.
+    ctrl(&mut app, 'u');
+    type_line(&mut app, "request.session[");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains(">>> request.session["), "{text}");
+    assert!(text.contains("SyntaxError"), "{text}");
+    assert!(text.contains("^"), "{text}");
+    // Garbage input never panics.
+    for line in [
+        "\u{7}",
+        "))))",
+        "browser copy x from nobody",
+        "clock -5",
+        "settings.X = (",
+        "é",
+    ] {
+        type_line(&mut app, line);
+    }
+    // The mouse wheel scrolls the pane under the pointer.
+    let _ = screen(&mut app, 120, 40);
+    let wheel = MouseEvent {
+        kind: MouseEventKind::ScrollDown,
+        column: 100,
+        row: 20,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.handle(&Event::Mouse(wheel), now());
+    assert_eq!(app.scroll[Pane::Server as usize], 3);
+    ctrl(&mut app, 'c');
+    assert!(app.quit);
+}
+
+#[test]
+fn changes_are_marked_by_symbols() {
+    let mut app = app();
+    app.open_sandbox();
+    type_line(&mut app, "request.session['name'] = 'Ada'");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("+ sessionid"), "{text}");
+    assert!(text.contains("+ session_key"), "{text}");
+    assert!(text.contains("+ Set-Cookie: sessionid="), "{text}");
+    type_line(&mut app, "request.session['name'] = 'Bob'");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("~ session_key"), "{text}");
+    type_line(&mut app, "request.session.flush()");
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("- sessionid"), "{text}");
+    assert!(text.contains("(deleted)"), "{text}");
+}
