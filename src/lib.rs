@@ -7,3 +7,4 @@ pub mod script;
 pub mod transcript;
 pub mod cli;
 pub mod scenario;
+pub mod lesson;
