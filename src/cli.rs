@@ -1,7 +1,7 @@
 //! The command line: `sessionlab run`, and the entry to everything else.
 
 use std::io::{Read as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -22,9 +22,8 @@ use crate::tui::Start;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Use the lessons in this directory instead of the built-in course.
-    #[arg(long, global = true, value_name = "DIR")]
-    pub lessons: Option<PathBuf>,
+    #[command(flatten)]
+    pub lessons: LessonsArg,
 }
 
 /// The subcommands.
@@ -46,9 +45,14 @@ pub enum Command {
     Learn {
         /// The lesson's id, as the course menu lists them.
         id: String,
+        #[command(flatten)]
+        lessons: LessonsArg,
     },
     /// The playground: no lesson, the world and the prompt.
-    Sandbox,
+    Sandbox {
+        #[command(flatten)]
+        lessons: LessonsArg,
+    },
     /// Presenter mode for a classroom: step through a lesson's solutions,
     /// typing each command out (Space/→ next, ← back, z enlarges a pane).
     Demo {
@@ -60,7 +64,40 @@ pub enum Command {
         /// Seconds between commands with --autoplay.
         #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
         delay: f64,
+        #[command(flatten)]
+        lessons: LessonsArg,
     },
+    /// Prove lessons: their format, their commands, and that each step's
+    /// solution reaches its goal (default: the embedded course).
+    Check {
+        /// Lesson files or folders to check instead of the course.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        lessons: LessonsArg,
+    },
+    /// List the course's lessons with their step counts.
+    Lessons {
+        #[command(flatten)]
+        lessons: LessonsArg,
+    },
+}
+
+/// `--lessons DIR`, on every command that reads lessons.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LessonsArg {
+    /// Use the lessons in this folder instead of the embedded course.
+    #[arg(long = "lessons", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+impl LessonsArg {
+    /// The course: the folder's lessons, or the embedded ones.
+    pub fn course(&self) -> Result<crate::lesson::Course, Vec<crate::lesson::Finding>> {
+        match &self.dir {
+            Some(dir) => crate::lesson::Course::load_dir(dir),
+            None => crate::lesson::Course::embedded(),
+        }
+    }
 }
 
 /// Run the command line; the exit code says whether it worked.
@@ -72,12 +109,15 @@ pub fn main() -> ExitCode {
             json,
             seed,
         }) => run(&scenario, json, seed),
-        Some(Command::Learn { id }) => interactive(&Start::Learn(id), cli.lessons.as_deref()),
-        Some(Command::Sandbox) => interactive(&Start::Sandbox, cli.lessons.as_deref()),
+        Some(Command::Check { paths, lessons }) => Ok(crate::lesson::cli::check(&paths, &lessons)),
+        Some(Command::Lessons { lessons }) => Ok(crate::lesson::cli::list(&lessons)),
+        Some(Command::Learn { id, lessons }) => interactive(&Start::Learn(id), &lessons),
+        Some(Command::Sandbox { lessons }) => interactive(&Start::Sandbox, &lessons),
         Some(Command::Demo {
             id,
             autoplay,
             delay,
+            lessons,
         }) => {
             let delay = Duration::try_from_secs_f64(delay).unwrap_or(Duration::from_secs(3));
             interactive(
@@ -86,10 +126,10 @@ pub fn main() -> ExitCode {
                     autoplay,
                     delay,
                 },
-                cli.lessons.as_deref(),
+                &lessons,
             )
         }
-        None => interactive(&Start::Menu, cli.lessons.as_deref()),
+        None => interactive(&Start::Menu, &cli.lessons),
     };
     match result {
         Ok(code) => code,
@@ -100,8 +140,17 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn interactive(start: &Start, lessons: Option<&Path>) -> Result<ExitCode> {
-    let course = crate::tui::course::load(lessons).map_err(anyhow::Error::msg)?;
+fn interactive(start: &Start, lessons: &LessonsArg) -> Result<ExitCode> {
+    let course = match lessons.course() {
+        Ok(course) => crate::tui::course::Course::from(course),
+        Err(findings) => {
+            for finding in &findings {
+                eprintln!("{finding}");
+            }
+            eprintln!("sessionlab: the lessons have problems; `sessionlab check` lists them");
+            return Ok(ExitCode::from(2));
+        }
+    };
     crate::tui::main(start, course).map_err(anyhow::Error::msg)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -377,3 +377,24 @@ fn changes_are_marked_by_symbols() {
     assert!(text.contains("- sessionid"), "{text}");
     assert!(text.contains("(deleted)"), "{text}");
 }
+
+#[test]
+fn embedded_course_plays_through_in_the_app() {
+    let course = Course::from(sessionlab::lesson::Course::embedded().expect("the embedded course loads"));
+    let store = Store { dir: None, progress: Default::default() };
+    let mut app = App::new(course, store, Vec::new(), Theme::mono(), 0);
+    for index in 0..app.course.lessons.len() {
+        app.open_lesson_at(index, 0);
+        let steps = app.course.lessons[index].steps.clone();
+        for (i, step) in steps.iter().enumerate() {
+            for line in &step.solution {
+                type_line(&mut app, line);
+            }
+            let state = app.work.as_ref().unwrap().lesson.clone().unwrap();
+            assert!(state.met, "{} step {}: {:?}", app.course.lessons[index].id, i + 1, state.conditions);
+            key(&mut app, KeyCode::Enter);
+        }
+        assert!(app.work.as_ref().unwrap().lesson.as_ref().unwrap().finished);
+        let _ = screen(&mut app, 80, 24);
+    }
+}

@@ -1,6 +1,6 @@
-//! The course as the interface sees it: a thin adapter, so the screens do not
-//! depend on how lessons are stored. [`Course::builtin`] is a small built-in
-//! course; lesson files convert into the same shapes.
+//! The course as the interface sees it: a thin adapter over `crate::lesson`,
+//! so the screens do not depend on how lessons are stored (tests build
+//! courses of their own).
 
 use std::rc::Rc;
 
@@ -108,114 +108,44 @@ impl Course {
     pub fn find(&self, id: &str) -> Option<usize> {
         self.lessons.iter().position(|l| l.id == id)
     }
+}
 
-    /// The course built into the binary.
-    pub fn builtin() -> Self {
-        Self {
-            lessons: vec![first_session()],
-        }
+impl From<crate::lesson::Course> for Course {
+    fn from(course: crate::lesson::Course) -> Self {
+        let lessons = course
+            .lessons
+            .into_iter()
+            .map(|l| {
+                let start = l.clone();
+                let steps = l
+                    .steps
+                    .into_iter()
+                    .map(|s| {
+                        let goal = s.goal;
+                        let mut step =
+                            LessonStep::new(s.instruction_markdown, move |runner, last| {
+                                goal.evaluate(runner, last)
+                                    .into_iter()
+                                    .map(|c| Condition {
+                                        holds: c.holds,
+                                        label: c.label,
+                                        now: c.now,
+                                    })
+                                    .collect()
+                            });
+                        step.hints = s.hints;
+                        step.solution = s.solution;
+                        step.explanation_markdown = s.explanation_markdown;
+                        step
+                    })
+                    .collect();
+                let mut lesson = Lesson::new(&l.id, &l.title, move |seed| start.world(seed));
+                lesson.summary = l.summary;
+                lesson.body_markdown = l.body_markdown;
+                lesson.steps = steps;
+                lesson
+            })
+            .collect();
+        Self { lessons }
     }
-}
-
-/// The course: the built-in one, or the lessons in `dir`.
-pub fn load(dir: Option<&std::path::Path>) -> Result<Course, String> {
-    match dir {
-        None => Ok(Course::builtin()),
-        Some(dir) => Err(format!(
-            "cannot load lessons from {}: this build reads only its built-in course",
-            dir.display()
-        )),
-    }
-}
-
-fn cond(holds: bool, label: &str, now: impl Into<String>) -> Condition {
-    Condition {
-        holds,
-        label: label.into(),
-        now: now.into(),
-    }
-}
-
-fn has_cookie(runner: &Runner, name: &str) -> bool {
-    runner.world.jar().iter().any(|c| c.name == name)
-}
-
-fn first_session() -> Lesson {
-    let mut lesson = Lesson::new("first-session", "Your first session", World::new);
-    lesson.summary =
-        "Store a value in the session and watch the cookie and the table row appear.".into();
-    lesson.body_markdown =
-        "A **session** keeps data on the server and gives the browser only a key, in a cookie \
-named `sessionid`."
-            .into();
-    let mut store = LessonStep::new(
-        "Store the visitor's name in the session:\n\n`request.session['name'] = 'Ada'`",
-        |runner, _| {
-            let stored = runner
-                .world
-                .store()
-                .iter()
-                .any(|s| s.data.get_str("name").is_some());
-            let jar = runner.world.jar();
-            vec![
-                cond(
-                    stored,
-                    "a session in the store holds 'name'",
-                    format!("{} sessions", runner.world.store().len()),
-                ),
-                cond(
-                    has_cookie(runner, "sessionid"),
-                    "the browser has a sessionid cookie",
-                    format!("{} cookies", jar.len()),
-                ),
-            ]
-        },
-    );
-    store.hints = vec![
-        "View code reads and writes `request.session` like a dict.".into(),
-        "Assign with `request.session['name'] = 'Ada'`.".into(),
-    ];
-    store.solution = vec!["request.session['name'] = 'Ada'".into()];
-    store.explanation_markdown = "The middleware saved the session in `django_session` and sent \
-`Set-Cookie: sessionid=…` with the new key. The cookie holds only the key; the name stays on the server."
-        .into();
-    let mut close = LessonStep::new(
-        "Close the browser with `browser close`. Does the cookie survive?",
-        |runner, last| {
-            let closed = last.is_some_and(|s| s.input == "browser close");
-            vec![
-                cond(
-                    closed,
-                    "the browser was closed",
-                    last.map_or("nothing run yet".into(), |s| s.input.clone()),
-                ),
-                cond(
-                    has_cookie(runner, "sessionid"),
-                    "the sessionid cookie is still there",
-                    "",
-                ),
-            ]
-        },
-    );
-    close.hints = vec!["Type `browser close`.".into()];
-    close.solution = vec!["browser close".into()];
-    close.explanation_markdown =
-        "The cookie has `Max-Age=1209600` (two weeks), so closing the browser keeps it: \
-only cookies without an expiry are dropped."
-            .into();
-    let mut expire = LessonStep::new("Let three weeks pass: `clock +3w`.", |runner, _| {
-        vec![cond(
-            !has_cookie(runner, "sessionid"),
-            "the sessionid cookie has expired",
-            "",
-        )]
-    });
-    expire.hints = vec!["`clock +3w` moves the clock three weeks on.".into()];
-    expire.solution = vec!["clock +3w".into()];
-    expire.explanation_markdown =
-        "The browser dropped the expired cookie; the row stays in `django_session` \
-until `manage.py clearsessions` removes it."
-            .into();
-    lesson.steps = vec![store, close, expire];
-    lesson
 }
