@@ -380,8 +380,12 @@ fn changes_are_marked_by_symbols() {
 
 #[test]
 fn embedded_course_plays_through_in_the_app() {
-    let course = Course::from(sessionlab::lesson::Course::embedded().expect("the embedded course loads"));
-    let store = Store { dir: None, progress: Default::default() };
+    let course =
+        Course::from(sessionlab::lesson::Course::embedded().expect("the embedded course loads"));
+    let store = Store {
+        dir: None,
+        progress: Default::default(),
+    };
     let mut app = App::new(course, store, Vec::new(), Theme::mono(), 0);
     for index in 0..app.course.lessons.len() {
         app.open_lesson_at(index, 0);
@@ -391,7 +395,13 @@ fn embedded_course_plays_through_in_the_app() {
                 type_line(&mut app, line);
             }
             let state = app.work.as_ref().unwrap().lesson.clone().unwrap();
-            assert!(state.met, "{} step {}: {:?}", app.course.lessons[index].id, i + 1, state.conditions);
+            assert!(
+                state.met,
+                "{} step {}: {:?}",
+                app.course.lessons[index].id,
+                i + 1,
+                state.conditions
+            );
             key(&mut app, KeyCode::Enter);
         }
         assert!(app.work.as_ref().unwrap().lesson.as_ref().unwrap().finished);

@@ -53,16 +53,22 @@ fn draw(lines: Vec<Line<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) {
         wrap,
         theme,
     } = f;
-    let block = block(title, focused, theme);
+    let mut block = block(title, focused, theme);
     let inner = block.inner(area);
-    let max = (lines.len() as u16).saturating_sub(inner.height.max(1));
-    let mut paragraph = Paragraph::new(lines)
-        .block(block)
-        .scroll((scroll.min(max), 0));
+    let mut paragraph = Paragraph::new(lines);
     if wrap {
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
-    paragraph.render(area, buf);
+    let rows = u16::try_from(paragraph.line_count(inner.width.max(1))).unwrap_or(u16::MAX);
+    let max = rows.saturating_sub(inner.height.max(1));
+    let scroll = scroll.min(max);
+    if scroll < max {
+        block = block.title_bottom(Line::styled(" ↓ more ", theme.title).right_aligned());
+    }
+    if scroll > 0 {
+        block = block.title_bottom(Line::styled(" ↑ ", theme.title).right_aligned());
+    }
+    paragraph.block(block).scroll((scroll, 0)).render(area, buf);
 }
 
 fn find(changes: &[Change], name: &str) -> Option<ChangeKind> {

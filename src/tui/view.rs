@@ -43,7 +43,7 @@ pub fn work_layout(app: &App, area: Rect) -> WorkLayout {
                 .areas(body);
         if has_lesson {
             let [lesson, shell] =
-                Layout::vertical([Constraint::Percentage(58), Constraint::Min(6)]).areas(left);
+                Layout::vertical([Constraint::Percentage(68), Constraint::Min(6)]).areas(left);
             panes.push((Pane::Lesson, lesson));
             panes.push((Pane::Shell, shell));
         } else {
