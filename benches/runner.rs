@@ -1,5 +1,9 @@
 //! Commands per second through the runner, with the JSON transcript written,
 //! on a long scenario that mixes every engine (`cargo bench --bench runner`).
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark measures wall-clock time"
+)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

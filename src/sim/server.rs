@@ -112,7 +112,7 @@ impl LocMemCache {
 /// One session file of the file engine.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionFile {
-    /// `SESSION_COOKIE_NAME + key`, inside `SESSION_FILE_PATH`.
+    /// The full path: `SESSION_FILE_PATH/SESSION_COOKIE_NAME` + key.
     pub name: String,
     pub content: String,
     pub mtime: i64,

@@ -44,7 +44,8 @@ pub struct SessionStore {
     cache: Option<DictRef>,
     pub accessed: bool,
     pub modified: bool,
-    /// The file engine's `file_prefix` (`SESSION_COOKIE_NAME` when made).
+    /// The file engine's storage path and `file_prefix` (`SESSION_COOKIE_NAME`)
+    /// when the store was made: session files are named this plus the key.
     file_prefix: String,
     /// `clear_expired()` of the file engine replaces `create` with a no-op.
     create_disabled: bool,
@@ -64,7 +65,7 @@ impl SessionStore {
             cache: None,
             accessed: false,
             modified: false,
-            file_prefix: server.settings.cookie_name.clone(),
+            file_prefix: server.settings.file_prefix(),
             create_disabled: false,
         }
     }
@@ -665,7 +666,7 @@ impl SessionStore {
     /// `clear_expired()` of the file engine: load every session file with
     /// `create` disabled, which deletes the expired ones.
     pub fn clear_expired_files(server: &mut Server) {
-        let prefix = server.settings.cookie_name.clone();
+        let prefix = server.settings.file_prefix();
         let keys: Vec<String> = server
             .files
             .iter()

@@ -357,6 +357,16 @@ impl Settings {
         ))
     }
 
+    /// Where the file engine's session files start: the storage path and
+    /// `SESSION_COOKIE_NAME` (`/tmp/sessionid` + key).
+    pub fn file_prefix(&self) -> String {
+        format!(
+            "{}/{}",
+            self.file_dir().trim_end_matches('/'),
+            self.cookie_name
+        )
+    }
+
     /// `SESSION_FILE_PATH or tempfile.gettempdir()`.
     pub fn file_dir(&self) -> &str {
         self.file_path.as_deref().unwrap_or("/tmp")

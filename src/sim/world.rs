@@ -403,7 +403,7 @@ impl World {
                 })
                 .collect(),
             Engine::File => {
-                let prefix = &server.settings.cookie_name;
+                let prefix = server.settings.file_prefix();
                 server
                     .files
                     .iter()
@@ -431,7 +431,7 @@ impl World {
                                 .to_string(),
                             expires_in: expiry_age(server, &expiry).unwrap_or(0),
                             data,
-                            location: format!("{}/{}", server.settings.file_dir(), f.name),
+                            location: f.name.clone(),
                             raw: f.content.clone(),
                         }
                     })
