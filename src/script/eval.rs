@@ -1135,24 +1135,8 @@ impl View<'_> {
             "keys" | "values" | "items" => {
                 args.bind(&qualified(name), &[], 0)?;
                 let data = session.data(server)?;
-                let data = data.borrow();
-                let (kind, items): (DictViewKind, Vec<Value>) = match name {
-                    "keys" => (
-                        DictViewKind::Keys,
-                        data.iter().map(|(k, _)| k.clone()).collect(),
-                    ),
-                    "values" => (
-                        DictViewKind::Values,
-                        data.iter().map(|(_, v)| v.clone()).collect(),
-                    ),
-                    _ => (
-                        DictViewKind::Items,
-                        data.iter()
-                            .map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()])))
-                            .collect(),
-                    ),
-                };
-                Ok(Value::object(Object::DictView(kind, items)))
+                let view = dict_view(name, &data.borrow());
+                Ok(view)
             }
             "clear" => {
                 args.bind(&qualified("clear"), &[], 0)?;
@@ -1990,6 +1974,27 @@ fn repeat(sequence: &Value, count: &Value) -> Result<Value, PyErr> {
     })
 }
 
+/// `d.keys()`, `d.values()` or `d.items()` of a dict.
+fn dict_view(method: &str, dict: &Dict) -> Value {
+    let (kind, items): (DictViewKind, Vec<Value>) = match method {
+        "keys" => (
+            DictViewKind::Keys,
+            dict.iter().map(|(k, _)| k.clone()).collect(),
+        ),
+        "values" => (
+            DictViewKind::Values,
+            dict.iter().map(|(_, v)| v.clone()).collect(),
+        ),
+        _ => (
+            DictViewKind::Items,
+            dict.iter()
+                .map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()])))
+                .collect(),
+        ),
+    };
+    Value::object(Object::DictView(kind, items))
+}
+
 /// An int result: a plain `Int` when it fits 64 bits, else its digits.
 fn wide(n: i128) -> Result<Value, PyErr> {
     Ok(i64::try_from(n).map_or_else(|_| Value::BigInt(Rc::from(n.to_string())), Value::Int))
@@ -2217,24 +2222,7 @@ fn value_method(
             }
             "keys" | "values" | "items" => {
                 args.bind(&qualified, &[], 0)?;
-                let d = dict.borrow();
-                let (kind, items): (DictViewKind, Vec<Value>) = match name {
-                    "keys" => (
-                        DictViewKind::Keys,
-                        d.iter().map(|(k, _)| k.clone()).collect(),
-                    ),
-                    "values" => (
-                        DictViewKind::Values,
-                        d.iter().map(|(_, v)| v.clone()).collect(),
-                    ),
-                    _ => (
-                        DictViewKind::Items,
-                        d.iter()
-                            .map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()])))
-                            .collect(),
-                    ),
-                };
-                Ok(Value::object(Object::DictView(kind, items)))
+                Ok(dict_view(name, &dict.borrow()))
             }
             "pop" => {
                 let b = args.bind(&qualified, &["key", "default"], 1)?;
