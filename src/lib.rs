@@ -5,6 +5,7 @@ pub mod cli;
 pub mod interop;
 pub mod runner;
 pub mod scenario;
+pub mod lesson;
 pub mod script;
 pub mod sim;
 pub mod transcript;
