@@ -167,6 +167,9 @@ pub enum Kind {
     Deleted(String),
     /// `status N`: the last response's status.
     Status(u16),
+    /// `key changed`: the last request sent a session cookie and the response
+    /// replaced it with another key.
+    KeyChanged,
 }
 
 /// Why a goal line cannot be read: the message and the 1-based column.
@@ -179,7 +182,7 @@ pub struct GoalError {
 const SYNTAX: &str = "cookie NAME, session, session has KEY, session = {...}, stored KEY, sessions = N, \
                       expired sessions = N, engine NAME, setting NAME = VALUE, migrated, cookies on|off, \
                       browser NAME, clock >= +2w, ok, value [REPR], error [CLASS], sent cookie NAME, \
-                      set cookie NAME, deleted cookie NAME, status N (each may start with `not` and `in BROWSER:`)";
+                      set cookie NAME, deleted cookie NAME, key changed, status N (each may start with `not` and `in BROWSER:`)";
 
 /// The position of the `#` that starts a label: the first one outside quotes.
 fn label_start(line: &str) -> Option<usize> {
@@ -483,6 +486,12 @@ impl Condition {
                 }
                 Kind::Deleted(c.name("a cookie name")?.to_string())
             }
+            "key" => {
+                if !c.eat("changed") {
+                    return Err(c.error("expected `key changed`"));
+                }
+                Kind::KeyChanged
+            }
             "status" => {
                 let at = c.col();
                 let code = c.word().parse().map_err(|_| GoalError { col: at, message: "expected a status code, e.g. `status 500`".into() })?;
@@ -590,6 +599,7 @@ impl Condition {
             Kind::SetCookie(spec) => format!("the last response did {not}set the cookie {}", spec.describe()),
             Kind::Deleted(name) => format!("the last response did {not}delete the cookie {name}"),
             Kind::Status(code) => format!("the last response's status was {not}{code}"),
+            Kind::KeyChanged => format!("the last response did {not}replace the session key"),
         }
     }
 
@@ -736,6 +746,25 @@ impl Condition {
             Kind::Status(code) => match last_exchange() {
                 Err(e) => (false, e),
                 Ok(exchange) => (exchange.status == *code, format!("the last response was {}", exchange.status)),
+            },
+            Kind::KeyChanged => match last_exchange() {
+                Err(e) => (false, e),
+                Ok(exchange) => {
+                    let name = &world.server.settings.cookie_name;
+                    let sent = crate::sim::cookie::parse_cookie_header(&exchange.sent)
+                        .into_iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, v)| v);
+                    let set = exchange.set_cookies.iter().find(|m| m.name == *name && !m.is_deletion());
+                    match (sent, set) {
+                        (None, _) => (false, format!("the last request sent no {name} cookie")),
+                        (Some(_), None) => (false, format!("the last response did not set {name}: the key stayed")),
+                        (Some(old), Some(new)) if old == new.value => {
+                            (false, format!("the last response sent {name} again with the same key"))
+                        }
+                        (Some(_), Some(_)) => (true, format!("the last response gave the browser a new {name}")),
+                    }
+                }
             },
         }
     }
