@@ -32,13 +32,22 @@ pub struct Finding {
 impl Finding {
     /// A finding at a place in `file`.
     pub fn new(file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
-        Self { file: file.to_string(), line, column, message: message.into() }
+        Self {
+            file: file.to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
 }
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -111,13 +120,18 @@ pub struct Course {
 impl Course {
     /// The course compiled into the binary.
     pub fn embedded() -> Result<Course, Vec<Finding>> {
-        Course::from_files(embedded::FILES.iter().map(|(name, text)| (format!("lessons/{name}"), text.to_string())))
+        Course::from_files(
+            embedded::FILES
+                .iter()
+                .map(|(name, text)| (format!("lessons/{name}"), text.to_string())),
+        )
     }
 
     /// Every lesson file (`*.md` except `README.md`) in a folder, in file-name order.
     pub fn load_dir(path: impl AsRef<Path>) -> Result<Course, Vec<Finding>> {
         let path = path.as_ref();
-        let files = lesson_files(path).map_err(|message| vec![Finding::new(&path.display().to_string(), 1, 1, message)])?;
+        let files = lesson_files(path)
+            .map_err(|message| vec![Finding::new(&path.display().to_string(), 1, 1, message)])?;
         Course::load_files(&files)
     }
 
@@ -129,13 +143,23 @@ impl Course {
             let path = path.as_ref();
             let name = path.display().to_string();
             match std::fs::read(path) {
-                Err(e) => findings.push(Finding::new(&name, 1, 1, format!("cannot read this lesson: {e}"))),
+                Err(e) => findings.push(Finding::new(
+                    &name,
+                    1,
+                    1,
+                    format!("cannot read this lesson: {e}"),
+                )),
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => files.push((name, text)),
                     Err(e) => {
                         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
                         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-                        findings.push(Finding::new(&name, line, 1, "this is not UTF-8 text; save the lesson as UTF-8"));
+                        findings.push(Finding::new(
+                            &name,
+                            line,
+                            1,
+                            "this is not UTF-8 text; save the lesson as UTF-8",
+                        ));
                     }
                 },
             }
@@ -152,7 +176,9 @@ impl Course {
 
     /// Lessons from (display name, text) pairs: every file is read, and all
     /// findings come back together.
-    pub fn from_files(files: impl IntoIterator<Item = (String, String)>) -> Result<Course, Vec<Finding>> {
+    pub fn from_files(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Course, Vec<Finding>> {
         let mut lessons = Vec::new();
         let mut findings = Vec::new();
         for (name, text) in files {
@@ -161,7 +187,11 @@ impl Course {
                 Err(mut f) => findings.append(&mut f),
             }
         }
-        if findings.is_empty() { Ok(Course { lessons }) } else { Err(findings) }
+        if findings.is_empty() {
+            Ok(Course { lessons })
+        } else {
+            Err(findings)
+        }
     }
 
     /// The lesson with this id.
@@ -172,10 +202,15 @@ impl Course {
 
 /// The lesson files of a folder, sorted by name.
 pub fn lesson_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read the lesson folder: {e}"))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read the lesson folder: {e}"))?;
     let mut files: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "md") && p.file_name().is_some_and(|n| n != "README.md"))
+        .filter(|p| {
+            p.is_file()
+                && p.extension().is_some_and(|x| x == "md")
+                && p.file_name().is_some_and(|n| n != "README.md")
+        })
         .collect();
     files.sort();
     if files.is_empty() {

@@ -22,7 +22,10 @@ pub fn check_course(course: &Course) -> Vec<Finding> {
                 &lesson.path,
                 1,
                 1,
-                format!("the id '{}' is already used by {}: give each lesson its own id and file name", lesson.id, first.path),
+                format!(
+                    "the id '{}' is already used by {}: give each lesson its own id and file name",
+                    lesson.id, first.path
+                ),
             ));
         } else {
             seen.insert(&lesson.id, lesson);
@@ -36,39 +39,81 @@ pub fn check_course(course: &Course) -> Vec<Finding> {
 pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
     let file = lesson.path.as_str();
     let mut findings = Vec::new();
-    let mut at = |line: usize, col: usize, message: String| findings.push(Finding::new(file, line, col, message));
+    let mut at = |line: usize, col: usize, message: String| {
+        findings.push(Finding::new(file, line, col, message))
+    };
     if lesson.steps.len() < MIN_STEPS {
-        at(1, 1, "this lesson has no steps: add at least one `## Step: TITLE` section".into());
+        at(
+            1,
+            1,
+            "this lesson has no steps: add at least one `## Step: TITLE` section".into(),
+        );
     }
     let mut parse_failed = false;
     for (n, step) in lesson.steps.iter().enumerate() {
         let n = n + 1;
         let heading = step.lines.heading;
         if step.instruction_markdown.trim().is_empty() {
-            at(heading, 1, format!("step {n} has no instruction: say what the learner should do, under the `## Step:` heading"));
+            at(
+                heading,
+                1,
+                format!(
+                    "step {n} has no instruction: say what the learner should do, under the `## Step:` heading"
+                ),
+            );
         }
         if step.goal.conditions.is_empty() {
-            at(step.lines.goal.max(heading), 1, format!("step {n}'s goal has no condition: add at least one line to the ```goal block"));
+            at(
+                step.lines.goal.max(heading),
+                1,
+                format!(
+                    "step {n}'s goal has no condition: add at least one line to the ```goal block"
+                ),
+            );
         }
         if step.hints.is_empty() {
-            at(heading, 1, format!("step {n} has no hint: add ```hint blocks, each more concrete than the one before"));
+            at(
+                heading,
+                1,
+                format!(
+                    "step {n} has no hint: add ```hint blocks, each more concrete than the one before"
+                ),
+            );
         }
         for (hint, line) in step.hints.iter().zip(&step.lines.hints) {
             if hint.trim().is_empty() {
-                at(*line, 1, format!("this hint of step {n} is empty: write the hint or remove the block"));
+                at(
+                    *line,
+                    1,
+                    format!("this hint of step {n} is empty: write the hint or remove the block"),
+                );
             }
         }
         if step.solution.is_empty() && step.lines.goal != 0 {
-            at(heading, 1, format!("step {n}'s solution is empty: add the commands that reach the goal, one a line"));
+            at(
+                heading,
+                1,
+                format!(
+                    "step {n}'s solution is empty: add the commands that reach the goal, one a line"
+                ),
+            );
         }
         if step.explanation_markdown.trim().is_empty() && step.lines.explanation != 0 {
-            at(step.lines.explanation, 1, format!("step {n}'s `### Why` section is empty: explain why the goal was reached"));
+            at(
+                step.lines.explanation,
+                1,
+                format!("step {n}'s `### Why` section is empty: explain why the goal was reached"),
+            );
         }
         for (command, (line, col)) in step.solution.iter().zip(&step.lines.solution) {
             if let Err(e) = script::parse_command(command) {
                 parse_failed = true;
                 let col = col + e.col.map_or(0, |c| c.saturating_sub(1));
-                at(*line, col, format!("this command does not parse: {}", e.message));
+                at(
+                    *line,
+                    col,
+                    format!("this command does not parse: {}", e.message),
+                );
             }
         }
     }

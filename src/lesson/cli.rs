@@ -17,7 +17,9 @@ fn load(paths: &[PathBuf], lessons: &LessonsArg) -> Result<Course, Vec<Finding>>
         if path.is_dir() {
             match lesson_files(path) {
                 Ok(mut more) => files.append(&mut more),
-                Err(message) => findings.push(Finding::new(&path.display().to_string(), 1, 1, message)),
+                Err(message) => {
+                    findings.push(Finding::new(&path.display().to_string(), 1, 1, message))
+                }
             }
         } else {
             files.push(path.clone());
@@ -38,7 +40,10 @@ fn report(findings: &[Finding]) -> ExitCode {
         println!("{finding}");
     }
     let n = findings.len();
-    eprintln!("sessionlab check: {n} problem{}", if n == 1 { "" } else { "s" });
+    eprintln!(
+        "sessionlab check: {n} problem{}",
+        if n == 1 { "" } else { "s" }
+    );
     ExitCode::FAILURE
 }
 

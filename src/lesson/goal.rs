@@ -32,7 +32,10 @@ pub struct ConditionStatus {
 impl Goal {
     /// Every condition's status, in order.
     pub fn evaluate(&self, runner: &Runner, last: Option<&Step>) -> Vec<ConditionStatus> {
-        self.conditions.iter().map(|c| c.evaluate(&runner.world, last, self.start_clock)).collect()
+        self.conditions
+            .iter()
+            .map(|c| c.evaluate(&runner.world, last, self.start_clock))
+            .collect()
     }
 
     /// Whether every condition holds.
@@ -256,14 +259,19 @@ impl<'a> Cursor<'a> {
     }
 
     fn error(&self, message: impl Into<String>) -> GoalError {
-        GoalError { col: self.col(), message: message.into() }
+        GoalError {
+            col: self.col(),
+            message: message.into(),
+        }
     }
 
     /// A name: a cookie name, a session key, a browser.
     fn name(&mut self, what: &str) -> Result<&'a str, GoalError> {
         self.skip_space();
         let rest = &self.line[self.pos..];
-        let end = rest.find(|c: char| c.is_whitespace() || c == '=' || c == '!').unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '=' || c == '!')
+            .unwrap_or(rest.len());
         if end == 0 {
             return Err(self.error(format!("expected {what} here")));
         }
@@ -277,7 +285,11 @@ impl<'a> Cursor<'a> {
         if !self.line[self.pos..].starts_with('=') {
             return Ok(None);
         }
-        self.pos += if self.line[self.pos..].starts_with("==") { 2 } else { 1 };
+        self.pos += if self.line[self.pos..].starts_with("==") {
+            2
+        } else {
+            1
+        };
         self.literal().map(Some)
     }
 
@@ -287,10 +299,16 @@ impl<'a> Cursor<'a> {
         let col = self.col();
         let rest = self.rest();
         if rest.is_empty() {
-            return Err(self.error("expected a Python literal after '=' (e.g. 'Ada', 3, ['apple'], {})"));
+            return Err(
+                self.error("expected a Python literal after '=' (e.g. 'Ada', 3, ['apple'], {})")
+            );
         }
         // The literal is the longest prefix that parses; attributes may follow.
-        let mut ends: Vec<usize> = rest.char_indices().filter(|(_, c)| c.is_whitespace()).map(|(i, _)| i).collect();
+        let mut ends: Vec<usize> = rest
+            .char_indices()
+            .filter(|(_, c)| c.is_whitespace())
+            .map(|(i, _)| i)
+            .collect();
         ends.push(rest.len());
         for &end in ends.iter().rev() {
             if let Some(value) = literal_value(&rest[..end]) {
@@ -321,7 +339,10 @@ fn string_literal(value: Value, col: usize) -> Result<String, GoalError> {
         Some(s) => Ok(s.to_string()),
         None => Err(GoalError {
             col,
-            message: format!("a cookie value is text: write it as a string, e.g. '{}'", value.to_str()),
+            message: format!(
+                "a cookie value is text: write it as a string, e.g. '{}'",
+                value.to_str()
+            ),
         }),
     }
 }
@@ -335,7 +356,10 @@ impl Condition {
         };
         if label.as_deref() == Some("") {
             let col = text[..label_start(text).unwrap_or(0)].chars().count() + 1;
-            return Err(GoalError { col, message: "empty label after '#'; write the label or drop the '#'".into() });
+            return Err(GoalError {
+                col,
+                message: "empty label after '#'; write the label or drop the '#'".into(),
+            });
         }
         let mut c = Cursor { line: body, pos: 0 };
         let mut negated = false;
@@ -368,17 +392,34 @@ impl Condition {
         let kind_col = c.col();
         let kind = Self::kind(&mut c)?;
         if !c.at_end() {
-            return Err(c.error(format!("unexpected '{}' at the end of this condition", c.rest())));
+            return Err(c.error(format!(
+                "unexpected '{}' at the end of this condition",
+                c.rest()
+            )));
         }
         if browser.is_some()
-            && !matches!(kind, Kind::Cookie(_) | Kind::Session | Kind::SessionHas { .. } | Kind::SessionData(_) | Kind::CookiesEnabled(_))
+            && !matches!(
+                kind,
+                Kind::Cookie(_)
+                    | Kind::Session
+                    | Kind::SessionHas { .. }
+                    | Kind::SessionData(_)
+                    | Kind::CookiesEnabled(_)
+            )
         {
             return Err(GoalError {
                 col: kind_col,
-                message: "`in BROWSER:` only goes with cookie, session and cookies conditions".into(),
+                message: "`in BROWSER:` only goes with cookie, session and cookies conditions"
+                    .into(),
             });
         }
-        let mut condition = Condition { kind, negated, browser, label: String::new(), line: line_no };
+        let mut condition = Condition {
+            kind,
+            negated,
+            browser,
+            label: String::new(),
+            line: line_no,
+        };
         condition.label = label.unwrap_or_else(|| condition.describe());
         Ok(condition)
     }
@@ -391,20 +432,33 @@ impl Condition {
             "session" => {
                 if c.eat("has") {
                     let key = c.name("a session key")?.to_string();
-                    Kind::SessionHas { key, value: c.optional_value()? }
+                    Kind::SessionHas {
+                        key,
+                        value: c.optional_value()?,
+                    }
                 } else if c.at_end() {
                     Kind::Session
                 } else {
                     match c.optional_value()? {
                         Some(value @ Value::Dict(_)) => Kind::SessionData(value),
-                        Some(_) => return Err(GoalError { col, message: "`session = ...` takes a dict, e.g. `session = {}`".into() }),
-                        None => return Err(c.error("expected `has KEY` or `= {...}` after `session`")),
+                        Some(_) => {
+                            return Err(GoalError {
+                                col,
+                                message: "`session = ...` takes a dict, e.g. `session = {}`".into(),
+                            });
+                        }
+                        None => {
+                            return Err(c.error("expected `has KEY` or `= {...}` after `session`"));
+                        }
                     }
                 }
             }
             "stored" => {
                 let key = c.name("a session key")?.to_string();
-                Kind::Stored { key, value: c.optional_value()? }
+                Kind::Stored {
+                    key,
+                    value: c.optional_value()?,
+                }
             }
             "sessions" => Self::sessions(c, false)?,
             "expired" => {
@@ -428,10 +482,18 @@ impl Condition {
             "setting" => {
                 let at = c.col();
                 let name = c.name("a setting name")?.to_string();
-                if crate::sim::settings::Settings::default().get(&name).is_none() {
-                    return Err(GoalError { col: at, message: format!("sessionlab does not model the setting {name}") });
+                if crate::sim::settings::Settings::default()
+                    .get(&name)
+                    .is_none()
+                {
+                    return Err(GoalError {
+                        col: at,
+                        message: format!("sessionlab does not model the setting {name}"),
+                    });
                 }
-                let value = c.optional_value()?.ok_or_else(|| c.error("expected `= VALUE` after the setting name"))?;
+                let value = c
+                    .optional_value()?
+                    .ok_or_else(|| c.error("expected `= VALUE` after the setting name"))?;
                 Kind::Setting { name, value }
             }
             "migrated" => Kind::Migrated,
@@ -471,7 +533,10 @@ impl Condition {
                 }
                 let name = c.name("a cookie name")?.to_string();
                 let at = c.col();
-                let value = c.optional_value()?.map(|v| string_literal(v, at)).transpose()?;
+                let value = c
+                    .optional_value()?
+                    .map(|v| string_literal(v, at))
+                    .transpose()?;
                 Kind::Sent { name, value }
             }
             "set" => {
@@ -494,29 +559,55 @@ impl Condition {
             }
             "status" => {
                 let at = c.col();
-                let code = c.word().parse().map_err(|_| GoalError { col: at, message: "expected a status code, e.g. `status 500`".into() })?;
+                let code = c.word().parse().map_err(|_| GoalError {
+                    col: at,
+                    message: "expected a status code, e.g. `status 500`".into(),
+                })?;
                 Kind::Status(code)
             }
-            "" => return Err(GoalError { col, message: format!("empty condition; use one of: {SYNTAX}") }),
+            "" => {
+                return Err(GoalError {
+                    col,
+                    message: format!("empty condition; use one of: {SYNTAX}"),
+                });
+            }
             other => {
-                return Err(GoalError { col, message: format!("unknown condition '{other}'; use one of: {SYNTAX}") });
+                return Err(GoalError {
+                    col,
+                    message: format!("unknown condition '{other}'; use one of: {SYNTAX}"),
+                });
             }
         })
     }
 
     fn sessions(c: &mut Cursor, expired: bool) -> Result<Kind, GoalError> {
         let at = c.col();
-        let cmp = Cmp::parse(c.word())
-            .ok_or_else(|| GoalError { col: at, message: "expected a comparison, e.g. `sessions = 1` or `sessions >= 2`".into() })?;
+        let cmp = Cmp::parse(c.word()).ok_or_else(|| GoalError {
+            col: at,
+            message: "expected a comparison, e.g. `sessions = 1` or `sessions >= 2`".into(),
+        })?;
         let at = c.col();
-        let count = c.word().parse().map_err(|_| GoalError { col: at, message: "expected a number of sessions".into() })?;
-        Ok(Kind::Sessions { expired, cmp, count })
+        let count = c.word().parse().map_err(|_| GoalError {
+            col: at,
+            message: "expected a number of sessions".into(),
+        })?;
+        Ok(Kind::Sessions {
+            expired,
+            cmp,
+            count,
+        })
     }
 
     fn cookie_spec(c: &mut Cursor, jar: bool) -> Result<CookieSpec, GoalError> {
-        let mut spec = CookieSpec { name: c.name("a cookie name")?.to_string(), ..CookieSpec::default() };
+        let mut spec = CookieSpec {
+            name: c.name("a cookie name")?.to_string(),
+            ..CookieSpec::default()
+        };
         let at = c.col();
-        spec.value = c.optional_value()?.map(|v| string_literal(v, at)).transpose()?;
+        spec.value = c
+            .optional_value()?
+            .map(|v| string_literal(v, at))
+            .transpose()?;
         while !c.at_end() {
             let at = c.col();
             let word = c.word();
@@ -535,8 +626,16 @@ impl Condition {
                 "persistent" => spec.lifetime = Some(Lifetime::Persistent),
                 "expires-in" | "max-age" => {
                     let seconds = arg
-                        .and_then(|a| a.parse().ok().or_else(|| script::parse_duration(&format!("+{a}"))))
-                        .ok_or_else(|| bad(format!("{attr}= takes seconds or a duration, e.g. {attr}=3600 or {attr}=2w")))?;
+                        .and_then(|a| {
+                            a.parse()
+                                .ok()
+                                .or_else(|| script::parse_duration(&format!("+{a}")))
+                        })
+                        .ok_or_else(|| {
+                            bad(format!(
+                                "{attr}= takes seconds or a duration, e.g. {attr}=3600 or {attr}=2w"
+                            ))
+                        })?;
                     spec.lifetime = Some(Lifetime::Seconds(seconds));
                 }
                 "httponly" => spec.httponly = Some(flag(arg)?),
@@ -545,11 +644,19 @@ impl Condition {
                     spec.samesite = Some(match arg {
                         Some("-") => None,
                         Some(v) if !v.is_empty() => Some(v.to_string()),
-                        _ => return Err(bad("samesite= takes Lax, Strict, None, or - for no attribute".into())),
+                        _ => {
+                            return Err(bad(
+                                "samesite= takes Lax, Strict, None, or - for no attribute".into(),
+                            ));
+                        }
                     })
                 }
                 "path" => {
-                    spec.path = Some(arg.filter(|p| p.starts_with('/')).ok_or_else(|| bad("path= takes a path, e.g. path=/shop".into()))?.to_string());
+                    spec.path = Some(
+                        arg.filter(|p| p.starts_with('/'))
+                            .ok_or_else(|| bad("path= takes a path, e.g. path=/shop".into()))?
+                            .to_string(),
+                    );
                 }
                 _ => {
                     let which = if jar { "cookie" } else { "set cookie" };
@@ -565,54 +672,123 @@ impl Condition {
 
     /// A label made from the condition, when the teacher wrote none.
     pub fn describe(&self) -> String {
-        let not = if self.negated { "not " } else { "" };
+        let neg = self.negated;
+        // The verb, as it reads with and without `not`.
+        let v = |yes: &str, no: &str| if neg { no.to_string() } else { yes.to_string() };
+        let not = if neg { "not " } else { "" };
         let whose = match &self.browser {
             Some(b) => format!("browser '{b}'"),
             None => "the browser".into(),
         };
-        let value = |v: &Option<Value>| v.as_ref().map(|v| format!(" = {}", v.repr())).unwrap_or_default();
+        let value = |v: &Option<Value>| {
+            v.as_ref()
+                .map(|v| format!(" = {}", v.repr()))
+                .unwrap_or_default()
+        };
         match &self.kind {
-            Kind::Cookie(spec) => format!("{whose} does {not}keep the cookie {}", spec.describe()),
-            Kind::Session => format!("{whose} does {not}have a session on the server"),
-            Kind::SessionHas { key, value: v } => format!("{whose}'s session does {not}hold {key}{}", value(v)),
-            Kind::SessionData(v) => format!("{whose}'s session data is {not}{}", v.repr()),
-            Kind::Stored { key, value: v } => format!("the store does {not}hold a session with {key}{}", value(v)),
-            Kind::Sessions { expired, cmp, count } => {
-                let kind = if *expired { "expired sessions" } else { "sessions" };
+            Kind::Cookie(spec) => format!(
+                "{whose} {} the cookie {}",
+                v("keeps", "does not keep"),
+                spec.describe()
+            ),
+            Kind::Session => format!("{whose} {} a session on the server", v("has", "has no")),
+            Kind::SessionHas { key, value: val } => {
+                format!(
+                    "{whose}'s session {} {key}{}",
+                    v("holds", "does not hold"),
+                    value(val)
+                )
+            }
+            Kind::SessionData(d) => format!("{whose}'s session data is {not}{}", d.repr()),
+            Kind::Stored { key, value: val } => {
+                format!(
+                    "the store {} a session with {key}{}",
+                    v("holds", "does not hold"),
+                    value(val)
+                )
+            }
+            Kind::Sessions {
+                expired,
+                cmp,
+                count,
+            } => {
+                let kind = if *expired {
+                    "expired sessions"
+                } else {
+                    "sessions"
+                };
                 format!("{not}{kind} in the store {} {count}", cmp.symbol())
             }
             Kind::Engine(e) => format!("the engine is {not}{}", e.short_name()),
             Kind::Setting { name, value } => format!("{name} is {not}{}", value.repr()),
             Kind::Migrated => format!("the database is {not}migrated"),
-            Kind::CookiesEnabled(on) => format!("{whose} has cookies {not}{}", if *on { "on" } else { "off" }),
-            Kind::CurrentBrowser(b) => format!("the current browser is {not}'{b}'"),
-            Kind::Clock { cmp, seconds } => format!("{not}time passed {} {}", cmp.symbol(), duration(*seconds)),
-            Kind::Ok => format!("the last command did {not}end without a value or error"),
-            Kind::Value(None) => format!("the last command did {not}show a value"),
-            Kind::Value(Some(v)) => format!("the last command did {not}show {v}"),
-            Kind::Error(None) => format!("the last command did {not}fail"),
-            Kind::Error(Some(e)) => format!("the last command did {not}raise {e}"),
-            Kind::Sent { name, value: v } => format!(
-                "the last request did {not}send the cookie {name}{}",
-                v.as_ref().map(|v| format!(" = {}", str_repr(v))).unwrap_or_default()
+            Kind::CookiesEnabled(on) => format!(
+                "{whose} has cookies {not}{}",
+                if *on { "on" } else { "off" }
             ),
-            Kind::SetCookie(spec) => format!("the last response did {not}set the cookie {}", spec.describe()),
-            Kind::Deleted(name) => format!("the last response did {not}delete the cookie {name}"),
+            Kind::CurrentBrowser(b) => format!("the current browser is {not}'{b}'"),
+            Kind::Clock { cmp, seconds } => {
+                format!("{not}time passed {} {}", cmp.symbol(), duration(*seconds))
+            }
+            Kind::Ok => format!(
+                "the last command {} without a value or an error",
+                v("ended", "did not end")
+            ),
+            Kind::Value(None) => {
+                format!("the last command {} a value", v("showed", "did not show"))
+            }
+            Kind::Value(Some(x)) => format!("the last command {} {x}", v("showed", "did not show")),
+            Kind::Error(None) => format!("the last command {}", v("failed", "did not fail")),
+            Kind::Error(Some(e)) => {
+                format!("the last command {} {e}", v("raised", "did not raise"))
+            }
+            Kind::Sent { name, value: val } => format!(
+                "the last request {} the cookie {name}{}",
+                v("sent", "did not send"),
+                val.as_ref()
+                    .map(|x| format!(" = {}", str_repr(x)))
+                    .unwrap_or_default()
+            ),
+            Kind::SetCookie(spec) => format!(
+                "the last response {} the cookie {}",
+                v("set", "did not set"),
+                spec.describe()
+            ),
+            Kind::Deleted(name) => format!(
+                "the last response {} the cookie {name}",
+                v("deleted", "did not delete")
+            ),
             Kind::Status(code) => format!("the last response's status was {not}{code}"),
-            Kind::KeyChanged => format!("the last response did {not}replace the session key"),
+            Kind::KeyChanged => format!(
+                "the last response {} the session key",
+                v("replaced", "did not replace")
+            ),
         }
     }
 
     /// Whether the condition holds, and what the world shows.
-    pub fn evaluate(&self, world: &World, last: Option<&Step>, start_clock: i64) -> ConditionStatus {
+    pub fn evaluate(
+        &self,
+        world: &World,
+        last: Option<&Step>,
+        start_clock: i64,
+    ) -> ConditionStatus {
         let (holds, now) = self.check(world, last, start_clock);
-        ConditionStatus { holds: holds != self.negated, label: self.label.clone(), now }
+        ConditionStatus {
+            holds: holds != self.negated,
+            label: self.label.clone(),
+            now,
+        }
     }
 
     fn browser<'w>(&self, world: &'w World) -> Result<&'w Browser, String> {
         match &self.browser {
             None => Ok(world.browser()),
-            Some(name) => world.browsers.iter().find(|b| b.name == *name).ok_or_else(|| format!("there is no browser '{name}' yet")),
+            Some(name) => world
+                .browsers
+                .iter()
+                .find(|b| b.name == *name)
+                .ok_or_else(|| format!("there is no browser '{name}' yet")),
         }
     }
 
@@ -620,7 +796,10 @@ impl Condition {
         let now = world.now();
         let last_exchange = || match last {
             None => Err("nothing has run yet".to_string()),
-            Some(step) => step.exchange.as_ref().ok_or_else(|| format!("`{}` made no request", step.input)),
+            Some(step) => step
+                .exchange
+                .as_ref()
+                .ok_or_else(|| format!("`{}` made no request", step.input)),
         };
         match &self.kind {
             Kind::Cookie(spec) => {
@@ -628,12 +807,34 @@ impl Condition {
                     Ok(b) => b,
                     Err(e) => return (false, e),
                 };
-                match browser.cookies.iter().find(|c| c.name == spec.name && !c.expired(now)) {
-                    None => (false, format!("browser '{}' has no cookie {}{}", browser.name, spec.name, jar_list(browser, now))),
+                match browser
+                    .cookies
+                    .iter()
+                    .find(|c| c.name == spec.name && !c.expired(now))
+                {
+                    None => (
+                        false,
+                        format!(
+                            "browser '{}' has no cookie {}{}",
+                            browser.name,
+                            spec.name,
+                            jar_list(browser, now)
+                        ),
+                    ),
                     Some(cookie) => {
                         let shown = cookie_text(cookie, now);
                         let lifetime = cookie.expires_at.map(|at| at - now);
-                        (spec.matches(&cookie.value(), lifetime, cookie.httponly, cookie.secure, &cookie.samesite, &cookie.path), shown)
+                        (
+                            spec.matches(
+                                &cookie.value(),
+                                lifetime,
+                                cookie.httponly,
+                                cookie.secure,
+                                &cookie.samesite,
+                                &cookie.path,
+                            ),
+                            shown,
+                        )
                     }
                 }
             }
@@ -646,7 +847,11 @@ impl Condition {
                     Err(why) => return (false, why),
                     Ok(data) => data,
                 };
-                let shown = format!("browser '{}'s session holds {}", browser.name, Value::dict(data.clone()).repr());
+                let shown = format!(
+                    "browser '{}'s session holds {}",
+                    browser.name,
+                    Value::dict(data.clone()).repr()
+                );
                 let holds = match &self.kind {
                     Kind::SessionHas { key, value } => data
                         .get_str(key)
@@ -659,20 +864,42 @@ impl Condition {
             Kind::Stored { key, value } => {
                 let store = world.store();
                 let holds = store.iter().any(|s| {
-                    s.data.get_str(key).is_some_and(|v| value.as_ref().is_none_or(|want| py_eq(v, want)))
+                    s.data
+                        .get_str(key)
+                        .is_some_and(|v| value.as_ref().is_none_or(|want| py_eq(v, want)))
                 });
                 (holds, store_text(world))
             }
-            Kind::Sessions { expired, cmp, count } => {
+            Kind::Sessions {
+                expired,
+                cmp,
+                count,
+            } => {
                 let store = world.store();
-                let n = store.iter().filter(|s| !expired || s.expires_in <= 0).count() as i64;
-                let what = if *expired { "expired session" } else { "session" };
-                (cmp.holds(n, *count), format!("the store holds {n} {what}{}", if n == 1 { "" } else { "s" }))
+                let n = store
+                    .iter()
+                    .filter(|s| !expired || s.expires_in <= 0)
+                    .count() as i64;
+                let what = if *expired {
+                    "expired session"
+                } else {
+                    "session"
+                };
+                (
+                    cmp.holds(n, *count),
+                    format!(
+                        "the store holds {n} {what}{}",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                )
             }
             Kind::Engine(e) => {
                 let settings = &world.server.settings;
                 let ok = settings.engine_error().is_none() && settings.engine == *e;
-                (ok, format!("SESSION_ENGINE is {}", str_repr(&settings.engine_path)))
+                (
+                    ok,
+                    format!("SESSION_ENGINE is {}", str_repr(&settings.engine_path)),
+                )
             }
             Kind::Setting { name, value } => match world.server.settings.get(name) {
                 Some(v) => (py_eq(&v, value), format!("{name} is {}", v.repr())),
@@ -680,19 +907,38 @@ impl Condition {
             },
             Kind::Migrated => {
                 let yes = world.server.db.is_some();
-                (yes, format!("the django_session table {}", if yes { "exists" } else { "does not exist" }))
+                (
+                    yes,
+                    format!(
+                        "the django_session table {}",
+                        if yes { "exists" } else { "does not exist" }
+                    ),
+                )
             }
             Kind::CookiesEnabled(on) => match self.browser(world) {
                 Err(e) => (false, e),
-                Ok(b) => (b.cookies_enabled == *on, format!("browser '{}' has cookies {}", b.name, if b.cookies_enabled { "on" } else { "off" })),
+                Ok(b) => (
+                    b.cookies_enabled == *on,
+                    format!(
+                        "browser '{}' has cookies {}",
+                        b.name,
+                        if b.cookies_enabled { "on" } else { "off" }
+                    ),
+                ),
             },
             Kind::CurrentBrowser(name) => {
                 let current = &world.browser().name;
-                (current == name, format!("the current browser is '{current}'"))
+                (
+                    current == name,
+                    format!("the current browser is '{current}'"),
+                )
             }
             Kind::Clock { cmp, seconds } => {
                 let passed = now - start_clock;
-                (cmp.holds(passed, *seconds), format!("{} passed since the lesson started", duration(passed)))
+                (
+                    cmp.holds(passed, *seconds),
+                    format!("{} passed since the lesson started", duration(passed)),
+                )
             }
             Kind::Ok | Kind::Value(_) | Kind::Error(_) => {
                 let Some(step) = last else {
@@ -705,10 +951,17 @@ impl Condition {
                 };
                 let holds = match (&self.kind, &step.outcome) {
                     (Kind::Ok, Outcome::Ok) => true,
-                    (Kind::Value(want), Outcome::Value(got)) => want.as_ref().is_none_or(|w| w == got),
-                    (Kind::Error(want), Outcome::Error { message, .. }) => want.as_ref().is_none_or(|w| {
-                        message == w || message.strip_prefix(w.as_str()).is_some_and(|rest| rest.starts_with(':'))
-                    }),
+                    (Kind::Value(want), Outcome::Value(got)) => {
+                        want.as_ref().is_none_or(|w| w == got)
+                    }
+                    (Kind::Error(want), Outcome::Error { message, .. }) => {
+                        want.as_ref().is_none_or(|w| {
+                            message == w
+                                || message
+                                    .strip_prefix(w.as_str())
+                                    .is_some_and(|rest| rest.starts_with(':'))
+                        })
+                    }
                     _ => false,
                 };
                 (holds, shown)
@@ -717,9 +970,26 @@ impl Condition {
                 Err(e) => (false, e),
                 Ok(exchange) => {
                     let sent = crate::sim::cookie::parse_cookie_header(&exchange.sent);
-                    let holds = sent.iter().any(|(n, v)| n == name && value.as_ref().is_none_or(|want| unquote(v) == *want));
-                    let header = exchange.sent.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ");
-                    (holds, format!("the last request sent Cookie: {}", if header.is_empty() { "(none)".into() } else { header }))
+                    let holds = sent.iter().any(|(n, v)| {
+                        n == name && value.as_ref().is_none_or(|want| unquote(v) == *want)
+                    });
+                    let header = exchange
+                        .sent
+                        .iter()
+                        .map(|(n, v)| format!("{n}={v}"))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    (
+                        holds,
+                        format!(
+                            "the last request sent Cookie: {}",
+                            if header.is_empty() {
+                                "(none)".into()
+                            } else {
+                                header
+                            }
+                        ),
+                    )
                 }
             },
             Kind::SetCookie(spec) => match last_exchange() {
@@ -730,7 +1000,14 @@ impl Condition {
                             let lifetime = m.max_age.or_else(|| {
                                 crate::sim::browser::parse_http_date(&m.expires).map(|at| at - now)
                             });
-                            spec.matches(&m.value, lifetime, m.httponly, m.secure, &m.samesite, &m.path)
+                            spec.matches(
+                                &m.value,
+                                lifetime,
+                                m.httponly,
+                                m.secure,
+                                &m.samesite,
+                                &m.path,
+                            )
                         }
                     });
                     (holds, set_cookie_text(exchange))
@@ -739,13 +1016,19 @@ impl Condition {
             Kind::Deleted(name) => match last_exchange() {
                 Err(e) => (false, e),
                 Ok(exchange) => {
-                    let holds = exchange.set_cookies.iter().any(|m| m.name == *name && m.is_deletion());
+                    let holds = exchange
+                        .set_cookies
+                        .iter()
+                        .any(|m| m.name == *name && m.is_deletion());
                     (holds, set_cookie_text(exchange))
                 }
             },
             Kind::Status(code) => match last_exchange() {
                 Err(e) => (false, e),
-                Ok(exchange) => (exchange.status == *code, format!("the last response was {}", exchange.status)),
+                Ok(exchange) => (
+                    exchange.status == *code,
+                    format!("the last response was {}", exchange.status),
+                ),
             },
             Kind::KeyChanged => match last_exchange() {
                 Err(e) => (false, e),
@@ -755,14 +1038,24 @@ impl Condition {
                         .into_iter()
                         .find(|(n, _)| n == name)
                         .map(|(_, v)| v);
-                    let set = exchange.set_cookies.iter().find(|m| m.name == *name && !m.is_deletion());
+                    let set = exchange
+                        .set_cookies
+                        .iter()
+                        .find(|m| m.name == *name && !m.is_deletion());
                     match (sent, set) {
                         (None, _) => (false, format!("the last request sent no {name} cookie")),
-                        (Some(_), None) => (false, format!("the last response did not set {name}: the key stayed")),
-                        (Some(old), Some(new)) if old == new.value => {
-                            (false, format!("the last response sent {name} again with the same key"))
-                        }
-                        (Some(_), Some(_)) => (true, format!("the last response gave the browser a new {name}")),
+                        (Some(_), None) => (
+                            false,
+                            format!("the last response did not set {name}: the key stayed"),
+                        ),
+                        (Some(old), Some(new)) if old == new.value => (
+                            false,
+                            format!("the last response sent {name} again with the same key"),
+                        ),
+                        (Some(_), Some(_)) => (
+                            true,
+                            format!("the last response gave the browser a new {name}"),
+                        ),
                     }
                 }
             },
@@ -803,7 +1096,15 @@ impl CookieSpec {
         text
     }
 
-    fn matches(&self, value: &str, lifetime: Option<i64>, httponly: bool, secure: bool, samesite: &Option<String>, path: &str) -> bool {
+    fn matches(
+        &self,
+        value: &str,
+        lifetime: Option<i64>,
+        httponly: bool,
+        secure: bool,
+        samesite: &Option<String>,
+        path: &str,
+    ) -> bool {
         self.value.as_ref().is_none_or(|v| v == value)
             && match self.lifetime {
                 None => true,
@@ -813,11 +1114,14 @@ impl CookieSpec {
             }
             && self.httponly.is_none_or(|h| h == httponly)
             && self.secure.is_none_or(|s| s == secure)
-            && self.samesite.as_ref().is_none_or(|want| match (want, samesite) {
-                (None, None) => true,
-                (Some(w), Some(g)) => w.eq_ignore_ascii_case(g),
-                _ => false,
-            })
+            && self
+                .samesite
+                .as_ref()
+                .is_none_or(|want| match (want, samesite) {
+                    (None, None) => true,
+                    (Some(w), Some(g)) => w.eq_ignore_ascii_case(g),
+                    _ => false,
+                })
             && self.path.as_ref().is_none_or(|p| p == path)
     }
 }
@@ -826,26 +1130,48 @@ impl CookieSpec {
 fn session_of(world: &World, browser: &Browser) -> Result<Dict, String> {
     let now = world.now();
     let name = &world.server.settings.cookie_name;
-    let Some(cookie) = browser.cookies.iter().find(|c| c.name == *name && !c.expired(now)) else {
+    let Some(cookie) = browser
+        .cookies
+        .iter()
+        .find(|c| c.name == *name && !c.expired(now))
+    else {
         return Err(format!("browser '{}' has no {name} cookie", browser.name));
     };
     let value = cookie.value();
     if world.server.settings.engine == Engine::SignedCookies {
         return match world.signed_session_data(&value) {
             Some(Value::Dict(d)) => Ok(d.borrow().clone()),
-            _ => Err(format!("browser '{}'s {name} cookie is not one the server accepts", browser.name)),
+            _ => Err(format!(
+                "browser '{}'s {name} cookie is not one the server accepts",
+                browser.name
+            )),
         };
     }
     match world.store().into_iter().find(|s| s.key == value) {
         Some(s) if s.expires_in > 0 => Ok(s.data),
-        Some(_) => Err(format!("browser '{}'s {name} cookie points at an expired session", browser.name)),
-        None => Err(format!("browser '{}'s {name} cookie points at no stored session", browser.name)),
+        Some(_) => Err(format!(
+            "browser '{}'s {name} cookie points at an expired session",
+            browser.name
+        )),
+        None => Err(format!(
+            "browser '{}'s {name} cookie points at no stored session",
+            browser.name
+        )),
     }
 }
 
 fn jar_list(browser: &Browser, now: i64) -> String {
-    let names: Vec<&str> = browser.cookies.iter().filter(|c| !c.expired(now)).map(|c| c.name.as_str()).collect();
-    if names.is_empty() { " (its jar is empty)".into() } else { format!(" (it has {})", names.join(", ")) }
+    let names: Vec<&str> = browser
+        .cookies
+        .iter()
+        .filter(|c| !c.expired(now))
+        .map(|c| c.name.as_str())
+        .collect();
+    if names.is_empty() {
+        " (its jar is empty)".into()
+    } else {
+        format!(" (it has {})", names.join(", "))
+    }
 }
 
 fn cookie_text(cookie: &crate::sim::browser::StoredCookie, now: i64) -> String {
@@ -875,7 +1201,10 @@ fn store_text(world: &World) -> String {
     if store.is_empty() {
         return "the store is empty".into();
     }
-    let items: Vec<String> = store.iter().map(|s| Value::dict(s.data.clone()).repr()).collect();
+    let items: Vec<String> = store
+        .iter()
+        .map(|s| Value::dict(s.data.clone()).repr())
+        .collect();
     format!("the store holds {}", items.join(", "))
 }
 
@@ -883,7 +1212,11 @@ fn set_cookie_text(exchange: &crate::sim::request::Exchange) -> String {
     if exchange.set_cookies.is_empty() {
         return "the last response set no cookie".into();
     }
-    let items: Vec<String> = exchange.set_cookies.iter().map(|m| m.header_value()).collect();
+    let items: Vec<String> = exchange
+        .set_cookies
+        .iter()
+        .map(|m| m.header_value())
+        .collect();
     format!("the last response sent Set-Cookie: {}", items.join(" | "))
 }
 
@@ -914,7 +1247,9 @@ mod tests {
 
     #[test]
     fn conditions_parse() {
-        let c = parse("not in mallory: cookie sessionid = 'abc' httponly secure=false samesite=Lax until-close");
+        let c = parse(
+            "not in mallory: cookie sessionid = 'abc' httponly secure=false samesite=Lax until-close",
+        );
         assert!(c.negated);
         assert_eq!(c.browser.as_deref(), Some("mallory"));
         let Kind::Cookie(spec) = c.kind else { panic!() };
@@ -922,13 +1257,31 @@ mod tests {
         assert_eq!(spec.httponly, Some(true));
         assert_eq!(spec.secure, Some(false));
         assert_eq!(spec.lifetime, Some(Lifetime::UntilClose));
-        assert!(matches!(parse("session has cart = ['apple', 'pear']").kind, Kind::SessionHas { .. }));
+        assert!(matches!(
+            parse("session has cart = ['apple', 'pear']").kind,
+            Kind::SessionHas { .. }
+        ));
         assert!(matches!(parse("session = {}").kind, Kind::SessionData(_)));
-        assert!(matches!(parse("sessions >= 2").kind, Kind::Sessions { cmp: Cmp::Ge, count: 2, expired: false }));
-        assert!(matches!(parse("clock >= +2w").kind, Kind::Clock { seconds: 1_209_600, .. }));
+        assert!(matches!(
+            parse("sessions >= 2").kind,
+            Kind::Sessions {
+                cmp: Cmp::Ge,
+                count: 2,
+                expired: false
+            }
+        ));
+        assert!(matches!(
+            parse("clock >= +2w").kind,
+            Kind::Clock {
+                seconds: 1_209_600,
+                ..
+            }
+        ));
         assert_eq!(parse("value 'a # b'  # the name").label, "the name");
         assert!(matches!(parse("value 'a # b'").kind, Kind::Value(Some(ref v)) if v == "'a # b'"));
-        assert!(matches!(parse("error KeyError").kind, Kind::Error(Some(ref v)) if v == "KeyError"));
+        assert!(
+            matches!(parse("error KeyError").kind, Kind::Error(Some(ref v)) if v == "KeyError")
+        );
     }
 
     #[test]

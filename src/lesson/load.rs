@@ -63,20 +63,34 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
     let mut findings = Vec::new();
     let at = |line: usize, col: usize, message: String| Finding::new(file, line, col, message);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
 
     // Front matter.
     if lines.first().map(|l| l.trim_end()) != Some("+++") {
         return Err(vec![at(1, 1, "a lesson starts with TOML front matter: a line `+++`, then id, title and summary, then `+++`".into())]);
     }
-    let Some(close) = lines.iter().skip(1).position(|l| l.trim_end() == "+++").map(|i| i + 1) else {
-        return Err(vec![at(1, 1, "the front matter is not closed: add a line `+++` after it".into())]);
+    let Some(close) = lines
+        .iter()
+        .skip(1)
+        .position(|l| l.trim_end() == "+++")
+        .map(|i| i + 1)
+    else {
+        return Err(vec![at(
+            1,
+            1,
+            "the front matter is not closed: add a line `+++` after it".into(),
+        )]);
     };
     let front_text = lines[1..close].join("\n");
     let front: FrontMatter = match toml::from_str(&front_text) {
         Ok(front) => front,
         Err(e) => {
-            let (line, col) = e.span().map_or((1, 1), |span| position(&front_text, span.start));
+            let (line, col) = e
+                .span()
+                .map_or((1, 1), |span| position(&front_text, span.start));
             let message = e.message().trim().replace('\n', " ");
             return Err(vec![at(line + 1, col, format!("front matter: {message}"))]);
         }
@@ -90,7 +104,10 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
             })
             .map_or(1, |i| i + 2)
     };
-    let stem = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     if front.id != stem {
         findings.push(at(
             front_line("id"),
@@ -100,11 +117,18 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
     }
     for (key, value) in [("title", &front.title), ("summary", &front.summary)] {
         if value.trim().is_empty() {
-            findings.push(at(front_line(key), 1, format!("the {key} is empty: write one")));
+            findings.push(at(
+                front_line(key),
+                1,
+                format!("the {key} is empty: write one"),
+            ));
         }
     }
     let start = front.start.unwrap_or_default();
-    let start_line = if lines[1..close].iter().any(|l| l.trim_start().starts_with("[start")) {
+    let start_line = if lines[1..close]
+        .iter()
+        .any(|l| l.trim_start().starts_with("[start"))
+    {
         front_line("[start")
     } else {
         1
@@ -115,10 +139,22 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
             .keys()
             .find(|k| e.message.contains(k.as_str()))
             .map_or(start_line, |k| front_line(k));
-        findings.push(at(line, 1, format!("the starting world cannot be built: {e}")));
+        findings.push(at(
+            line,
+            1,
+            format!("the starting world cannot be built: {e}"),
+        ));
     }
-    if start.browsers.iter().any(|b| b.is_empty() || b.contains(char::is_whitespace)) {
-        findings.push(at(front_line("browsers"), 1, "a browser name is one word, e.g. \"alice\"".into()));
+    if start
+        .browsers
+        .iter()
+        .any(|b| b.is_empty() || b.contains(char::is_whitespace))
+    {
+        findings.push(at(
+            front_line("browsers"),
+            1,
+            "a browser name is one word, e.g. \"alice\"".into(),
+        ));
     }
 
     // Body and steps.
@@ -130,21 +166,42 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
         if let Some(open) = &mut fence {
             if closes(raw, open.marker, open.len) {
                 let done = fence.take().expect("open fence");
-                finish_fence(file, done, steps.last_mut(), &mut body, start.clock, &mut findings);
+                finish_fence(
+                    file,
+                    done,
+                    steps.last_mut(),
+                    &mut body,
+                    start.clock,
+                    &mut findings,
+                );
             } else {
                 open.lines.push((line_no, raw.to_string()));
             }
             continue;
         }
         if let Some((marker, len, info)) = opens(raw) {
-            let word = info.split_whitespace().next().unwrap_or_default().to_string();
+            let word = info
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
             if let Some((_, fix)) = NEAR_MISSES.iter().find(|(bad, _)| *bad == word) {
-                findings.push(at(line_no, indent(raw) + len + 1, format!("unknown block '{word}': use {fix}")));
+                findings.push(at(
+                    line_no,
+                    indent(raw) + len + 1,
+                    format!("unknown block '{word}': use {fix}"),
+                ));
             }
             if matches!(word.as_str(), "goal" | "hint" | "solution") && steps.is_empty() {
                 findings.push(at(line_no, indent(raw) + 1, format!("a ```{word} block belongs to a step: put it after a `## Step: TITLE` heading")));
             }
-            fence = Some(Fence { marker, len, info: word, line: line_no, lines: vec![(line_no, raw.to_string())] });
+            fence = Some(Fence {
+                marker,
+                len,
+                info: word,
+                line: line_no,
+                lines: vec![(line_no, raw.to_string())],
+            });
             continue;
         }
         let trimmed = raw.trim();
@@ -152,17 +209,27 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
             if let Some(title) = title.trim().strip_prefix("Step:") {
                 let title = title.trim();
                 if title.is_empty() {
-                    findings.push(at(line_no, 1, "this step has no title: write `## Step: TITLE`".into()));
+                    findings.push(at(
+                        line_no,
+                        1,
+                        "this step has no title: write `## Step: TITLE`".into(),
+                    ));
                 }
                 steps.push(StepBuilder {
                     step: LessonStep {
                         title: title.to_string(),
                         instruction_markdown: String::new(),
-                        goal: Goal { conditions: Vec::new(), start_clock: start.clock },
+                        goal: Goal {
+                            conditions: Vec::new(),
+                            start_clock: start.clock,
+                        },
                         hints: Vec::new(),
                         solution: Vec::new(),
                         explanation_markdown: String::new(),
-                        lines: StepLines { heading: line_no, ..StepLines::default() },
+                        lines: StepLines {
+                            heading: line_no,
+                            ..StepLines::default()
+                        },
                     },
                     part: Part::Instruction,
                     instruction: Vec::new(),
@@ -180,7 +247,11 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
         if let Some(step) = steps.last_mut() {
             if trimmed.trim_start_matches('#').trim() == "Why" && trimmed.starts_with("### ") {
                 if step.part == Part::Explanation {
-                    findings.push(at(line_no, 1, "a second `### Why` in this step: keep one".into()));
+                    findings.push(at(
+                        line_no,
+                        1,
+                        "a second `### Why` in this step: keep one".into(),
+                    ));
                 }
                 step.part = Part::Explanation;
                 step.step.lines.explanation = line_no;
@@ -194,21 +265,33 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
             body.push(raw.to_string());
         }
     }
+    let unclosed = fence.is_some();
     if let Some(open) = fence {
-        findings.push(at(open.line, 1, format!("this ``` block is never closed: add a closing {}", open.marker.to_string().repeat(open.len))));
+        findings.push(at(
+            open.line,
+            1,
+            format!(
+                "this ``` block is never closed: add a closing {}",
+                open.marker.to_string().repeat(open.len)
+            ),
+        ));
     }
 
+    let count = steps.len();
     let steps = steps
         .into_iter()
-        .map(|mut b| {
+        .enumerate()
+        .map(|(i, mut b)| {
             let lines = &b.step.lines;
-            if !b.has_goal {
+            // An unclosed block swallowed the rest of the last step: say only that.
+            if unclosed && i + 1 == count {
+            } else if !b.has_goal {
                 findings.push(at(lines.heading, 1, "this step has no ```goal block: add one with the conditions the learner must reach".into()));
             }
-            if !b.has_solution {
+            if !(b.has_solution || unclosed && i + 1 == count) {
                 findings.push(at(lines.heading, 1, "this step has no ```solution block: add the commands that reach the goal".into()));
             }
-            if lines.explanation == 0 {
+            if lines.explanation == 0 && !(unclosed && i + 1 == count) {
                 findings.push(at(lines.heading, 1, "this step has no `### Why` section: explain what happened once the goal is met".into()));
             }
             b.step.instruction_markdown = b.instruction.join("\n").trim().to_string();
@@ -242,7 +325,13 @@ fn finish_fence(
     start_clock: i64,
     findings: &mut Vec<Finding>,
 ) {
-    let Fence { marker, len, info, line, mut lines } = fence;
+    let Fence {
+        marker,
+        len,
+        info,
+        line,
+        mut lines,
+    } = fence;
     let closing = marker.to_string().repeat(len);
     let step = match step {
         Some(step) if matches!(info.as_str(), "goal" | "hint" | "solution") => step,
@@ -263,12 +352,23 @@ fn finish_fence(
     };
     lines.remove(0);
     if step.part == Part::Explanation {
-        findings.push(Finding::new(file, line, 1, format!("the ```{info} block is inside `### Why`: move it above the `### Why` heading")));
+        findings.push(Finding::new(
+            file,
+            line,
+            1,
+            format!("the ```{info} block is inside `### Why`: move it above the `### Why` heading"),
+        ));
     }
     match info.as_str() {
         "goal" => {
             if step.has_goal {
-                findings.push(Finding::new(file, line, 1, "a second ```goal block in this step: put every condition in one block".to_string()));
+                findings.push(Finding::new(
+                    file,
+                    line,
+                    1,
+                    "a second ```goal block in this step: put every condition in one block"
+                        .to_string(),
+                ));
             }
             step.has_goal = true;
             step.step.lines.goal = line;
@@ -292,7 +392,13 @@ fn finish_fence(
         }
         _ => {
             if step.has_solution {
-                findings.push(Finding::new(file, line, 1, "a second ```solution block in this step: put every command in one block".to_string()));
+                findings.push(Finding::new(
+                    file,
+                    line,
+                    1,
+                    "a second ```solution block in this step: put every command in one block"
+                        .to_string(),
+                ));
             }
             step.has_solution = true;
             for (line_no, text) in lines {
@@ -343,9 +449,18 @@ fn closes(line: &str, marker: char, len: usize) -> bool {
 /// 1-based line and column of a byte offset.
 fn position(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
-    let offset = (0..=offset).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+    let offset = (0..=offset)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
     (line, col)
 }
