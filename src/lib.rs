@@ -3,9 +3,9 @@
 
 pub mod cli;
 pub mod interop;
+pub mod lesson;
 pub mod runner;
 pub mod scenario;
-pub mod lesson;
 pub mod script;
 pub mod sim;
 pub mod transcript;

@@ -221,6 +221,12 @@ impl<'a> Cursor<'a> {
         self.line[..self.pos].chars().count() + 1
     }
 
+    /// The column of the next word.
+    fn here(&mut self) -> usize {
+        self.skip_space();
+        self.col()
+    }
+
     fn skip_space(&mut self) {
         let rest = &self.line[self.pos..];
         self.pos += rest.len() - rest.trim_start().len();
@@ -468,7 +474,7 @@ impl Condition {
                 Self::sessions(c, true)?
             }
             "engine" => {
-                let at = c.col();
+                let at = c.here();
                 let name = c.word();
                 let engine = Engine::ALL
                     .into_iter()
@@ -480,7 +486,7 @@ impl Condition {
                 Kind::Engine(engine)
             }
             "setting" => {
-                let at = c.col();
+                let at = c.here();
                 let name = c.name("a setting name")?.to_string();
                 if crate::sim::settings::Settings::default()
                     .get(&name)
@@ -504,12 +510,12 @@ impl Condition {
             },
             "browser" => Kind::CurrentBrowser(c.name("a browser name")?.to_string()),
             "clock" => {
-                let at = c.col();
+                let at = c.here();
                 let cmp = Cmp::parse(c.word()).ok_or_else(|| GoalError {
                     col: at,
                     message: "expected a comparison after `clock`, e.g. `clock >= +2w`".into(),
                 })?;
-                let at = c.col();
+                let at = c.here();
                 let seconds = script::parse_duration(c.word()).ok_or_else(|| GoalError {
                     col: at,
                     message: "expected a duration like +90s, +15m, +2h, +3d or +2w".into(),
@@ -532,7 +538,7 @@ impl Condition {
                     return Err(c.error("expected `sent cookie NAME`"));
                 }
                 let name = c.name("a cookie name")?.to_string();
-                let at = c.col();
+                let at = c.here();
                 let value = c
                     .optional_value()?
                     .map(|v| string_literal(v, at))
@@ -558,7 +564,7 @@ impl Condition {
                 Kind::KeyChanged
             }
             "status" => {
-                let at = c.col();
+                let at = c.here();
                 let code = c.word().parse().map_err(|_| GoalError {
                     col: at,
                     message: "expected a status code, e.g. `status 500`".into(),
@@ -581,12 +587,12 @@ impl Condition {
     }
 
     fn sessions(c: &mut Cursor, expired: bool) -> Result<Kind, GoalError> {
-        let at = c.col();
+        let at = c.here();
         let cmp = Cmp::parse(c.word()).ok_or_else(|| GoalError {
             col: at,
             message: "expected a comparison, e.g. `sessions = 1` or `sessions >= 2`".into(),
         })?;
-        let at = c.col();
+        let at = c.here();
         let count = c.word().parse().map_err(|_| GoalError {
             col: at,
             message: "expected a number of sessions".into(),
@@ -603,13 +609,13 @@ impl Condition {
             name: c.name("a cookie name")?.to_string(),
             ..CookieSpec::default()
         };
-        let at = c.col();
+        let at = c.here();
         spec.value = c
             .optional_value()?
             .map(|v| string_literal(v, at))
             .transpose()?;
         while !c.at_end() {
-            let at = c.col();
+            let at = c.here();
             let word = c.word();
             let (attr, arg) = match word.split_once('=') {
                 Some((a, v)) => (a, Some(v)),
