@@ -208,6 +208,23 @@ fn goals_report_each_condition_for_the_tui() {
     );
 }
 
+#[test]
+fn the_readme_example_lesson_passes_check() {
+    let readme = include_str!("../lessons/README.md");
+    let start = readme.find("````markdown\n").expect("example in README") + "````markdown\n".len();
+    let end = start
+        + readme[start..]
+            .find("\n````\n")
+            .expect("end of the example");
+    let lesson =
+        parse_lesson("01-remember-a-theme.md", &readme[start..end]).expect("the example loads");
+    assert_eq!(lesson.steps.len(), 2);
+    let findings = check_course(&Course {
+        lessons: vec![lesson],
+    });
+    assert!(findings.is_empty(), "{findings:?}");
+}
+
 proptest! {
     #[test]
     fn the_loader_never_panics(text in "\\PC*(\n\\PC*){0,12}") {
