@@ -33,6 +33,37 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Prove lessons: their format, their commands, and that each step's
+    /// solution reaches its goal (default: the embedded course).
+    Check {
+        /// Lesson files or folders to check instead of the course.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        lessons: LessonsArg,
+    },
+    /// List the course's lessons with their step counts.
+    Lessons {
+        #[command(flatten)]
+        lessons: LessonsArg,
+    },
+}
+
+/// `--lessons DIR`, on every command that reads lessons.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LessonsArg {
+    /// Use the lessons in this folder instead of the embedded course.
+    #[arg(long = "lessons", value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+impl LessonsArg {
+    /// The course: the folder's lessons, or the embedded ones.
+    pub fn course(&self) -> Result<crate::lesson::Course, Vec<crate::lesson::Finding>> {
+        match &self.dir {
+            Some(dir) => crate::lesson::Course::load_dir(dir),
+            None => crate::lesson::Course::embedded(),
+        }
+    }
 }
 
 /// Run the command line; the exit code says whether it worked.
@@ -44,6 +75,8 @@ pub fn main() -> ExitCode {
             json,
             seed,
         }) => run(&scenario, json, seed),
+        Some(Command::Check { paths, lessons }) => Ok(crate::lesson::cli::check(&paths, &lessons)),
+        Some(Command::Lessons { lessons }) => Ok(crate::lesson::cli::list(&lessons)),
         None => {
             eprintln!(
                 "sessionlab: the interactive course is not built yet; use `sessionlab run SCENARIO`"

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod interop;
+pub mod lesson;
 pub mod runner;
 pub mod scenario;
 pub mod script;

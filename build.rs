@@ -1,0 +1,35 @@
+//! Embeds the course: every `lessons/*.md` (except README.md) becomes an
+//! entry of `lesson::embedded::FILES`, so the binary runs without the repo.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    println!("cargo:rerun-if-changed=lessons");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| {
+        p.extension().is_some_and(|x| x == "md") && p.file_name().is_some_and(|n| n != "README.md")
+    });
+    files.sort();
+    let mut out = String::from("pub const FILES: &[(&str, &str)] = &[\n");
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 lesson file name");
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to a String");
+    }
+    out.push_str("];\n");
+    let target =
+        Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("lessons.rs");
+    std::fs::write(target, out).expect("write the embedded lesson list");
+}

@@ -1,0 +1,220 @@
+//! Lessons: Markdown files with TOML front matter and steps, each step with
+//! a goal over the world, hints, a solution and an explanation. The course is
+//! embedded in the binary; `sessionlab check` proves every lesson by running
+//! its solutions through the [`Runner`](crate::runner::Runner).
+//!
+//! The format is documented for teachers in `lessons/README.md`.
+
+pub mod check;
+pub mod cli;
+pub mod embedded;
+pub mod goal;
+pub mod load;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::sim::World;
+use crate::sim::world::StartWorld;
+
+pub use check::check_course;
+pub use goal::{Condition, ConditionStatus, Goal};
+
+/// A problem found in a lesson file, at `file:line:column`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Finding {
+    /// A finding at a place in `file`.
+    pub fn new(file: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+/// One lesson.
+#[derive(Clone, Debug)]
+pub struct Lesson {
+    /// The file stem, e.g. `01-what-is-a-cookie`.
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// The prose before the first step.
+    pub body_markdown: String,
+    /// The world the lesson starts from.
+    pub start: StartWorld,
+    pub steps: Vec<LessonStep>,
+    /// Where the lesson came from, as findings name it (`lessons/01-x.md`).
+    pub path: String,
+    /// The file's text.
+    pub source: String,
+    /// 1-based line of the `[start]` table, or of the front matter.
+    pub start_line: usize,
+}
+
+/// One step of a lesson.
+#[derive(Clone, Debug)]
+pub struct LessonStep {
+    /// The text after `## Step:`.
+    pub title: String,
+    pub instruction_markdown: String,
+    pub goal: Goal,
+    /// Hints, each more concrete than the one before.
+    pub hints: Vec<String>,
+    /// Commands that reach the goal, one a line.
+    pub solution: Vec<String>,
+    /// Shown once the goal is met: why it happened.
+    pub explanation_markdown: String,
+    /// Where the pieces are in the file (1-based lines).
+    pub lines: StepLines,
+}
+
+/// Line numbers of a step's pieces, for findings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepLines {
+    /// The `## Step:` heading.
+    pub heading: usize,
+    /// The ```` ```goal ```` fence.
+    pub goal: usize,
+    /// Each hint's opening fence.
+    pub hints: Vec<usize>,
+    /// Each solution command's line and the column where it starts.
+    pub solution: Vec<(usize, usize)>,
+    /// The `### Why` heading.
+    pub explanation: usize,
+}
+
+impl Lesson {
+    /// The world the lesson starts from, keys drawn from `seed`. Loading
+    /// checked that it can be built; should it fail, a default world is used.
+    pub fn world(&self, seed: u64) -> World {
+        World::build(&self.start, seed).unwrap_or_else(|_| World::new(seed))
+    }
+}
+
+/// The lessons, in order.
+#[derive(Clone, Debug, Default)]
+pub struct Course {
+    pub lessons: Vec<Lesson>,
+}
+
+impl Course {
+    /// The course compiled into the binary.
+    pub fn embedded() -> Result<Course, Vec<Finding>> {
+        Course::from_files(
+            embedded::FILES
+                .iter()
+                .map(|(name, text)| (format!("lessons/{name}"), text.to_string())),
+        )
+    }
+
+    /// Every lesson file (`*.md` except `README.md`) in a folder, in file-name order.
+    pub fn load_dir(path: impl AsRef<Path>) -> Result<Course, Vec<Finding>> {
+        let path = path.as_ref();
+        let files = lesson_files(path)
+            .map_err(|message| vec![Finding::new(&path.display().to_string(), 1, 1, message)])?;
+        Course::load_files(&files)
+    }
+
+    /// Lesson files read from disk, in the order given.
+    pub fn load_files(paths: &[impl AsRef<Path>]) -> Result<Course, Vec<Finding>> {
+        let mut files = Vec::new();
+        let mut findings = Vec::new();
+        for path in paths {
+            let path = path.as_ref();
+            let name = path.display().to_string();
+            match std::fs::read(path) {
+                Err(e) => findings.push(Finding::new(
+                    &name,
+                    1,
+                    1,
+                    format!("cannot read this lesson: {e}"),
+                )),
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => files.push((name, text)),
+                    Err(e) => {
+                        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                        findings.push(Finding::new(
+                            &name,
+                            line,
+                            1,
+                            "this is not UTF-8 text; save the lesson as UTF-8",
+                        ));
+                    }
+                },
+            }
+        }
+        match Course::from_files(files) {
+            Ok(course) if findings.is_empty() => Ok(course),
+            Ok(_) => Err(findings),
+            Err(more) => {
+                findings.extend(more);
+                Err(findings)
+            }
+        }
+    }
+
+    /// Lessons from (display name, text) pairs: every file is read, and all
+    /// findings come back together.
+    pub fn from_files(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Course, Vec<Finding>> {
+        let mut lessons = Vec::new();
+        let mut findings = Vec::new();
+        for (name, text) in files {
+            match load::parse_lesson(&name, &text) {
+                Ok(lesson) => lessons.push(lesson),
+                Err(mut f) => findings.append(&mut f),
+            }
+        }
+        if findings.is_empty() {
+            Ok(Course { lessons })
+        } else {
+            Err(findings)
+        }
+    }
+
+    /// The lesson with this id.
+    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| l.id == id)
+    }
+}
+
+/// The lesson files of a folder, sorted by name.
+pub fn lesson_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read the lesson folder: {e}"))?;
+    let mut files: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension().is_some_and(|x| x == "md")
+                && p.file_name().is_some_and(|n| n != "README.md")
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err("no lesson files (*.md other than README.md) in this folder".into());
+    }
+    Ok(files)
+}

@@ -1,0 +1,158 @@
+//! The prover behind `sessionlab check`: every lesson's content is complete,
+//! every command parses, ids are unique, and, running each lesson from its
+//! starting world through the [`Runner`], each step's goal is not met before
+//! its solution and is met after it.
+
+use std::collections::BTreeMap;
+
+use super::{Course, Finding, Lesson};
+use crate::runner::{Runner, Step, is_command};
+use crate::script;
+
+/// Steps a lesson should have, at least and at most (a capstone may have fewer).
+pub const MIN_STEPS: usize = 1;
+
+/// Every finding for the course, in file order.
+pub fn check_course(course: &Course) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut seen: BTreeMap<&str, &Lesson> = BTreeMap::new();
+    for lesson in &course.lessons {
+        if let Some(first) = seen.get(lesson.id.as_str()) {
+            findings.push(Finding::new(
+                &lesson.path,
+                1,
+                1,
+                format!(
+                    "the id '{}' is already used by {}: give each lesson its own id and file name",
+                    lesson.id, first.path
+                ),
+            ));
+        } else {
+            seen.insert(&lesson.id, lesson);
+        }
+        findings.extend(check_lesson(lesson));
+    }
+    findings
+}
+
+/// Every finding for one lesson.
+pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
+    let file = lesson.path.as_str();
+    let mut findings = Vec::new();
+    let mut at = |line: usize, col: usize, message: String| {
+        findings.push(Finding::new(file, line, col, message))
+    };
+    if lesson.steps.len() < MIN_STEPS {
+        at(
+            1,
+            1,
+            "this lesson has no steps: add at least one `## Step: TITLE` section".into(),
+        );
+    }
+    let mut parse_failed = false;
+    for (n, step) in lesson.steps.iter().enumerate() {
+        let n = n + 1;
+        let heading = step.lines.heading;
+        if step.instruction_markdown.trim().is_empty() {
+            at(
+                heading,
+                1,
+                format!(
+                    "step {n} has no instruction: say what the learner should do, under the `## Step:` heading"
+                ),
+            );
+        }
+        if step.goal.conditions.is_empty() {
+            at(
+                step.lines.goal.max(heading),
+                1,
+                format!(
+                    "step {n}'s goal has no condition: add at least one line to the ```goal block"
+                ),
+            );
+        }
+        if step.hints.is_empty() {
+            at(
+                heading,
+                1,
+                format!(
+                    "step {n} has no hint: add ```hint blocks, each more concrete than the one before"
+                ),
+            );
+        }
+        for (hint, line) in step.hints.iter().zip(&step.lines.hints) {
+            if hint.trim().is_empty() {
+                at(
+                    *line,
+                    1,
+                    format!("this hint of step {n} is empty: write the hint or remove the block"),
+                );
+            }
+        }
+        if step.solution.is_empty() && step.lines.goal != 0 {
+            at(
+                heading,
+                1,
+                format!(
+                    "step {n}'s solution is empty: add the commands that reach the goal, one a line"
+                ),
+            );
+        }
+        if step.explanation_markdown.trim().is_empty() && step.lines.explanation != 0 {
+            at(
+                step.lines.explanation,
+                1,
+                format!("step {n}'s `### Why` section is empty: explain why the goal was reached"),
+            );
+        }
+        for (command, (line, col)) in step.solution.iter().zip(&step.lines.solution) {
+            if let Err(e) = script::parse_command(command) {
+                parse_failed = true;
+                let col = col + e.col.map_or(0, |c| c.saturating_sub(1));
+                at(
+                    *line,
+                    col,
+                    format!("this command does not parse: {}", e.message),
+                );
+            }
+        }
+    }
+    if parse_failed {
+        return findings;
+    }
+    // Run the lesson: each goal is not met before its solution and is met after.
+    let mut runner = Runner::new(lesson.world(0));
+    let mut last: Option<Step> = None;
+    for (n, step) in lesson.steps.iter().enumerate() {
+        let n = n + 1;
+        if step.goal.conditions.is_empty() {
+            continue;
+        }
+        if step.goal.met(&runner, last.as_ref()) {
+            at(
+                step.lines.goal,
+                1,
+                format!(
+                    "step {n}'s goal is already met before its solution: add a condition that only the solution makes true"
+                ),
+            );
+        }
+        for command in step.solution.iter().filter(|c| is_command(c)) {
+            last = Some(runner.step(command));
+        }
+        let statuses = step.goal.evaluate(&runner, last.as_ref());
+        for (condition, status) in step.goal.conditions.iter().zip(statuses) {
+            if !status.holds {
+                at(
+                    condition.line,
+                    1,
+                    format!(
+                        "step {n}'s solution does not reach this condition ({}): now {}; fix the solution or the condition",
+                        status.label, status.now
+                    ),
+                );
+            }
+        }
+    }
+    findings
+}

@@ -1,0 +1,87 @@
+//! `sessionlab check` and `sessionlab lessons`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::{Course, Finding, check_course, lesson_files};
+use crate::cli::LessonsArg;
+
+/// Load what `check` was asked to check: files and folders, or the course.
+fn load(paths: &[PathBuf], lessons: &LessonsArg) -> Result<Course, Vec<Finding>> {
+    if paths.is_empty() {
+        return lessons.course();
+    }
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match lesson_files(path) {
+                Ok(mut more) => files.append(&mut more),
+                Err(message) => {
+                    findings.push(Finding::new(&path.display().to_string(), 1, 1, message))
+                }
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    match Course::load_files(&files) {
+        Ok(course) if findings.is_empty() => Ok(course),
+        Ok(_) => Err(findings),
+        Err(more) => {
+            findings.extend(more);
+            Err(findings)
+        }
+    }
+}
+
+fn report(findings: &[Finding]) -> ExitCode {
+    for finding in findings {
+        println!("{finding}");
+    }
+    let n = findings.len();
+    eprintln!(
+        "sessionlab check: {n} problem{}",
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}
+
+/// `sessionlab check [PATH...] [--lessons DIR]`.
+pub fn check(paths: &[PathBuf], lessons: &LessonsArg) -> ExitCode {
+    let course = match load(paths, lessons) {
+        Ok(course) => course,
+        Err(findings) => return report(&findings),
+    };
+    let findings = check_course(&course);
+    if !findings.is_empty() {
+        return report(&findings);
+    }
+    let steps: usize = course.lessons.iter().map(|l| l.steps.len()).sum();
+    let n = course.lessons.len();
+    println!(
+        "sessionlab check: {n} lesson{}, {steps} steps: every goal is unmet before its solution and met after it",
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::SUCCESS
+}
+
+/// `sessionlab lessons [--lessons DIR]`.
+pub fn list(lessons: &LessonsArg) -> ExitCode {
+    let course = match lessons.course() {
+        Ok(course) => course,
+        Err(findings) => return report(&findings),
+    };
+    let width = course.lessons.iter().map(|l| l.id.len()).max().unwrap_or(0);
+    for (i, lesson) in course.lessons.iter().enumerate() {
+        let n = lesson.steps.len();
+        println!(
+            "{:>2}. {:<width$}  {} ({n} step{})",
+            i + 1,
+            lesson.id,
+            lesson.title,
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    ExitCode::SUCCESS
+}
