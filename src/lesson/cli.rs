@@ -58,9 +58,10 @@ pub fn check(paths: &[PathBuf], lessons: &LessonsArg) -> ExitCode {
         return report(&findings);
     }
     let steps: usize = course.lessons.iter().map(|l| l.steps.len()).sum();
+    let n = course.lessons.len();
     println!(
-        "sessionlab check: {} lessons, {steps} steps: every goal is unmet before its solution and met after it",
-        course.lessons.len()
+        "sessionlab check: {n} lesson{}, {steps} steps: every goal is unmet before its solution and met after it",
+        if n == 1 { "" } else { "s" }
     );
     ExitCode::SUCCESS
 }

@@ -221,6 +221,12 @@ impl<'a> Cursor<'a> {
         self.line[..self.pos].chars().count() + 1
     }
 
+    /// The column of the next word.
+    fn here(&mut self) -> usize {
+        self.skip_space();
+        self.col()
+    }
+
     fn skip_space(&mut self) {
         let rest = &self.line[self.pos..];
         self.pos += rest.len() - rest.trim_start().len();
@@ -468,7 +474,7 @@ impl Condition {
                 Self::sessions(c, true)?
             }
             "engine" => {
-                let at = c.col();
+                let at = c.here();
                 let name = c.word();
                 let engine = Engine::ALL
                     .into_iter()
@@ -480,7 +486,7 @@ impl Condition {
                 Kind::Engine(engine)
             }
             "setting" => {
-                let at = c.col();
+                let at = c.here();
                 let name = c.name("a setting name")?.to_string();
                 if crate::sim::settings::Settings::default()
                     .get(&name)
@@ -504,12 +510,12 @@ impl Condition {
             },
             "browser" => Kind::CurrentBrowser(c.name("a browser name")?.to_string()),
             "clock" => {
-                let at = c.col();
+                let at = c.here();
                 let cmp = Cmp::parse(c.word()).ok_or_else(|| GoalError {
                     col: at,
                     message: "expected a comparison after `clock`, e.g. `clock >= +2w`".into(),
                 })?;
-                let at = c.col();
+                let at = c.here();
                 let seconds = script::parse_duration(c.word()).ok_or_else(|| GoalError {
                     col: at,
                     message: "expected a duration like +90s, +15m, +2h, +3d or +2w".into(),
@@ -532,7 +538,7 @@ impl Condition {
                     return Err(c.error("expected `sent cookie NAME`"));
                 }
                 let name = c.name("a cookie name")?.to_string();
-                let at = c.col();
+                let at = c.here();
                 let value = c
                     .optional_value()?
                     .map(|v| string_literal(v, at))
@@ -558,7 +564,7 @@ impl Condition {
                 Kind::KeyChanged
             }
             "status" => {
-                let at = c.col();
+                let at = c.here();
                 let code = c.word().parse().map_err(|_| GoalError {
                     col: at,
                     message: "expected a status code, e.g. `status 500`".into(),
@@ -581,12 +587,12 @@ impl Condition {
     }
 
     fn sessions(c: &mut Cursor, expired: bool) -> Result<Kind, GoalError> {
-        let at = c.col();
+        let at = c.here();
         let cmp = Cmp::parse(c.word()).ok_or_else(|| GoalError {
             col: at,
             message: "expected a comparison, e.g. `sessions = 1` or `sessions >= 2`".into(),
         })?;
-        let at = c.col();
+        let at = c.here();
         let count = c.word().parse().map_err(|_| GoalError {
             col: at,
             message: "expected a number of sessions".into(),
@@ -603,13 +609,13 @@ impl Condition {
             name: c.name("a cookie name")?.to_string(),
             ..CookieSpec::default()
         };
-        let at = c.col();
+        let at = c.here();
         spec.value = c
             .optional_value()?
             .map(|v| string_literal(v, at))
             .transpose()?;
         while !c.at_end() {
-            let at = c.col();
+            let at = c.here();
             let word = c.word();
             let (attr, arg) = match word.split_once('=') {
                 Some((a, v)) => (a, Some(v)),
@@ -672,7 +678,10 @@ impl Condition {
 
     /// A label made from the condition, when the teacher wrote none.
     pub fn describe(&self) -> String {
-        let not = if self.negated { "not " } else { "" };
+        let neg = self.negated;
+        // The verb, as it reads with and without `not`.
+        let v = |yes: &str, no: &str| if neg { no.to_string() } else { yes.to_string() };
+        let not = if neg { "not " } else { "" };
         let whose = match &self.browser {
             Some(b) => format!("browser '{b}'"),
             None => "the browser".into(),
@@ -683,14 +692,26 @@ impl Condition {
                 .unwrap_or_default()
         };
         match &self.kind {
-            Kind::Cookie(spec) => format!("{whose} does {not}keep the cookie {}", spec.describe()),
-            Kind::Session => format!("{whose} does {not}have a session on the server"),
-            Kind::SessionHas { key, value: v } => {
-                format!("{whose}'s session does {not}hold {key}{}", value(v))
+            Kind::Cookie(spec) => format!(
+                "{whose} {} the cookie {}",
+                v("keeps", "does not keep"),
+                spec.describe()
+            ),
+            Kind::Session => format!("{whose} {} a session on the server", v("has", "has no")),
+            Kind::SessionHas { key, value: val } => {
+                format!(
+                    "{whose}'s session {} {key}{}",
+                    v("holds", "does not hold"),
+                    value(val)
+                )
             }
-            Kind::SessionData(v) => format!("{whose}'s session data is {not}{}", v.repr()),
-            Kind::Stored { key, value: v } => {
-                format!("the store does {not}hold a session with {key}{}", value(v))
+            Kind::SessionData(d) => format!("{whose}'s session data is {not}{}", d.repr()),
+            Kind::Stored { key, value: val } => {
+                format!(
+                    "the store {} a session with {key}{}",
+                    v("holds", "does not hold"),
+                    value(val)
+                )
             }
             Kind::Sessions {
                 expired,
@@ -715,24 +736,39 @@ impl Condition {
             Kind::Clock { cmp, seconds } => {
                 format!("{not}time passed {} {}", cmp.symbol(), duration(*seconds))
             }
-            Kind::Ok => format!("the last command did {not}end without a value or error"),
-            Kind::Value(None) => format!("the last command did {not}show a value"),
-            Kind::Value(Some(v)) => format!("the last command did {not}show {v}"),
-            Kind::Error(None) => format!("the last command did {not}fail"),
-            Kind::Error(Some(e)) => format!("the last command did {not}raise {e}"),
-            Kind::Sent { name, value: v } => format!(
-                "the last request did {not}send the cookie {name}{}",
-                v.as_ref()
-                    .map(|v| format!(" = {}", str_repr(v)))
+            Kind::Ok => format!(
+                "the last command {} without a value or an error",
+                v("ended", "did not end")
+            ),
+            Kind::Value(None) => {
+                format!("the last command {} a value", v("showed", "did not show"))
+            }
+            Kind::Value(Some(x)) => format!("the last command {} {x}", v("showed", "did not show")),
+            Kind::Error(None) => format!("the last command {}", v("failed", "did not fail")),
+            Kind::Error(Some(e)) => {
+                format!("the last command {} {e}", v("raised", "did not raise"))
+            }
+            Kind::Sent { name, value: val } => format!(
+                "the last request {} the cookie {name}{}",
+                v("sent", "did not send"),
+                val.as_ref()
+                    .map(|x| format!(" = {}", str_repr(x)))
                     .unwrap_or_default()
             ),
             Kind::SetCookie(spec) => format!(
-                "the last response did {not}set the cookie {}",
+                "the last response {} the cookie {}",
+                v("set", "did not set"),
                 spec.describe()
             ),
-            Kind::Deleted(name) => format!("the last response did {not}delete the cookie {name}"),
+            Kind::Deleted(name) => format!(
+                "the last response {} the cookie {name}",
+                v("deleted", "did not delete")
+            ),
             Kind::Status(code) => format!("the last response's status was {not}{code}"),
-            Kind::KeyChanged => format!("the last response did {not}replace the session key"),
+            Kind::KeyChanged => format!(
+                "the last response {} the session key",
+                v("replaced", "did not replace")
+            ),
         }
     }
 

@@ -265,6 +265,7 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
             body.push(raw.to_string());
         }
     }
+    let unclosed = fence.is_some();
     if let Some(open) = fence {
         findings.push(at(
             open.line,
@@ -276,17 +277,21 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
         ));
     }
 
+    let count = steps.len();
     let steps = steps
         .into_iter()
-        .map(|mut b| {
+        .enumerate()
+        .map(|(i, mut b)| {
             let lines = &b.step.lines;
-            if !b.has_goal {
+            // An unclosed block swallowed the rest of the last step: say only that.
+            if unclosed && i + 1 == count {
+            } else if !b.has_goal {
                 findings.push(at(lines.heading, 1, "this step has no ```goal block: add one with the conditions the learner must reach".into()));
             }
-            if !b.has_solution {
+            if !(b.has_solution || unclosed && i + 1 == count) {
                 findings.push(at(lines.heading, 1, "this step has no ```solution block: add the commands that reach the goal".into()));
             }
-            if lines.explanation == 0 {
+            if lines.explanation == 0 && !(unclosed && i + 1 == count) {
                 findings.push(at(lines.heading, 1, "this step has no `### Why` section: explain what happened once the goal is met".into()));
             }
             b.step.instruction_markdown = b.instruction.join("\n").trim().to_string();

@@ -375,6 +375,20 @@ impl View<'_> {
     }
 
     fn getattr(&mut self, object: &Value, name: &str) -> Result<Value, PyErr> {
+        if name == "__class__" {
+            // A lazy object answers with the class of what it wraps.
+            let object = self.evaluated(object.clone())?;
+            let object = match &object {
+                Value::Object(o) => match &**o {
+                    Object::User(UserRef::Lazy(user)) => {
+                        Value::object(Object::User(UserRef::Plain(user.clone())))
+                    }
+                    _ => object.clone(),
+                },
+                _ => object,
+            };
+            return Ok(Value::object(Object::Type(self.qualified_type(&object))));
+        }
         let method = |known: &[&str]| -> Option<Value> {
             known
                 .contains(&name)
@@ -457,20 +471,14 @@ impl View<'_> {
                 user_attribute(object, user.as_ref(), name)
                     .ok_or_else(|| self.missing(object, name, "request.user", table::USER))
             }
-            Object::Type(type_name) if name == "__name__" || name == "__qualname__" => {
-                Ok(Value::str(type_name))
-            }
-            Object::Type(type_name) if name == "__module__" => Ok(Value::str(match *type_name {
-                "SessionStore" => self.session_module(),
-                "WSGIRequest" => "django.core.handlers.wsgi",
-                "HttpResponse" => "django.http.response",
-                "User" => "django.contrib.auth.models",
-                "AnonymousUser" => "django.contrib.auth.models",
-                "SimpleLazyObject" => "django.utils.functional",
-                "LazySettings" => "django.conf",
-                "datetime" => "datetime",
-                _ => "builtins",
-            })),
+            Object::Type(qualified) if name == "__name__" || name == "__qualname__" => Ok(
+                Value::str(qualified.rsplit('.').next().unwrap_or(qualified)),
+            ),
+            Object::Type(qualified) if name == "__module__" => Ok(Value::str(
+                qualified
+                    .rsplit_once('.')
+                    .map_or("builtins", |(module, _)| module),
+            )),
             _ => Err(attribute_error(object, name)),
         }
     }
@@ -775,24 +783,25 @@ impl View<'_> {
                     .try_into()
                     .expect("two");
                 self.expect_request(request.as_ref(), "login")?;
-                let username = match user.expect("required") {
-                    Value::Str(s) => s.to_string(),
+                // None falls back to request.user (deprecated in Django 5.1).
+                let user = match user.expect("required") {
+                    Value::None => Value::object(Object::User(self.request.user.clone())),
+                    other => other,
+                };
+                let username = match user {
+                    Value::Str(s) => Some(s.to_string()),
                     Value::Object(o) => match &*o {
-                        Object::User(UserRef::Plain(Some(u)) | UserRef::Lazy(Some(u))) => {
-                            u.username.clone()
+                        Object::User(UserRef::Plain(u) | UserRef::Lazy(u)) => {
+                            u.as_ref().map(|u| u.username.clone())
                         }
                         Object::User(UserRef::LazyUnevaluated) => {
-                            match auth::resolve_user(self.server, self.request)? {
-                                Some(u) => u.username,
-                                None => return Err(anonymous_login()),
-                            }
+                            auth::resolve_user(self.server, self.request)?.map(|u| u.username)
                         }
-                        Object::User(_) => return Err(anonymous_login()),
                         _ => return Err(login_needs_user()),
                     },
                     _ => return Err(login_needs_user()),
                 };
-                auth::login(self.server, self.request, &username)?;
+                auth::login(self.server, self.request, username.as_deref())?;
                 Ok(Value::None)
             }
             "logout" => {
@@ -804,7 +813,7 @@ impl View<'_> {
             "print" => Ok(Value::None),
             "type" => {
                 let x = one(args, "type")?;
-                Ok(Value::object(Object::Type(x.type_name())))
+                Ok(Value::object(Object::Type(self.qualified_type(&x))))
             }
             "repr" => Ok(Value::str(&one(args, "repr")?.repr())),
             "len" => {
@@ -968,9 +977,10 @@ impl View<'_> {
                 for class in classes {
                     match &class {
                         Value::Object(o) => match &**o {
-                            Object::Type(t) => {
-                                result |= x.type_name() == *t
-                                    || (*t == "int" && matches!(x, Value::Bool(_)));
+                            Object::Type(qualified) => {
+                                let t = qualified.rsplit('.').next().unwrap_or(qualified);
+                                result |= x.type_name() == t
+                                    || (t == "int" && matches!(x, Value::Bool(_)));
                             }
                             _ => {
                                 return Err(type_error(
@@ -990,6 +1000,21 @@ impl View<'_> {
             _ => Err(PyErr::unsupported(format!(
                 "{name}() is not part of sessionlab's Python"
             ))),
+        }
+    }
+
+    /// The class of a value, with its module for Django's classes.
+    fn qualified_type(&self, value: &Value) -> &'static str {
+        match value.type_name() {
+            "SessionStore" => self.request.session.engine.session_class(),
+            "WSGIRequest" => "django.core.handlers.wsgi.WSGIRequest",
+            "HttpResponse" => "django.http.response.HttpResponse",
+            "User" => "django.contrib.auth.models.User",
+            "AnonymousUser" => "django.contrib.auth.models.AnonymousUser",
+            "SimpleLazyObject" => "django.utils.functional.SimpleLazyObject",
+            "LazySettings" => "django.conf.LazySettings",
+            "datetime" => "datetime.datetime",
+            other => other,
         }
     }
 
@@ -1110,24 +1135,8 @@ impl View<'_> {
             "keys" | "values" | "items" => {
                 args.bind(&qualified(name), &[], 0)?;
                 let data = session.data(server)?;
-                let data = data.borrow();
-                let (kind, items): (DictViewKind, Vec<Value>) = match name {
-                    "keys" => (
-                        DictViewKind::Keys,
-                        data.iter().map(|(k, _)| k.clone()).collect(),
-                    ),
-                    "values" => (
-                        DictViewKind::Values,
-                        data.iter().map(|(_, v)| v.clone()).collect(),
-                    ),
-                    _ => (
-                        DictViewKind::Items,
-                        data.iter()
-                            .map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()])))
-                            .collect(),
-                    ),
-                };
-                Ok(Value::object(Object::DictView(kind, items)))
+                let view = dict_view(name, &data.borrow());
+                Ok(view)
             }
             "clear" => {
                 args.bind(&qualified("clear"), &[], 0)?;
@@ -1155,7 +1164,7 @@ impl View<'_> {
                         "get_expiry_age(modification=..., expiry=...) is not modelled; call it without arguments",
                     ));
                 }
-                Ok(Value::Int(session.get_expiry_age(server)?))
+                session.get_expiry_age_value(server)
             }
             "get_expiry_date" => {
                 if !args.positional.is_empty() || !args.keywords.is_empty() {
@@ -1464,13 +1473,6 @@ impl View<'_> {
 fn login_needs_user() -> PyErr {
     PyErr::unsupported(
         "login() takes a user: login(request, 'alice') or login(request, request.user)",
-    )
-}
-
-fn anonymous_login() -> PyErr {
-    PyErr::new(
-        "AttributeError",
-        "'AnonymousUser' object has no attribute '_meta'",
     )
 }
 
@@ -1972,13 +1974,40 @@ fn repeat(sequence: &Value, count: &Value) -> Result<Value, PyErr> {
     })
 }
 
+/// `d.keys()`, `d.values()` or `d.items()` of a dict.
+fn dict_view(method: &str, dict: &Dict) -> Value {
+    let (kind, items): (DictViewKind, Vec<Value>) = match method {
+        "keys" => (
+            DictViewKind::Keys,
+            dict.iter().map(|(k, _)| k.clone()).collect(),
+        ),
+        "values" => (
+            DictViewKind::Values,
+            dict.iter().map(|(_, v)| v.clone()).collect(),
+        ),
+        _ => (
+            DictViewKind::Items,
+            dict.iter()
+                .map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()])))
+                .collect(),
+        ),
+    };
+    Value::object(Object::DictView(kind, items))
+}
+
+/// An int result: a plain `Int` when it fits 64 bits, else its digits.
+fn wide(n: i128) -> Result<Value, PyErr> {
+    Ok(i64::try_from(n).map_or_else(|_| Value::BigInt(Rc::from(n.to_string())), Value::Int))
+}
+
 fn numeric_op(op: BinOp, a: Number, b: Number) -> Result<Value, PyErr> {
     let zero_division = |what: &str| PyErr::new("ZeroDivisionError", what.to_string());
     match (a, b) {
         (Number::Int(x), Number::Int(y)) => Ok(Value::Int(match op {
-            BinOp::Add => x.checked_add(y).ok_or_else(overflow)?,
-            BinOp::Sub => x.checked_sub(y).ok_or_else(overflow)?,
-            BinOp::Mul => x.checked_mul(y).ok_or_else(overflow)?,
+            // Python ints do not overflow: results beyond 64 bits become BigInt.
+            BinOp::Add => return wide(i128::from(x) + i128::from(y)),
+            BinOp::Sub => return wide(i128::from(x) - i128::from(y)),
+            BinOp::Mul => return wide(i128::from(x) * i128::from(y)),
             BinOp::Div => {
                 if y == 0 {
                     return Err(zero_division("division by zero"));
@@ -2012,7 +2041,10 @@ fn numeric_op(op: BinOp, a: Number, b: Number) -> Result<Value, PyErr> {
                     return Ok(Value::Float((x as f64).powf(y as f64)));
                 }
                 let exp = u32::try_from(y).map_err(|_| overflow())?;
-                x.checked_pow(exp).ok_or_else(overflow)?
+                return i128::from(x)
+                    .checked_pow(exp)
+                    .ok_or_else(overflow)
+                    .and_then(wide);
             }
             BinOp::BitOr => x | y,
             BinOp::BitAnd => x & y,
@@ -2190,24 +2222,7 @@ fn value_method(
             }
             "keys" | "values" | "items" => {
                 args.bind(&qualified, &[], 0)?;
-                let d = dict.borrow();
-                let (kind, items): (DictViewKind, Vec<Value>) = match name {
-                    "keys" => (
-                        DictViewKind::Keys,
-                        d.iter().map(|(k, _)| k.clone()).collect(),
-                    ),
-                    "values" => (
-                        DictViewKind::Values,
-                        d.iter().map(|(_, v)| v.clone()).collect(),
-                    ),
-                    _ => (
-                        DictViewKind::Items,
-                        d.iter()
-                            .map(|(k, v)| Value::Tuple(Rc::new(vec![k.clone(), v.clone()])))
-                            .collect(),
-                    ),
-                };
-                Ok(Value::object(Object::DictView(kind, items)))
+                Ok(dict_view(name, &dict.borrow()))
             }
             "pop" => {
                 let b = args.bind(&qualified, &["key", "default"], 1)?;

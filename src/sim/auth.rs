@@ -111,19 +111,35 @@ pub fn resolve_user(server: &mut Server, request: &mut Request) -> Result<Option
 
 /// `login(request, user)`: cycle the key (or flush when another user was
 /// logged in), then store the user's id, backend and hash.
-pub fn login(server: &mut Server, request: &mut Request, username: &str) -> Result<(), PyErr> {
-    let user = server.user(username);
-    let hash = session_auth_hash(server, &user);
+/// `None` is the anonymous user, which Django gets as far as cycling the key
+/// with before failing.
+pub fn login(
+    server: &mut Server,
+    request: &mut Request,
+    username: Option<&str>,
+) -> Result<(), PyErr> {
+    let user = username.map(|name| server.user(name));
+    let hash = match &user {
+        Some(user) => session_auth_hash(server, user),
+        None => String::new(),
+    };
     let session = &mut request.session;
     if session.contains(server, &Value::str(SESSION_KEY))? {
         let stored_id = user_pk(&session.get_item(server, &Value::str(SESSION_KEY))?)?;
         let stored_hash = session.get(server, &Value::str(HASH_SESSION_KEY), Value::str(""))?;
-        if stored_id != user.id || !py_eq(&stored_hash, &Value::str(&hash)) {
+        let same_user = user.as_ref().is_some_and(|u| u.id == stored_id);
+        if !same_user || (!hash.is_empty() && !py_eq(&stored_hash, &Value::str(&hash))) {
             session.flush(server)?;
         }
     } else {
         session.cycle_key(server)?;
     }
+    let Some(user) = user else {
+        return Err(PyErr::new(
+            "AttributeError",
+            "'AnonymousUser' object has no attribute '_meta'",
+        ));
+    };
     session.set_item(
         server,
         Value::str(SESSION_KEY),

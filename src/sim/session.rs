@@ -618,6 +618,16 @@ impl SessionStore {
         self.expiry_age_of(server, &expiry)
     }
 
+    /// `get_expiry_age()` as the view sees it: a stored number comes back as
+    /// it was stored (a float stays a float).
+    pub fn get_expiry_age_value(&mut self, server: &mut Server) -> Result<Value, PyErr> {
+        let expiry = self.get(server, &Value::str(EXPIRY_KEY), Value::None)?;
+        match expiry {
+            v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)) if v.truthy() => Ok(v),
+            v => Ok(Value::Int(self.expiry_age_of(server, &v)?)),
+        }
+    }
+
     /// `get_expiry_age(expiry=...)`.
     pub fn expiry_age_of(&self, server: &Server, expiry: &Value) -> Result<i64, PyErr> {
         expiry_age(server, expiry)
@@ -653,7 +663,7 @@ impl SessionStore {
             Value::DateTime(t) => {
                 self.set_item(server, Value::str(EXPIRY_KEY), Value::str(&iso_format(t)))
             }
-            Value::Int(_) | Value::Bool(_) | Value::Str(_) => {
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) => {
                 self.set_item(server, Value::str(EXPIRY_KEY), value)
             }
             other => Err(PyErr::unsupported(format!(
@@ -695,6 +705,8 @@ pub fn expiry_age(server: &Server, expiry: &Value) -> Result<i64, PyErr> {
         v if !v.truthy() => Ok(server.settings.cookie_age),
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(i64::from(*b)),
+        // Django keeps the float; Max-Age and dates use its whole seconds.
+        Value::Float(f) => Ok(f.trunc() as i64),
         Value::DateTime(t) => Ok(t - server.now),
         Value::Str(s) => Ok(parse_iso_or_error(s)? - server.now),
         other => Err(PyErr::unsupported(format!(

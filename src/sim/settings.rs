@@ -35,6 +35,17 @@ impl Engine {
         }
     }
 
+    /// The class `type(request.session)` is.
+    pub fn session_class(self) -> &'static str {
+        match self {
+            Engine::Db => "django.contrib.sessions.backends.db.SessionStore",
+            Engine::Cache => "django.contrib.sessions.backends.cache.SessionStore",
+            Engine::CachedDb => "django.contrib.sessions.backends.cached_db.SessionStore",
+            Engine::File => "django.contrib.sessions.backends.file.SessionStore",
+            Engine::SignedCookies => "django.contrib.sessions.backends.signed_cookies.SessionStore",
+        }
+    }
+
     /// The short name (`db`, `cache`, …).
     pub fn short_name(self) -> &'static str {
         self.module().rsplit('.').next().unwrap_or_default()

@@ -915,10 +915,197 @@ fn write_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// `json.loads()` into Python values (objects become dicts in document order).
+/// `json.loads()` into Python values: objects become dicts in document order,
+/// integers of any size stay integers, `NaN` and `Infinity` are accepted.
 pub fn from_json(text: &str) -> Option<Value> {
-    let parsed: serde_json::Value = serde_json::from_str(text).ok()?;
-    Some(from_json_value(&parsed))
+    let mut parser = JsonParser {
+        bytes: text.as_bytes(),
+        pos: 0,
+        depth: 0,
+    };
+    let value = parser.value()?;
+    parser.skip_whitespace();
+    (parser.pos == parser.bytes.len()).then_some(value)
+}
+
+struct JsonParser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    depth: usize,
+}
+
+impl JsonParser<'_> {
+    fn skip_whitespace(&mut self) {
+        while self
+            .bytes
+            .get(self.pos)
+            .is_some_and(|b| b" \t\n\r".contains(b))
+        {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, literal: &str) -> bool {
+        if self.bytes[self.pos..].starts_with(literal.as_bytes()) {
+            self.pos += literal.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        self.skip_whitespace();
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        let value = match *self.bytes.get(self.pos)? {
+            b'{' => {
+                self.pos += 1;
+                let mut dict = Dict::new();
+                self.skip_whitespace();
+                if !self.eat("}") {
+                    loop {
+                        self.skip_whitespace();
+                        let key = self.string()?;
+                        self.skip_whitespace();
+                        if !self.eat(":") {
+                            return None;
+                        }
+                        let value = self.value()?;
+                        dict.insert(Value::str(&key), value);
+                        self.skip_whitespace();
+                        if self.eat("}") {
+                            break;
+                        }
+                        if !self.eat(",") {
+                            return None;
+                        }
+                    }
+                }
+                Value::dict(dict)
+            }
+            b'[' => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                self.skip_whitespace();
+                if !self.eat("]") {
+                    loop {
+                        items.push(self.value()?);
+                        self.skip_whitespace();
+                        if self.eat("]") {
+                            break;
+                        }
+                        if !self.eat(",") {
+                            return None;
+                        }
+                    }
+                }
+                Value::list(items)
+            }
+            b'"' => Value::str(&self.string()?),
+            _ if self.eat("null") => Value::None,
+            _ if self.eat("true") => Value::Bool(true),
+            _ if self.eat("false") => Value::Bool(false),
+            _ if self.eat("NaN") => Value::Float(f64::NAN),
+            _ if self.eat("Infinity") => Value::Float(f64::INFINITY),
+            _ if self.eat("-Infinity") => Value::Float(f64::NEG_INFINITY),
+            _ => self.number()?,
+        };
+        self.depth -= 1;
+        Some(value)
+    }
+
+    fn number(&mut self) -> Option<Value> {
+        let start = self.pos;
+        let mut float = false;
+        while let Some(&b) = self.bytes.get(self.pos) {
+            match b {
+                b'0'..=b'9' | b'-' | b'+' => {}
+                b'.' | b'e' | b'E' => float = true,
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let text = std::str::from_utf8(&self.bytes[start..self.pos]).ok()?;
+        if text.is_empty() {
+            return None;
+        }
+        if float {
+            return text.parse().ok().map(Value::Float);
+        }
+        Some(match text.parse::<i64>() {
+            Ok(i) => Value::Int(i),
+            Err(_)
+                if text
+                    .trim_start_matches('-')
+                    .bytes()
+                    .all(|b| b.is_ascii_digit()) =>
+            {
+                Value::BigInt(Rc::from(text))
+            }
+            Err(_) => return None,
+        })
+    }
+
+    fn string(&mut self) -> Option<String> {
+        if !self.eat("\"") {
+            return None;
+        }
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            while self
+                .bytes
+                .get(self.pos)
+                .is_some_and(|b| *b != b'"' && *b != b'\\')
+            {
+                self.pos += 1;
+            }
+            out.push_str(std::str::from_utf8(&self.bytes[start..self.pos]).ok()?);
+            match *self.bytes.get(self.pos)? {
+                b'"' => {
+                    self.pos += 1;
+                    return Some(out);
+                }
+                _ => {
+                    self.pos += 1;
+                    let escape = *self.bytes.get(self.pos)?;
+                    self.pos += 1;
+                    match escape {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let unit = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&unit) && self.eat("\\u") {
+                                let low = self.hex4()?;
+                                0x10000
+                                    + ((unit - 0xD800) << 10)
+                                    + (low.wrapping_sub(0xDC00) & 0x3FF)
+                            } else {
+                                unit
+                            };
+                            out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = std::str::from_utf8(self.bytes.get(self.pos..self.pos + 4)?).ok()?;
+        self.pos += 4;
+        u32::from_str_radix(digits, 16).ok()
+    }
 }
 
 /// A parsed JSON document as Python values.
@@ -956,10 +1143,12 @@ fn to_display_json_depth(v: &Value, depth: usize) -> serde_json::Value {
         Value::None => J::Null,
         Value::Bool(b) => J::Bool(*b),
         Value::Int(i) => J::from(*i),
-        Value::BigInt(digits) => digits
-            .parse::<u64>()
-            .map(J::from)
-            .unwrap_or_else(|_| serde_json::json!({"repr": digits.to_string()})),
+        // JSON readers without big integers (serde_json's default) read these as
+        // floats, so write them the way they will be compared.
+        Value::BigInt(digits) => digits.parse::<u64>().map(J::from).unwrap_or_else(|_| {
+            serde_json::Number::from_f64(digits.parse().unwrap_or(f64::NAN))
+                .map_or_else(|| J::String(digits.to_string()), J::Number)
+        }),
         Value::Float(f) => serde_json::Number::from_f64(*f)
             .map(J::Number)
             .unwrap_or_else(|| serde_json::json!({"repr": float_repr(*f)})),
@@ -1033,6 +1222,19 @@ mod tests {
             err.to_string(),
             "TypeError: Object of type set is not JSON serializable"
         );
+    }
+
+    #[test]
+    fn json_reads_back_what_it_wrote() {
+        let text = r#"{"a":[1,2.5,-3,1e-07,100000000000000000000],"b":{"c":null,"d":true},"e":"\u00e9\ud83d\ude00 \"q\""}"#;
+        let value = from_json(text).unwrap();
+        assert_eq!(
+            value.repr(),
+            "{'a': [1, 2.5, -3, 1e-07, 100000000000000000000], 'b': {'c': None, 'd': True}, 'e': 'é😀 \"q\"'}"
+        );
+        assert_eq!(to_json(&value).unwrap(), text);
+        assert!(from_json("{\"a\": 1").is_none());
+        assert!(from_json(&"[".repeat(10_000)).is_none());
     }
 
     #[test]
