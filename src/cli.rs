@@ -141,17 +141,15 @@ pub fn main() -> ExitCode {
 }
 
 fn interactive(start: &Start, lessons: &LessonsArg) -> Result<ExitCode> {
-    let course = match lessons.course() {
-        Ok(course) => crate::tui::course::Course::from(course),
-        Err(findings) => {
-            for finding in &findings {
-                eprintln!("{finding}");
-            }
-            eprintln!("sessionlab: the lessons have problems; `sessionlab check` lists them");
-            return Ok(ExitCode::from(2));
-        }
+    let lessons = lessons.clone();
+    let load = move || {
+        lessons.course().map_err(|findings| {
+            let mut text: Vec<String> = findings.iter().map(ToString::to_string).collect();
+            text.push("the lessons have problems; `sessionlab check` lists them".into());
+            text.join("\n")
+        })
     };
-    crate::tui::main(start, course).map_err(anyhow::Error::msg)?;
+    crate::tui::main(start, load).map_err(anyhow::Error::msg)?;
     Ok(ExitCode::SUCCESS)
 }
 

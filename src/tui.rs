@@ -137,7 +137,6 @@ struct Undo {
 }
 
 /// The whole model.
-#[derive(Debug)]
 pub struct App {
     pub screen: Screen,
     pub course: Course,
@@ -156,7 +155,28 @@ pub struct App {
     /// The terminal size at the last draw.
     pub size: Rect,
     pub quit: bool,
+    /// How to load the lessons, while they are not loaded yet (the sandbox
+    /// starts without them, and reads them when the menu opens).
+    loading: Option<Loader>,
+    /// Bumped whenever what the panes show may have changed (not by typing).
+    generation: u64,
+    /// Panes drawn at the current generation, reused while only the prompt changes.
+    pub(crate) cache: std::cell::RefCell<Vec<view::CachedPane>>,
 }
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("screen", &self.screen)
+            .field("focus", &self.focus)
+            .field("overlay", &self.overlay)
+            .field("work", &self.work)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads the lessons.
+pub type Loader = Box<dyn FnOnce() -> Result<crate::lesson::Course, String>>;
 
 impl App {
     /// An app on the course menu.
@@ -190,6 +210,25 @@ impl App {
             seed,
             size: Rect::new(0, 0, 80, 24),
             quit: false,
+            loading: None,
+            generation: 0,
+            cache: Default::default(),
+        }
+    }
+
+    /// Take the course from `loader` once it is needed.
+    pub fn load_course_later(&mut self, loader: Loader) {
+        self.loading = Some(loader);
+    }
+
+    /// Wait for the course if it is still loading.
+    pub fn ensure_course(&mut self) {
+        let Some(loader) = self.loading.take() else {
+            return;
+        };
+        match loader() {
+            Ok(course) => self.course = Course::from(course),
+            Err(message) => self.messages.push(message),
         }
     }
 
@@ -221,6 +260,7 @@ impl App {
     }
 
     fn enter(&mut self, work: Work, focus: Pane) {
+        self.touch();
         self.work = Some(work);
         self.screen = Screen::Work;
         self.focus = focus;
@@ -464,9 +504,41 @@ impl App {
         i32::from(self.size.height / 2).max(1)
     }
 
+    /// What the panes show may have changed: draw them afresh.
+    pub fn touch(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+    }
+
+    /// The generation the pane cache is keyed by.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Apply one action.
     pub fn update(&mut self, action: Action, now: Instant) {
         let page = self.page();
+        let editing = matches!(
+            action,
+            Action::Left
+                | Action::Right
+                | Action::Home
+                | Action::End
+                | Action::Backspace
+                | Action::Delete
+                | Action::KillLine
+                | Action::KillWord
+                | Action::HistoryPrev
+                | Action::HistoryNext
+                | Action::ScrollUp
+                | Action::ScrollDown
+                | Action::PageUp
+                | Action::PageDown
+                | Action::FocusNext
+                | Action::FocusPrev
+        );
+        if !editing {
+            self.touch();
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
@@ -538,6 +610,7 @@ impl App {
             Action::ResetLesson => self.overlay = Some(Overlay::Confirm(Question::ResetLesson)),
             Action::Zoom => self.zoom = !self.zoom,
             Action::Menu => {
+                self.ensure_course();
                 self.screen = Screen::Menu;
                 self.overlay = None;
             }
@@ -633,6 +706,7 @@ impl App {
 
     /// Run one command in the world, mark what changed, check the goal.
     pub fn run_line(&mut self, line: &str) {
+        self.touch();
         let Some(work) = &mut self.work else { return };
         work.undo.push(Undo {
             runner: work.runner.clone(),
@@ -918,10 +992,11 @@ pub fn run<B: Backend>(
 ) -> std::io::Result<()> {
     let error = |e: B::Error| std::io::Error::other(e.to_string());
     while !app.quit {
-        let size = terminal.size().map_err(error)?;
-        app.size = Rect::new(0, 0, size.width, size.height);
         terminal
-            .draw(|frame| view::draw(app, frame))
+            .draw(|frame| {
+                app.size = frame.area();
+                view::draw(app, frame);
+            })
             .map_err(error)?;
         let now = wall_clock();
         let wait = app.deadline().map(|d| d.saturating_duration_since(now));
@@ -955,10 +1030,21 @@ pub enum Start {
     },
 }
 
-/// The app for `start`, or the words for why it cannot start.
-pub fn app_for(start: &Start, course: Course, theme: Theme, now: Instant) -> Result<App, String> {
+/// The app for `start`, or the words for why it cannot start. `load` reads
+/// the lessons; the sandbox starts at once and reads them on another thread.
+pub fn app_for<F>(start: &Start, load: F, theme: Theme, now: Instant) -> Result<App, String>
+where
+    F: FnOnce() -> Result<crate::lesson::Course, String> + 'static,
+{
+    let (course, loader) = match start {
+        Start::Sandbox => (Course::default(), Some(Box::new(load) as Loader)),
+        _ => (Course::from(load()?), None),
+    };
     let (store, messages) = Store::open(progress::data_dir());
     let mut app = App::new(course, store, messages, theme, 0);
+    if let Some(loader) = loader {
+        app.load_course_later(loader);
+    }
     let find = |app: &App, id: &str| {
         app.course.find(id).ok_or_else(|| {
             let ids: Vec<&str> = app.course.lessons.iter().map(|l| l.id.as_str()).collect();
@@ -988,7 +1074,10 @@ pub fn app_for(start: &Start, course: Course, theme: Theme, now: Instant) -> Res
 }
 
 /// Run the interactive app in the real terminal.
-pub fn main(start: &Start, course: Course) -> Result<(), String> {
+pub fn main<F>(start: &Start, load: F) -> Result<(), String>
+where
+    F: FnOnce() -> Result<crate::lesson::Course, String> + 'static,
+{
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(
             "the interactive course needs a terminal (standard input and output are not one). \
@@ -996,7 +1085,7 @@ To run commands without the interface, use `sessionlab run FILE` (or `-` for sta
                 .into(),
         );
     }
-    let mut app = app_for(start, course, Theme::from_env(), wall_clock())?;
+    let mut app = app_for(start, load, Theme::from_env(), wall_clock())?;
     let mut terminal =
         ratatui::try_init().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let hook = std::panic::take_hook();

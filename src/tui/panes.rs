@@ -671,10 +671,27 @@ pub struct ShellPane<'a> {
 }
 
 impl ShellPane<'_> {
-    fn lines(&self) -> Vec<Line<'static>> {
+    /// The last lines, wrapped to `width`: at least `need` of them when the
+    /// output has that many (only the tail is laid out, however long the
+    /// session has been).
+    fn tail(&self, width: usize, need: usize) -> Vec<Line<'static>> {
+        let mut tail = Vec::new();
+        for o in self.output.iter().rev() {
+            let mut lines = wrap(self.entry(o), width);
+            lines.reverse();
+            tail.extend(lines);
+            if tail.len() >= need {
+                break;
+            }
+        }
+        tail.reverse();
+        tail
+    }
+
+    fn entry(&self, o: &Output) -> Vec<Line<'static>> {
         let t = self.theme;
         let mut lines = Vec::new();
-        for o in self.output {
+        {
             match o {
                 Output::Input(text) => lines.push(Line::from(vec![
                     Span::styled(">>> ", t.prompt),
@@ -709,8 +726,11 @@ impl Widget for &ShellPane<'_> {
         if inner.height == 0 {
             return;
         }
-        let lines = wrap(self.lines(), usize::from(inner.width));
         let out_h = inner.height - 1;
+        let lines = self.tail(
+            usize::from(inner.width),
+            usize::from(out_h) + usize::from(self.scroll),
+        );
         let total = lines.len() as u16;
         let back = self.scroll.min(total.saturating_sub(out_h));
         let top = total.saturating_sub(out_h).saturating_sub(back);

@@ -17,6 +17,45 @@ use crate::script::table;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
+/// A pane drawn once, reused until the world, the lesson, the layout, the
+/// focus or the scroll changes (typing in the prompt redraws only the shell).
+#[derive(Debug)]
+pub struct CachedPane {
+    key: (Pane, u64, Rect, bool, u16),
+    cells: Buffer,
+}
+
+/// Copy the cached pane for `key` into `buf`; false when there is none.
+fn restore(app: &App, key: (Pane, u64, Rect, bool, u16), buf: &mut Buffer) -> bool {
+    let cache = app.cache.borrow();
+    let Some(hit) = cache.iter().find(|c| c.key == key) else {
+        return false;
+    };
+    copy(&hit.cells, buf, key.2);
+    true
+}
+
+fn remember(app: &App, key: (Pane, u64, Rect, bool, u16), buf: &Buffer) {
+    let mut cells = Buffer::empty(key.2);
+    copy(buf, &mut cells, key.2);
+    let mut cache = app.cache.borrow_mut();
+    cache.retain(|c| c.key.0 != key.0 && c.key.1 == key.1);
+    cache.push(CachedPane { key, cells });
+}
+
+fn copy(from: &Buffer, to: &mut Buffer, area: Rect) {
+    let area = area.intersection(from.area).intersection(to.area);
+    if area.is_empty() {
+        return;
+    }
+    let width = usize::from(area.width);
+    for y in area.top()..area.bottom() {
+        let src = from.index_of(area.x, y);
+        let dst = to.index_of(area.x, y);
+        to.content[dst..dst + width].clone_from_slice(&from.content[src..src + width]);
+    }
+}
+
 /// Where each pane goes.
 #[derive(Debug, Default)]
 pub struct WorkLayout {
@@ -196,6 +235,10 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
     for &(pane, rect) in &layout.panes {
         let focused = app.focus == pane;
         let scroll = app.scroll[pane as usize];
+        let key = (pane, app.generation(), rect, focused, scroll);
+        if pane != Pane::Shell && restore(app, key, buf) {
+            continue;
+        }
         match pane {
             Pane::Lesson => {
                 let (title, lines) = lesson_lines(app, work);
@@ -271,6 +314,9 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     }
                 }
             }
+        }
+        if pane != Pane::Shell {
+            remember(app, key, buf);
         }
     }
     draw_footer(app, layout.footer, buf);

@@ -1,0 +1,379 @@
+//! The interactive app against a minimal ratatui app that draws one
+//! paragraph, side by side in one run (`cargo bench --bench tui`):
+//!
+//! - a full 120×40 frame (every pane drawn) on `TestBackend`;
+//! - time to first frame and key-to-redraw latency, both binaries in a
+//!   pseudo-terminal;
+//! - resident memory from `/proc`.
+//!
+//! The minimal app is this benchmark's own executable, started with
+//! `SESSIONLAB_BENCH_MINIMAL=1`.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark measures wall-clock time"
+)]
+
+use std::hint::black_box;
+use std::io::{Read as _, Write as _};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::widgets::Paragraph;
+use sessionlab::tui::course::Course;
+use sessionlab::tui::progress::Store;
+use sessionlab::tui::theme::Theme;
+use sessionlab::tui::{App, view};
+
+const MINIMAL_ENV: &str = "SESSIONLAB_BENCH_MINIMAL";
+
+/// The minimal app: one paragraph, redrawn with the last key; Ctrl-C quits.
+fn minimal_app() {
+    use crossterm::event::{self, Event, KeyCode, KeyModifiers};
+    let mut terminal = ratatui::init();
+    let mut last = String::from("none");
+    loop {
+        let text = format!("hello from a minimal ratatui app; last key: {last}");
+        terminal
+            .draw(|f| f.render_widget(Paragraph::new(text.as_str()), f.area()))
+            .unwrap();
+        match event::read().unwrap() {
+            Event::Key(k)
+                if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                break;
+            }
+            Event::Key(k) => {
+                if let KeyCode::Char(c) = k.code {
+                    last = c.to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    ratatui::restore();
+}
+
+fn course() -> Course {
+    Course::from(sessionlab::lesson::Course::embedded().expect("the embedded course"))
+}
+
+fn sandbox_app() -> App {
+    let store = Store {
+        dir: None,
+        progress: Default::default(),
+    };
+    let mut app = App::new(course(), store, Vec::new(), Theme::color(), 0);
+    app.open_sandbox();
+    for line in [
+        "request.session['name'] = 'Ada'",
+        "request.session['cart'] = ['apple', 'pear']",
+        "response.set_cookie('theme', 'dark', max_age=3600)",
+        "browser open alice",
+        "request.session['name'] = 'Bob'",
+    ] {
+        app.run_line(line);
+    }
+    app
+}
+
+fn lesson_app() -> App {
+    let store = Store {
+        dir: None,
+        progress: Default::default(),
+    };
+    let mut app = App::new(course(), store, Vec::new(), Theme::color(), 0);
+    app.open_lesson_at(4, 2);
+    app
+}
+
+fn time_frames(name: &str, iterations: u32, mut draw: impl FnMut()) -> Duration {
+    for _ in 0..iterations / 10 {
+        draw();
+    }
+    let mut samples = Vec::with_capacity(iterations as usize);
+    for _ in 0..iterations {
+        let start = Instant::now();
+        draw();
+        samples.push(start.elapsed());
+    }
+    samples.sort();
+    let median = samples[samples.len() / 2];
+    let p99 = samples[samples.len() * 99 / 100];
+    println!(
+        "  {name:<44} median {:>8.1} µs   p99 {:>8.1} µs",
+        micros(median),
+        micros(p99)
+    );
+    median
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// A binary running in a pseudo-terminal, its output arriving on a channel.
+struct Pty {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn std::io::Write + Send>,
+    output: mpsc::Receiver<(Instant, Vec<u8>)>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Pty {
+    fn spawn(program: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (Self, Instant) {
+        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 40,
+                cols: 120,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(program);
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send((Instant::now(), buf[..n].to_vec())).is_err() {
+                    break;
+                }
+            }
+        });
+        let start = Instant::now();
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let writer = pair.master.take_writer().unwrap();
+        (
+            Self {
+                child,
+                writer,
+                output: rx,
+                _master: pair.master,
+            },
+            start,
+        )
+    }
+
+    /// Wait until the output seen so far contains `needle`; when it arrived.
+    fn wait_for(&self, seen: &mut Vec<u8>, needle: &[u8]) -> Instant {
+        loop {
+            let Ok((at, chunk)) = self.output.recv_timeout(Duration::from_secs(10)) else {
+                panic!(
+                    "no {:?} in the output in time; it was {:?}",
+                    String::from_utf8_lossy(needle),
+                    String::from_utf8_lossy(seen)
+                );
+            };
+            seen.extend_from_slice(&chunk);
+            if seen.windows(needle.len()).any(|w| w == needle) {
+                return at;
+            }
+        }
+    }
+
+    fn rss_kib(&self) -> (u64, u64) {
+        let pid = self.child.process_id().unwrap();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    fn quit(mut self) {
+        let _ = self.writer.write_all(b"\x03");
+        let _ = self.writer.flush();
+        for _ in 0..200 {
+            if self.child.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+    }
+}
+
+struct Interactive {
+    first_frame: Duration,
+    keys: Vec<Duration>,
+    rss_kib: u64,
+    peak_kib: u64,
+}
+
+/// Start `program`, wait for `marker`, then type keys and time each redraw.
+fn interactive(
+    program: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    marker: &[u8],
+    keys: usize,
+) -> Interactive {
+    let (mut pty, start) = Pty::spawn(program, args, env);
+    let mut seen = Vec::new();
+    let first = pty.wait_for(&mut seen, marker);
+    let first_frame = first - start;
+    // Let the first frame settle.
+    std::thread::sleep(Duration::from_millis(100));
+    while pty.output.try_recv().is_ok() {}
+    let mut latencies = Vec::with_capacity(keys);
+    for i in 0..keys {
+        // Alternate two letters so every key changes what is drawn.
+        let key = if i % 2 == 0 { b'x' } else { b'y' };
+        let sent = Instant::now();
+        pty.writer.write_all(&[key]).unwrap();
+        pty.writer.flush().unwrap();
+        let mut seen = Vec::new();
+        let at = pty.wait_for(&mut seen, &[key]);
+        latencies.push(at.saturating_duration_since(sent));
+        std::thread::sleep(Duration::from_millis(5));
+        while pty.output.try_recv().is_ok() {}
+    }
+    let (rss_kib, peak_kib) = pty.rss_kib();
+    pty.quit();
+    Interactive {
+        first_frame,
+        keys: latencies,
+        rss_kib,
+        peak_kib,
+    }
+}
+
+fn main() {
+    if std::env::var_os(MINIMAL_ENV).is_some() {
+        minimal_app();
+        return;
+    }
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    println!("Frame time on TestBackend 120×40:");
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let minimal = time_frames("minimal app: one paragraph", 5000, || {
+        // A cleared terminal makes each draw a full redraw.
+        terminal
+            .draw(|f| {
+                f.render_widget(
+                    Paragraph::new("hello from a minimal ratatui app; last key: x"),
+                    f.area(),
+                )
+            })
+            .unwrap();
+        terminal.clear().unwrap();
+    });
+    let mut app = sandbox_app();
+    let full = time_frames("sessionlab sandbox, every pane drawn afresh", 5000, || {
+        // No pane reused from the cache: every pane laid out and drawn.
+        app.touch();
+        terminal.draw(|f| view::draw(black_box(&app), f)).unwrap();
+        terminal.clear().unwrap();
+    });
+    let lesson = lesson_app();
+    time_frames("sessionlab lesson screen, drawn afresh", 5000, || {
+        terminal
+            .draw(|f| view::draw(black_box(&lesson), f))
+            .unwrap();
+        terminal.clear().unwrap();
+    });
+    let mut keys = 0u32;
+    time_frames(
+        "sessionlab: one key typed + redraw (cached panes)",
+        5000,
+        || {
+            keys += 1;
+            let c = if keys % 2 == 0 { 'x' } else { 'y' };
+            app.handle(
+                &crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
+                    crossterm::event::KeyCode::Char(c),
+                    crossterm::event::KeyModifiers::NONE,
+                )),
+                Instant::now(),
+            );
+            if keys % 50 == 0 {
+                app.prompt.set("");
+            }
+            terminal.draw(|f| view::draw(&app, f)).unwrap();
+        },
+    );
+    println!(
+        "  full frame / minimal frame: {:.1}×",
+        full.as_secs_f64() / minimal.as_secs_f64()
+    );
+
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let data = std::env::temp_dir().join(format!("sessionlab-bench-{}", std::process::id()));
+    let data_str = data.display().to_string();
+    let me = std::env::current_exe().unwrap();
+    let bin = std::path::PathBuf::from(env!("CARGO_BIN_EXE_sessionlab"));
+    println!(
+        "\nIn a pseudo-terminal, 120×40 (7 runs each, alternating; first frame: median of runs; keys: median of all 100×7):"
+    );
+    let mut rows: Vec<(&str, Vec<Interactive>)> = vec![
+        ("minimal ratatui app", Vec::new()),
+        ("sessionlab sandbox", Vec::new()),
+    ];
+    for _ in 0..7 {
+        rows[0].1.push(interactive(
+            &me,
+            &[],
+            &[(MINIMAL_ENV, "1")],
+            b"minimal",
+            100,
+        ));
+        rows[1].1.push(interactive(
+            &bin,
+            &["sandbox"],
+            &[("SESSIONLAB_DATA_DIR", &data_str)],
+            b"Browser",
+            100,
+        ));
+    }
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let mut summary = Vec::new();
+    for (name, runs) in &rows {
+        let first = median(runs.iter().map(|r| r.first_frame).collect());
+        let mut keys: Vec<Duration> = runs.iter().flat_map(|r| r.keys.iter().copied()).collect();
+        keys.sort();
+        let key = keys[keys.len() / 2];
+        let p90 = keys[keys.len() * 9 / 10];
+        let rss = runs.iter().map(|r| r.rss_kib).max().unwrap_or(0);
+        let peak = runs.iter().map(|r| r.peak_kib).max().unwrap_or(0);
+        println!(
+            "  {name:<22} first frame {:>7.2} ms   key→redraw median {:>6.3} ms (p90 {:>6.3})   RSS {:>6.2} MiB (peak {:.2})",
+            millis(first),
+            millis(key),
+            millis(p90),
+            rss as f64 / 1024.0,
+            peak as f64 / 1024.0
+        );
+        summary.push((first, key));
+    }
+    println!(
+        "  sessionlab / minimal: first frame {:.2}×, key→redraw {:.2}×",
+        summary[1].0.as_secs_f64() / summary[0].0.as_secs_f64(),
+        summary[1].1.as_secs_f64() / summary[0].1.as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(data);
+}
