@@ -589,10 +589,14 @@ pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<Action> {
     None
 }
 
-/// The footer's bindings for the active contexts.
+/// The footer's bindings for the active contexts: quit and help first, so
+/// they show however narrow the window.
 pub fn footer(contexts: &[Context]) -> Vec<&'static Binding> {
     let mut out: Vec<&Binding> = Vec::new();
-    for context in contexts.iter().copied().chain([Context::Global]) {
+    for context in [Context::Global]
+        .into_iter()
+        .chain(contexts.iter().copied())
+    {
         out.extend(KEYMAP.iter().filter(|b| b.context == context && b.footer));
     }
     out

@@ -102,10 +102,10 @@ pub fn work_layout(app: &App, area: Rect) -> WorkLayout {
     } else if body.width >= 76 {
         let rows = if has_lesson {
             [
+                Constraint::Percentage(40),
                 Constraint::Percentage(30),
-                Constraint::Percentage(32),
-                Constraint::Percentage(16),
-                Constraint::Min(5),
+                Constraint::Percentage(13),
+                Constraint::Min(4),
             ]
         } else {
             [
@@ -451,13 +451,22 @@ fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
         lines.push(Line::styled(lesson.title.clone(), t.heading));
         lines.extend(markdown::render(&lesson.summary, t));
     }
+    // Messages (a progress file moved aside) go first, where they are seen.
+    let mut shown: Vec<Line> = Vec::new();
     for message in &app.messages {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(format!("! {message}"), t.error));
+        shown.push(Line::styled(format!("! {message}"), t.error));
+        shown.push(Line::raw(""));
     }
-    Paragraph::new(lines)
+    let message_rows = Paragraph::new(shown.clone())
         .wrap(Wrap { trim: false })
-        .render(inner, buf);
+        .line_count(inner.width.max(1));
+    shown.extend(lines);
+    let paragraph = Paragraph::new(shown).wrap(Wrap { trim: false });
+    // Keep the selected lesson in view on short windows.
+    let selected = app.menu_selected.min(app.course.lessons.len() + 1);
+    let selected_row = u16::try_from(message_rows + 2 + selected + 1).unwrap_or(u16::MAX);
+    let scroll = selected_row.saturating_add(2).saturating_sub(inner.height);
+    paragraph.scroll((scroll, 0)).render(inner, buf);
     draw_footer(app, footer, buf);
 }
 
