@@ -285,8 +285,9 @@ fn main() {
         terminal.draw(|f| view::draw(black_box(&app), f)).unwrap();
         terminal.clear().unwrap();
     });
-    let lesson = lesson_app();
+    let mut lesson = lesson_app();
     time_frames("sessionlab lesson screen, drawn afresh", 5000, || {
+        lesson.touch();
         terminal
             .draw(|f| view::draw(black_box(&lesson), f))
             .unwrap();
