@@ -60,8 +60,9 @@ pub fn check(paths: &[PathBuf], lessons: &LessonsArg) -> ExitCode {
     let steps: usize = course.lessons.iter().map(|l| l.steps.len()).sum();
     let n = course.lessons.len();
     println!(
-        "sessionlab check: {n} lesson{}, {steps} steps: every goal is unmet before its solution and met after it",
-        if n == 1 { "" } else { "s" }
+        "sessionlab check: {n} lesson{}, {steps} step{}: every goal is unmet before its solution and met after it",
+        if n == 1 { "" } else { "s" },
+        if steps == 1 { "" } else { "s" }
     );
     ExitCode::SUCCESS
 }
