@@ -369,8 +369,9 @@ impl ServerPane<'_> {
             }
             Engine::Db | Engine::CachedDb => {
                 lines.push(heading(format!(
-                    "django_session table · {} rows",
-                    store.len()
+                    "django_session table · {} row{}",
+                    store.len(),
+                    if store.len() == 1 { "" } else { "s" }
                 )));
                 for row in &store {
                     let kind = find(changes, &row.key);
