@@ -747,8 +747,20 @@ impl Widget for &ShellPane<'_> {
             },
             buf,
         );
+        self.render_prompt(area, buf);
+    }
+}
+
+impl ShellPane<'_> {
+    /// Draw only the prompt line of a shell pane that fills `area` (typing
+    /// changes nothing else, so the rest can come from the pane cache).
+    pub fn render_prompt(&self, area: Rect, buf: &mut Buffer) {
+        let inner = block(self.title, self.focused, self.theme).inner(area);
+        if inner.height == 0 {
+            return;
+        }
         let prompt_area = Rect {
-            y: inner.y + out_h,
+            y: inner.bottom() - 1,
             height: 1,
             ..inner
         };

@@ -239,6 +239,41 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
         if pane != Pane::Shell && restore(app, key, buf) {
             continue;
         }
+        if pane == Pane::Shell {
+            // The output comes from the cache (drawn with an empty prompt);
+            // only the prompt line is drawn for every key.
+            let (text, at) = app.prompt_text();
+            let title = if work.demo.is_some() {
+                "Shell (presenter)"
+            } else {
+                "Shell"
+            };
+            let mut shell = ShellPane {
+                output: &work.output,
+                prompt: "",
+                cursor: 0,
+                focused,
+                scroll,
+                theme: t,
+                title,
+            };
+            if !restore(app, key, buf) {
+                (&shell).render(rect, buf);
+                remember(app, key, buf);
+            }
+            shell.prompt = &text;
+            shell.cursor = at;
+            shell.render_prompt(rect, buf);
+            if focused || work.demo.is_some() {
+                let inner = Block::new().borders(Borders::ALL).inner(rect);
+                if inner.height > 0 && inner.width > 0 {
+                    let (_, col) = panes::prompt_window(&text, at, inner.width);
+                    let x = (inner.x + col).min(inner.right().saturating_sub(1));
+                    cursor = Some(Position::new(x, inner.bottom() - 1));
+                }
+            }
+            continue;
+        }
         match pane {
             Pane::Lesson => {
                 let (title, lines) = lesson_lines(app, work);
@@ -288,36 +323,9 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                 })
                     .render(rect, buf);
             }
-            Pane::Shell => {
-                let (text, at) = app.prompt_text();
-                let title = if work.demo.is_some() {
-                    "Shell (presenter)"
-                } else {
-                    "Shell"
-                };
-                (&ShellPane {
-                    output: &work.output,
-                    prompt: &text,
-                    cursor: at,
-                    focused,
-                    scroll,
-                    theme: t,
-                    title,
-                })
-                    .render(rect, buf);
-                if focused || work.demo.is_some() {
-                    let inner = Block::new().borders(Borders::ALL).inner(rect);
-                    if inner.height > 0 && inner.width > 0 {
-                        let (_, col) = panes::prompt_window(&text, at, inner.width);
-                        let x = (inner.x + col).min(inner.right().saturating_sub(1));
-                        cursor = Some(Position::new(x, inner.bottom() - 1));
-                    }
-                }
-            }
+            Pane::Shell => {}
         }
-        if pane != Pane::Shell {
-            remember(app, key, buf);
-        }
+        remember(app, key, buf);
     }
     draw_footer(app, layout.footer, buf);
     cursor
