@@ -34,7 +34,9 @@ pub enum Command {
     Run {
         /// The scenario file, or `-` for standard input.
         scenario: PathBuf,
-        /// Print JSON lines (spec/transcript.md) instead of the readable form.
+        /// Print one JSON object a command (line, input, outcome, browser, request,
+        /// set_cookies, jar, store; session keys written <key1>, <key2>…) instead
+        /// of the readable form.
         #[arg(long)]
         json: bool,
         /// Seed of the session key generator (the same seed gives the same keys).

@@ -8,8 +8,8 @@ Usage:
 
 Each scenario runs in its own child process (``--emit FILE``) so that every run
 starts from a fresh world: fresh settings, in-memory database, local-memory
-cache, session-file directory, clock and browsers.  The transcript format is
-/work/shared/spec/transcript.md, the command language /work/shared/spec/commands.md.
+cache, session-file directory, clock and browsers.  The transcript format follows its
+specification (spec/transcript.md) and the command language (spec/commands.md).
 
 Design decisions (mirror these in the Rust simulation)
 =======================================================
