@@ -75,7 +75,7 @@ pub fn get_user(server: &mut Server, request: &mut Request) -> Result<Option<Use
     if backend.as_str() != Some(MODEL_BACKEND) {
         return Ok(None);
     }
-    let Some(user) = server.user_by_id(user_pk(&user_id)?) else {
+    let Some(user) = server.user_by_id(user_pk(&user_id)?)? else {
         return Ok(None);
     };
     let stored = session.get(server, &Value::str(HASH_SESSION_KEY), Value::None)?;
@@ -118,7 +118,7 @@ pub fn login(
     request: &mut Request,
     username: Option<&str>,
 ) -> Result<(), PyErr> {
-    let user = username.map(|name| server.user(name));
+    let user = username.map(|name| server.user(name)).transpose()?;
     let hash = match &user {
         Some(user) => session_auth_hash(server, user),
         None => String::new(),

@@ -192,10 +192,12 @@ impl Server {
         self.key_ranks.get(key).copied().unwrap_or(usize::MAX)
     }
 
-    /// The user named `username`, created on first use (`create_user`).
-    pub fn user(&mut self, username: &str) -> UserRecord {
+    /// The user named `username`, created on first use (`create_user`); the
+    /// `auth_user` table only exists once migrated.
+    pub fn user(&mut self, username: &str) -> Result<UserRecord, PyErr> {
+        self.check_users_table()?;
         if let Some(user) = self.users.iter().find(|u| u.username == username) {
-            return user.clone();
+            return Ok(user.clone());
         }
         let user = UserRecord {
             id: self.users.len() as i64 + 1,
@@ -203,12 +205,21 @@ impl Server {
             password: format!("!{}", self.keygen.string(40, KeyGen::PASSWORD_CHARS)),
         };
         self.users.push(user.clone());
-        user
+        Ok(user)
     }
 
     /// The user with primary key `id`.
-    pub fn user_by_id(&self, id: i64) -> Option<UserRecord> {
-        self.users.iter().find(|u| u.id == id).cloned()
+    pub fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, PyErr> {
+        self.check_users_table()?;
+        Ok(self.users.iter().find(|u| u.id == id).cloned())
+    }
+
+    /// `migrate` creates `auth_user` along with `django_session`.
+    fn check_users_table(&self) -> Result<(), PyErr> {
+        match self.db {
+            Some(_) => Ok(()),
+            None => Err(PyErr::new("OperationalError", "no such table: auth_user")),
+        }
     }
 
     fn signing_keys(&self) -> String {

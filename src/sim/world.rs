@@ -10,7 +10,9 @@ use super::browser::Browser;
 use super::error::PyErr;
 use super::request::{Exchange, Request, process_response, status_for};
 use super::server::Server;
-use super::session::{CACHE_PREFIX, SIGNED_COOKIES_SALT, SessionStore, expiry_age, file_expiry};
+use super::session::{
+    CACHE_PREFIX, CACHED_DB_PREFIX, SIGNED_COOKIES_SALT, SessionStore, expiry_age, file_expiry,
+};
 use super::settings::Engine;
 use super::signing;
 use super::value::{Dict, Value, str_repr};
@@ -392,6 +394,10 @@ impl World {
                 .iter()
                 .filter(|e| e.expires_at.is_none_or(|at| at > now))
                 .filter_map(|e| {
+                    // `cached_db` entries share the prefix's first letters.
+                    if e.key.starts_with(CACHED_DB_PREFIX) {
+                        return None;
+                    }
                     let key = e.key.strip_prefix(CACHE_PREFIX)?;
                     Some(StoredSession {
                         key: key.to_string(),
