@@ -542,7 +542,16 @@ impl View<'_> {
             }
             Expr::Paren(inner) => self.assign(inner, value),
             Expr::Tuple(targets, _) | Expr::List(targets, _) => {
-                let items = self.iterate(&value)?;
+                let items = self.iterate(&value).map_err(|e| {
+                    if e.message.ends_with("object is not iterable") {
+                        type_error(format!(
+                            "cannot unpack non-iterable {} object",
+                            value.type_name()
+                        ))
+                    } else {
+                        e
+                    }
+                })?;
                 if items.len() > targets.len() {
                     return Err(PyErr::new(
                         "ValueError",
@@ -955,6 +964,11 @@ impl View<'_> {
                     })),
                     (Value::Float(f), None | Some(Value::None)) => {
                         Ok(Value::Int(round_half_even(*f) as i64))
+                    }
+                    (Value::Float(f), Some(Value::Int(n))) if *n >= 0 => {
+                        // Python rounds the exact binary value, as formatting does.
+                        let digits = usize::try_from(*n).unwrap_or(0).min(300);
+                        Ok(Value::Float(format!("{f:.digits$}").parse().unwrap_or(*f)))
                     }
                     (Value::Float(f), Some(Value::Int(n))) => {
                         let scale = 10f64.powi(*n as i32);
@@ -1831,6 +1845,13 @@ fn to_float(x: &Value) -> Result<Value, PyErr> {
 
 fn unary(op: char, value: &Value) -> Result<Value, PyErr> {
     match (op, value) {
+        ('-', Value::BigInt(digits)) => match digits.parse::<i128>() {
+            Ok(n) => wide(-n),
+            Err(_) => Err(PyErr::unsupported(
+                "arithmetic on integers beyond 128 bits is not modelled in sessionlab",
+            )),
+        },
+        ('+', Value::BigInt(_)) => Ok(value.clone()),
         ('-', Value::Int(i)) => i.checked_neg().map(Value::Int).ok_or_else(overflow),
         ('-', Value::Bool(b)) => Ok(Value::Int(-i64::from(*b))),
         ('-', Value::Float(f)) => Ok(Value::Float(-f)),
@@ -2027,7 +2048,7 @@ fn numeric_op(op: BinOp, a: Number, b: Number) -> Result<Value, PyErr> {
             }
             BinOp::Mod => {
                 if y == 0 {
-                    return Err(zero_division("integer division or modulo by zero"));
+                    return Err(zero_division("integer modulo by zero"));
                 }
                 let r = x % y;
                 if r != 0 && ((r < 0) != (y < 0)) {
