@@ -88,18 +88,40 @@ fn refine(err: SyntaxError, lexed: &Lexed, parser: &Parser) -> SyntaxError {
         return err;
     }
     if let Some(&(open, col)) = lexed.unclosed.last() {
-        let at = parser.tokens.get(parser.pos);
-        let previous = parser.pos.checked_sub(1).and_then(|i| parser.tokens.get(i));
-        let right_after_open = matches!(previous.map(|t| &t.kind), Some(Tok::Op("(" | "[" | "{")));
-        let double_equals = matches!(
-            (previous.map(|t| &t.kind), at.map(|t| &t.kind)),
-            (Some(Tok::Op("=")), Some(Tok::Op("=")))
-        );
-        if err.col > col && !right_after_open && !double_equals {
+        if reads_to_end(parser) {
             return SyntaxError::new(format!("'{open}' was never closed"), col);
         }
     }
     err
+}
+
+/// Whether CPython's parser would have read on to the end of the line from
+/// the failing token looking for a way to go on (then an unclosed bracket is
+/// what it reports): the failure is at the end, or what follows the failing
+/// token (after a stray `=`) still parses to the end.
+fn reads_to_end(parser: &Parser) -> bool {
+    let end = parser.tokens.len() - 1;
+    if parser.pos >= end {
+        return true;
+    }
+    let kind = |i: usize| &parser.tokens[i].kind;
+    let previous = parser.pos.checked_sub(1).map(kind);
+    if matches!(previous, Some(Tok::Op("." | "(" | "[" | "{" | "," | "="))) {
+        return false;
+    }
+    let from = if kind(parser.pos) == &Tok::Op("=") {
+        parser.pos + 1
+    } else {
+        parser.pos
+    };
+    let mut probe = Parser {
+        tokens: parser.tokens,
+        pos: from,
+        depth: 0,
+        brackets: 1,
+    };
+    let _ = probe.expr_list();
+    probe.pos >= end
 }
 
 struct Parser<'a> {
@@ -640,6 +662,12 @@ impl Parser<'_> {
                     return Err(SyntaxError::unsupported(
                         "generator expressions",
                         self.col(),
+                    ));
+                }
+                if self.is_op("=") {
+                    return Err(SyntaxError::specific(
+                        "expression cannot contain assignment, perhaps you meant \"==\"?",
+                        col,
                     ));
                 }
                 if !kwargs.is_empty() {
