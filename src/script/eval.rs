@@ -338,10 +338,7 @@ impl View<'_> {
                     e.as_ref().map_or(Ok(Value::None), |e| self.eval(e))
                 };
                 let (start, stop, step) = (part(start)?, part(stop)?, part(step)?);
-                Ok(Value::object(Object::Method(
-                    Value::Tuple(Rc::new(vec![start, stop, step])),
-                    Rc::from("<slice>"),
-                )))
+                Ok(Value::object(Object::Slice(start, stop, step)))
             }
             other => self.eval(other),
         }
@@ -465,9 +462,6 @@ impl View<'_> {
             },
             Object::User(_) => {
                 let user = auth::resolve_user(self.server, self.request)?;
-                if matches!(self.request.user, UserRef::Lazy(_)) {
-                    // The lazy object in hand is now evaluated too.
-                }
                 user_attribute(object, user.as_ref(), name)
                     .ok_or_else(|| self.missing(object, name, "request.user", table::USER))
             }
@@ -1494,8 +1488,8 @@ fn overflow() -> PyErr {
     PyErr::unsupported("sessionlab's integers are 64-bit; that result is too large")
 }
 
+/// An attribute of `request.user` (`object`), given the user it stands for.
 fn user_attribute(object: &Value, user: Option<&UserInfo>, name: &str) -> Option<Value> {
-    let _ = object;
     Some(match (name, user) {
         ("is_authenticated", u) => Value::Bool(u.is_some()),
         ("is_anonymous", u) => Value::Bool(u.is_none()),
@@ -1560,9 +1554,7 @@ fn optional_one(args: Args, func: &str) -> Result<Option<Value>, PyErr> {
 fn as_slice(index: &Value) -> Option<(Value, Value, Value)> {
     match index {
         Value::Object(o) => match &**o {
-            Object::Method(Value::Tuple(parts), name) if &**name == "<slice>" => {
-                Some((parts[0].clone(), parts[1].clone(), parts[2].clone()))
-            }
+            Object::Slice(start, stop, step) => Some((start.clone(), stop.clone(), step.clone())),
             _ => None,
         },
         _ => None,

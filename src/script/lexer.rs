@@ -74,8 +74,7 @@ pub fn tokenize(line: &str) -> Result<Lexed, SyntaxError> {
             i = next;
             let kind = match kind.other {
                 Some("bytes literals") => {
-                    if let Some(bad) = value.chars().find(|c| !c.is_ascii()) {
-                        let _ = bad;
+                    if !value.is_ascii() {
                         return Err(SyntaxError::new(
                             "bytes can only contain ASCII literal characters",
                             start + 1,

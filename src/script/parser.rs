@@ -252,7 +252,7 @@ impl Parser<'_> {
                 }
                 "del" => {
                     self.advance();
-                    return self.del_statement(col);
+                    return self.del_statement();
                 }
                 "print" if matches!(self.peek_at(1), Tok::Str(_) | Tok::Name(_) | Tok::Int(_)) => {
                     return Err(SyntaxError::specific(
@@ -266,16 +266,13 @@ impl Parser<'_> {
         let first = self.expr_list()?;
         if self.is_op("=") {
             let mut targets = vec![first];
-            let mut value_start = col;
             while self.eat_op("=") {
-                value_start = self.col();
                 if matches!(self.peek(), Tok::End | Tok::Op(";")) {
                     return Err(self.invalid());
                 }
                 targets.push(self.expr_list()?);
             }
             let value = targets.pop().expect("at least two");
-            let _ = value_start;
             let single = targets.len() == 1;
             for target in &targets {
                 check_target(target, single)?;
@@ -284,7 +281,6 @@ impl Parser<'_> {
         }
         if let Tok::Op(op) = self.peek() {
             if let Some(bin) = augmented(op) {
-                let op_col = self.col();
                 self.advance();
                 if let Some(what) = illegal_target(&first) {
                     return Err(SyntaxError::specific(
@@ -299,7 +295,6 @@ impl Parser<'_> {
                     ));
                 }
                 if matches!(self.peek(), Tok::End | Tok::Op(";")) {
-                    let _ = op_col;
                     return Err(self.invalid());
                 }
                 let value = self.expr_list()?;
@@ -351,7 +346,7 @@ impl Parser<'_> {
         None
     }
 
-    fn del_statement(&mut self, col: usize) -> PResult<Stmt> {
+    fn del_statement(&mut self) -> PResult<Stmt> {
         if matches!(self.peek(), Tok::End | Tok::Op(";")) {
             return Err(self.invalid());
         }
@@ -368,7 +363,6 @@ impl Parser<'_> {
                 ));
             }
         }
-        let _ = col;
         Ok(Stmt::Del(targets))
     }
 

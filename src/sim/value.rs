@@ -52,6 +52,8 @@ pub enum Object {
     Method(Value, Rc<str>),
     /// A builtin such as `len` or `login`.
     Builtin(&'static str),
+    /// `slice(start, stop, step)`, as `x[1:2]` makes it.
+    Slice(Value, Value, Value),
     /// A type such as `str`, as `type(x)` returns it.
     Type(&'static str),
 }
@@ -220,6 +222,7 @@ impl Value {
                 Object::DictView(DictViewKind::Items, _) => "dict_items",
                 Object::Method(..) => "method",
                 Object::Builtin(_) => "builtin_function_or_method",
+                Object::Slice(..) => "slice",
                 Object::Type(_) => "type",
             },
         }
@@ -513,6 +516,11 @@ fn write_object_repr(out: &mut String, object: &Object, depth: usize) {
                 let _ = write!(out, "<built-in function {name}>");
             }
         },
+        Object::Slice(start, stop, step) => {
+            out.push_str("slice(");
+            write_items(out, &[start.clone(), stop.clone(), step.clone()], depth);
+            out.push(')');
+        }
         Object::Type(name) => {
             let _ = write!(out, "<class '{name}'>");
         }
