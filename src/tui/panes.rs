@@ -369,9 +369,8 @@ impl ServerPane<'_> {
             }
             Engine::Db | Engine::CachedDb => {
                 lines.push(heading(format!(
-                    "django_session table · {} row{}",
-                    store.len(),
-                    if store.len() == 1 { "" } else { "s" }
+                    "django_session table · {}",
+                    count(store.len(), "row")
                 )));
                 for row in &store {
                     let kind = find(changes, &row.key);
@@ -427,8 +426,8 @@ impl ServerPane<'_> {
             }
             Engine::Cache => {
                 lines.push(heading(format!(
-                    "cache (local memory) · {} sessions",
-                    store.len()
+                    "cache (local memory) · {}",
+                    count(store.len(), "session")
                 )));
                 for entry in &store {
                     let kind = find(changes, &entry.key);
@@ -455,7 +454,7 @@ impl ServerPane<'_> {
                 lines.push(heading(format!(
                     "session files in {} · {}",
                     s.file_dir(),
-                    store.len()
+                    count(store.len(), "file")
                 )));
                 for file in &store {
                     let kind = find(changes, &file.key);
@@ -772,6 +771,11 @@ impl ShellPane<'_> {
         ]))
         .render(prompt_area, buf);
     }
+}
+
+/// `1 row`, `2 rows`.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Break lines longer than `width` characters into several.
