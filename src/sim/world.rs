@@ -388,26 +388,7 @@ impl World {
                     raw: row.session_data.clone(),
                 })
                 .collect(),
-            Engine::Cache => server
-                .cache
-                .entries
-                .iter()
-                .filter(|e| e.expires_at.is_none_or(|at| at > now))
-                .filter_map(|e| {
-                    // `cached_db` entries share the prefix's first letters.
-                    if e.key.starts_with(CACHED_DB_PREFIX) {
-                        return None;
-                    }
-                    let key = e.key.strip_prefix(CACHE_PREFIX)?;
-                    Some(StoredSession {
-                        key: key.to_string(),
-                        data: e.value.clone(),
-                        expires_in: e.expires_at.map_or(i64::MAX, |at| at - now),
-                        location: format!(":1:{}", e.key),
-                        raw: Value::dict(e.value.clone()).repr(),
-                    })
-                })
-                .collect(),
+            Engine::Cache => self.cached_sessions(CACHE_PREFIX),
             Engine::File => {
                 let prefix = server.settings.file_prefix();
                 server
@@ -446,6 +427,33 @@ impl World {
             Engine::SignedCookies => Vec::new(),
         };
         sessions.sort_by_key(|s| server.key_rank(&s.key));
+        sessions
+    }
+
+    /// The live local-memory cache entries an engine keeps under `prefix`
+    /// (`CACHE_PREFIX` or `CACHED_DB_PREFIX`), in the order their keys were
+    /// created; `expires_in` is `i64::MAX` for an entry with no timeout.
+    pub fn cached_sessions(&self, prefix: &str) -> Vec<StoredSession> {
+        let now = self.now();
+        let mut sessions: Vec<StoredSession> = self
+            .server
+            .cache
+            .entries
+            .iter()
+            .filter(|e| e.expires_at.is_none_or(|at| at > now))
+            // `cached_db` keys start with the cache engine's prefix too.
+            .filter(|e| prefix == CACHED_DB_PREFIX || !e.key.starts_with(CACHED_DB_PREFIX))
+            .filter_map(|e| {
+                Some(StoredSession {
+                    key: e.key.strip_prefix(prefix)?.to_string(),
+                    data: e.value.clone(),
+                    expires_in: e.expires_at.map_or(i64::MAX, |at| at - now),
+                    location: format!(":1:{}", e.key),
+                    raw: Value::dict(e.value.clone()).repr(),
+                })
+            })
+            .collect();
+        sessions.sort_by_key(|s| self.server.key_rank(&s.key));
         sessions
     }
 

@@ -12,8 +12,9 @@ use super::theme::Theme;
 use crate::runner::{Change, ChangeKind, Outcome, Snapshot, Step};
 use crate::sim::World;
 use crate::sim::request::Exchange;
+use crate::sim::session::CACHED_DB_PREFIX;
 use crate::sim::settings::Engine;
-use crate::sim::value::Value;
+use crate::sim::value::{Value, civil};
 use crate::transcript::{duration_text, reason};
 
 /// The block around a pane.
@@ -89,23 +90,10 @@ fn row_style(kind: Option<ChangeKind>, theme: &Theme) -> Style {
 
 /// Seconds since the epoch as `2026-01-15 00:00:00`.
 pub fn iso(t: i64) -> String {
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let c = civil(t);
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
     )
 }
 
@@ -399,27 +387,16 @@ impl ServerPane<'_> {
                     lines.push(heading(
                         "cache (local memory), in front of the table".into(),
                     ));
-                    let mut any = false;
-                    for entry in &server.cache.entries {
-                        if entry.expires_at.is_some_and(|at| at <= world.now()) {
-                            continue;
-                        }
-                        any = true;
-                        let key = entry.key.rsplit('.').next().unwrap_or(&entry.key);
-                        let kind = store
-                            .iter()
-                            .find(|r| key.ends_with(&r.key))
-                            .and_then(|r| find(changes, &r.key));
+                    let cached = world.cached_sessions(CACHED_DB_PREFIX);
+                    for entry in &cached {
+                        let kind = find(changes, &entry.key);
                         lines.push(Line::from(vec![
                             marker(kind, t),
-                            Span::styled(format!(":1:{}", entry.key), t.dim),
-                            Span::styled(
-                                format!(" = {}", Value::dict(entry.value.clone()).repr()),
-                                row_style(kind, t),
-                            ),
+                            Span::styled(entry.location.clone(), t.dim),
+                            Span::styled(format!(" = {}", entry.raw), row_style(kind, t)),
                         ]));
                     }
-                    if !any {
+                    if cached.is_empty() {
                         lines.push(Line::styled("  (empty)", t.dim));
                     }
                 }
