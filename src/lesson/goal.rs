@@ -10,6 +10,7 @@ use crate::script::{self, ast::Stmt};
 use crate::sim::browser::Browser;
 use crate::sim::settings::Engine;
 use crate::sim::value::{Dict, Value, py_eq, str_repr};
+use crate::sim::world::SessionBehind;
 use crate::sim::{World, cookie::unquote};
 
 /// A step's goal: every condition must hold.
@@ -1143,27 +1144,16 @@ fn session_of(world: &World, browser: &Browser) -> Result<Dict, String> {
     else {
         return Err(format!("browser '{}' has no {name} cookie", browser.name));
     };
-    let value = cookie.value();
-    if world.server.settings.engine == Engine::SignedCookies {
-        return match world.signed_session_data(&value) {
-            Some(Value::Dict(d)) => Ok(d.borrow().clone()),
-            _ => Err(format!(
-                "browser '{}'s {name} cookie is not one the server accepts",
-                browser.name
-            )),
-        };
-    }
-    match world.store().into_iter().find(|s| s.key == value) {
-        Some(s) if s.expires_in > 0 => Ok(s.data),
-        Some(_) => Err(format!(
-            "browser '{}'s {name} cookie points at an expired session",
-            browser.name
-        )),
-        None => Err(format!(
-            "browser '{}'s {name} cookie points at no stored session",
-            browser.name
-        )),
-    }
+    let problem = match world.session_behind(&cookie.value()) {
+        SessionBehind::Live(data) => return Ok(data),
+        SessionBehind::Rejected => "is not one the server accepts",
+        SessionBehind::Expired => "points at an expired session",
+        SessionBehind::Missing => "points at no stored session",
+    };
+    Err(format!(
+        "browser '{}'s {name} cookie {problem}",
+        browser.name
+    ))
 }
 
 fn jar_list(browser: &Browser, now: i64) -> String {

@@ -131,6 +131,19 @@ pub struct StoredSession {
     pub raw: String,
 }
 
+/// What a session cookie's value leads to on the server.
+#[derive(Clone, Debug)]
+pub enum SessionBehind {
+    /// A live session with this data.
+    Live(Dict),
+    /// A stored session that has expired.
+    Expired,
+    /// No stored session has this key.
+    Missing,
+    /// A `signed_cookies` value the engine would not accept now.
+    Rejected,
+}
+
 /// One cookie as the jar view shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JarEntry {
@@ -428,6 +441,22 @@ impl World {
         };
         sessions.sort_by_key(|s| server.key_rank(&s.key));
         sessions
+    }
+
+    /// The session a request carrying `value` as its session cookie would
+    /// find (as the store shows it, without loading anything).
+    pub fn session_behind(&self, value: &str) -> SessionBehind {
+        if self.server.settings.engine == Engine::SignedCookies {
+            return match self.signed_session_data(value) {
+                Some(Value::Dict(d)) => SessionBehind::Live(d.borrow().clone()),
+                _ => SessionBehind::Rejected,
+            };
+        }
+        match self.store().into_iter().find(|s| s.key == value) {
+            Some(s) if s.expires_in > 0 => SessionBehind::Live(s.data),
+            Some(_) => SessionBehind::Expired,
+            None => SessionBehind::Missing,
+        }
     }
 
     /// The live local-memory cache entries an engine keeps under `prefix`
