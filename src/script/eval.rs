@@ -992,25 +992,14 @@ impl View<'_> {
                 };
                 let mut result = false;
                 for class in classes {
-                    match &class {
-                        Value::Object(o) => match &**o {
-                            Object::Type(qualified) => {
-                                let t = qualified.rsplit('.').next().unwrap_or(qualified);
-                                result |= x.type_name() == t
-                                    || (t == "int" && matches!(x, Value::Bool(_)));
-                            }
-                            _ => {
-                                return Err(type_error(
-                                    "isinstance() arg 2 must be a type, a tuple of types, or a union",
-                                ));
-                            }
-                        },
-                        _ => {
-                            return Err(type_error(
-                                "isinstance() arg 2 must be a type, a tuple of types, or a union",
-                            ));
-                        }
-                    }
+                    let Value::Object(o) = &class else {
+                        return Err(not_a_type());
+                    };
+                    let Object::Type(qualified) = &**o else {
+                        return Err(not_a_type());
+                    };
+                    let t = qualified.rsplit('.').next().unwrap_or(qualified);
+                    result |= x.type_name() == t || (t == "int" && matches!(x, Value::Bool(_)));
                 }
                 Ok(Value::Bool(result))
             }
@@ -1491,6 +1480,10 @@ fn login_needs_user() -> PyErr {
     PyErr::unsupported(
         "login() takes a user: login(request, 'alice') or login(request, request.user)",
     )
+}
+
+fn not_a_type() -> PyErr {
+    type_error("isinstance() arg 2 must be a type, a tuple of types, or a union")
 }
 
 pub(super) fn overflow() -> PyErr {
