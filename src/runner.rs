@@ -102,9 +102,32 @@ pub struct Step {
     pub after: Snapshot,
     pub jar_changes: Vec<Change>,
     pub store_changes: Vec<Change>,
-    /// For the `signed_cookies` engine: the data inside each session cookie
-    /// value the step shows, if the engine would accept it now.
-    pub signed: Vec<(String, Option<Value>)>,
+    /// For the `signed_cookies` engine: the session cookie values the step
+    /// shows and what each holds.
+    pub signed: Option<SignedSessions>,
+}
+
+/// The `signed_cookies` session cookies a step shows.
+#[derive(Clone, Debug)]
+pub struct SignedSessions {
+    /// `SESSION_COOKIE_NAME`: only cookies of this name hold a session.
+    pub cookie_name: String,
+    /// Each value with the data inside, if the engine would accept it now.
+    pub values: Vec<(String, Option<Value>)>,
+}
+
+impl SignedSessions {
+    /// What the cookie `name=value` holds, if it is a signed session cookie:
+    /// `Some(None)` for one the engine would reject.
+    pub fn data(&self, name: &str, value: &str) -> Option<Option<&Value>> {
+        if name != self.cookie_name {
+            return None;
+        }
+        self.values
+            .iter()
+            .find(|(v, _)| v == value)
+            .map(|(_, data)| data.as_ref())
+    }
 }
 
 /// A world and the snapshot of it after the last step.
@@ -221,10 +244,10 @@ impl Runner {
         &self,
         exchange: Option<&Exchange>,
         after: &Snapshot,
-    ) -> Vec<(String, Option<Value>)> {
+    ) -> Option<SignedSessions> {
         let settings = &self.world.server.settings;
         if settings.engine != Engine::SignedCookies || settings.engine_error().is_some() {
-            return Vec::new();
+            return None;
         }
         let name = &settings.cookie_name;
         let mut values: Vec<String> = after
@@ -250,10 +273,14 @@ impl Runner {
         }
         values.sort();
         values.dedup();
-        values
+        let values = values
             .into_iter()
             .map(|v| (v.clone(), self.world.signed_session_data(&v)))
-            .collect()
+            .collect();
+        Some(SignedSessions {
+            cookie_name: name.clone(),
+            values,
+        })
     }
 }
 

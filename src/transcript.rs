@@ -150,10 +150,10 @@ fn outcome_json(outcome: &Outcome) -> Json {
 
 /// A cookie value as the transcript shows it: decoded, or `{"signed": data}`
 /// for a `signed_cookies` session cookie.
-fn cookie_json(step: &Step, _name: &str, value: &str) -> Json {
-    match step.signed.iter().find(|(v, _)| v == value) {
-        Some((_, Some(data))) => json!({"signed": to_display_json(data)}),
-        Some((_, None)) => json!({"signed": "invalid"}),
+fn cookie_json(step: &Step, name: &str, value: &str) -> Json {
+    match step.signed.as_ref().and_then(|s| s.data(name, value)) {
+        Some(Some(data)) => json!({"signed": to_display_json(data)}),
+        Some(None) => json!({"signed": "invalid"}),
         None => Json::String(value.to_string()),
     }
 }
