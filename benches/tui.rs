@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Paragraph;
-use sessionlab::tui::course::Course;
+use sessionlab::lesson::Course;
 use sessionlab::tui::progress::Store;
 use sessionlab::tui::theme::Theme;
 use sessionlab::tui::{App, view};
@@ -56,7 +56,7 @@ fn minimal_app() {
 }
 
 fn course() -> Course {
-    Course::from(sessionlab::lesson::Course::embedded().expect("the embedded course"))
+    Course::embedded().expect("the embedded course")
 }
 
 fn sandbox_app() -> App {

@@ -14,6 +14,7 @@ pub mod load;
 use std::fmt;
 use std::path::Path;
 
+use crate::runner::{Runner, Step};
 use crate::sim::World;
 use crate::sim::world::StartWorld;
 
@@ -103,6 +104,13 @@ pub struct StepLines {
     pub explanation: usize,
 }
 
+impl LessonStep {
+    /// The goal's conditions in the world as it stands.
+    pub fn evaluate(&self, runner: &Runner, last: Option<&Step>) -> Vec<ConditionStatus> {
+        self.goal.evaluate(runner, last)
+    }
+}
+
 impl Lesson {
     /// The world the lesson starts from, keys drawn from `seed`. Loading
     /// checked that it can be built; should it fail, a default world is used.
@@ -118,6 +126,11 @@ pub struct Course {
 }
 
 impl Course {
+    /// Where the lesson with this id stands in the course.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.lessons.iter().position(|l| l.id == id)
+    }
+
     /// The course compiled into the binary.
     pub fn embedded() -> Result<Course, Vec<Finding>> {
         Course::from_files(

@@ -3,7 +3,6 @@
 //! view drawn from borrowed state ([`view`]). The loop is generic over the
 //! backend, so tests drive the whole app on ratatui's `TestBackend`.
 
-pub mod course;
 pub mod keymap;
 pub mod markdown;
 pub mod panes;
@@ -20,10 +19,10 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::layout::{Position, Rect};
 
+use crate::lesson::{ConditionStatus, Course};
 use crate::runner::{Runner, Snapshot, Step, is_command};
 use crate::sim::World;
 use crate::sim::request::Exchange;
-use course::{Condition, Course};
 use keymap::{Action, Context};
 use panes::Output;
 use progress::Store;
@@ -85,7 +84,7 @@ pub struct LessonState {
     pub step: usize,
     pub hints: usize,
     pub solution_shown: bool,
-    pub conditions: Vec<Condition>,
+    pub conditions: Vec<ConditionStatus>,
     pub met: bool,
     /// The world as the step began (for reset).
     pub start: Runner,
@@ -227,7 +226,7 @@ impl App {
             return;
         };
         match loader() {
-            Ok(course) => self.course = Course::from(course),
+            Ok(course) => self.course = course,
             Err(message) => self.messages.push(message),
         }
     }
@@ -1038,7 +1037,7 @@ where
 {
     let (course, loader) = match start {
         Start::Sandbox => (Course::default(), Some(Box::new(load) as Loader)),
-        _ => (Course::from(load()?), None),
+        _ => (load()?, None),
     };
     let (store, messages) = Store::open(progress::data_dir());
     let mut app = App::new(course, store, messages, theme, 0);

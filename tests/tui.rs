@@ -6,58 +6,99 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sessionlab::runner::Runner;
-use sessionlab::sim::World;
+use sessionlab::lesson::Course;
 use sessionlab::sim::settings::Engine;
-use sessionlab::tui::course::{Condition, Course, Lesson, LessonStep};
 use sessionlab::tui::progress::Store;
 use sessionlab::tui::theme::Theme;
 use sessionlab::tui::{App, Overlay, Pane, Screen, view};
 
+const COOKIE_BASICS: &str = r#"+++
+id = "cookie-basics"
+title = "Cookie basics"
+summary = "Set a value, then look at the cookie."
++++
+
+Sessions keep data **on the server**.
+
+## Step: Store a name
+
+Store a name: `request.session['name'] = 'Ada'`
+
+```goal
+cookie sessionid  # a sessionid cookie
+```
+
+```hint
+Assign to `request.session['name']`.
+```
+
+```hint
+Type it exactly.
+```
+
+```solution
+request.session['name'] = 'Ada'
+```
+
+### Why
+
+The middleware saved the session.
+
+## Step: Let it expire
+
+Let it expire: `clock +3w`
+
+```goal
+not cookie sessionid  # the cookie expired
+sessions = 1          # the row is still stored
+```
+
+```hint
+`clock +3w`
+```
+
+```solution
+clock +3w
+```
+
+### Why
+
+Expired cookies are dropped by the browser.
+"#;
+
+const SECOND: &str = r#"+++
+id = "second"
+title = "A second lesson"
+summary = "Anything."
++++
+
+## Step: Anything
+
+Anything
+
+```goal
+cookies on
+```
+
+```hint
+Nothing to do.
+```
+
+```solution
+browser cookies on
+```
+
+### Why
+
+Cookies are on by default.
+"#;
+
 fn fake_course() -> Course {
-    let mut lesson = Lesson::new("cookie-basics", "Cookie basics", World::new);
-    lesson.summary = "Set a value, then look at the cookie.".into();
-    lesson.body_markdown = "Sessions keep data **on the server**.".into();
-    let has = |runner: &Runner, name: &str| runner.world.jar().iter().any(|c| c.name == name);
-    let mut one = LessonStep::new(
-        "Store a name: `request.session['name'] = 'Ada'`",
-        move |r, _| {
-            vec![Condition {
-                holds: has(r, "sessionid"),
-                label: "a sessionid cookie".into(),
-                now: "no cookie".into(),
-            }]
-        },
-    );
-    one.hints = vec![
-        "Assign to `request.session['name']`.".into(),
-        "Type it exactly.".into(),
-    ];
-    one.solution = vec!["request.session['name'] = 'Ada'".into()];
-    one.explanation_markdown = "The middleware saved the session.".into();
-    let mut two = LessonStep::new("Let it expire: `clock +3w`", move |r, _| {
-        vec![
-            Condition {
-                holds: !has(r, "sessionid"),
-                label: "the cookie expired".into(),
-                now: "still there".into(),
-            },
-            Condition {
-                holds: r.world.store().len() == 1,
-                label: "the row is still stored".into(),
-                now: String::new(),
-            },
-        ]
-    });
-    two.hints = vec!["`clock +3w`".into()];
-    two.solution = vec!["clock +3w".into()];
-    two.explanation_markdown = "Expired cookies are dropped by the browser.".into();
-    lesson.steps = vec![one, two];
-    let mut other = Lesson::new("second", "A second lesson", World::new);
-    other.steps = vec![LessonStep::new("Anything", |_, _| vec![])];
-    Course {
-        lessons: vec![lesson, other],
-    }
+    Course::from_files([
+        ("cookie-basics.md".to_string(), COOKIE_BASICS.to_string()),
+        ("second.md".to_string(), SECOND.to_string()),
+    ])
+    .expect("the test lessons load")
 }
 
 fn app_with(dir: Option<std::path::PathBuf>) -> App {

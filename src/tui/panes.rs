@@ -7,8 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
 
-use super::course::Condition;
 use super::theme::Theme;
+use crate::lesson::ConditionStatus;
 use crate::runner::{Change, ChangeKind, Outcome, Snapshot, Step};
 use crate::sim::World;
 use crate::sim::request::Exchange;
@@ -827,7 +827,7 @@ impl Widget for &LessonPane<'_> {
 
 /// A goal's conditions as lines: `✓ label` or `✗ label`, and a "still
 /// missing" line for each that does not hold.
-pub fn condition_lines(conditions: &[Condition], theme: &Theme) -> Vec<Line<'static>> {
+pub fn condition_lines(conditions: &[ConditionStatus], theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for c in conditions {
         if c.holds {
