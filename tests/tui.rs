@@ -421,8 +421,7 @@ fn changes_are_marked_by_symbols() {
 
 #[test]
 fn embedded_course_plays_through_in_the_app() {
-    let course =
-        Course::from(sessionlab::lesson::Course::embedded().expect("the embedded course loads"));
+    let course = Course::embedded().expect("the embedded course loads");
     let store = Store {
         dir: None,
         progress: Default::default(),
