@@ -1,7 +1,7 @@
 //! Lesson Markdown as styled lines: headings, emphasis, inline code, code
-//! blocks and lists. Wrapping is left to the paragraph that shows them.
+//! blocks, lists and tables (a row a line, cells split by `│`). Wrapping is left to the paragraph that shows them.
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
@@ -24,7 +24,7 @@ pub fn render(markdown: &str, theme: &Theme) -> Vec<Line<'static>> {
             lines.push(Line::default());
         }
     };
-    for event in Parser::new(markdown) {
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         let style = *styles.last().unwrap_or(&theme.text);
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -95,6 +95,20 @@ pub fn render(markdown: &str, theme: &Theme) -> Vec<Line<'static>> {
             }
             Event::SoftBreak => current.push(Span::styled(" ", style)),
             Event::HardBreak => flush(&mut current, &mut lines),
+            Event::Start(Tag::Table(_)) => {
+                flush(&mut current, &mut lines);
+                blank(&mut lines);
+            }
+            Event::Start(Tag::TableHead) => styles.push(theme.heading),
+            Event::End(TagEnd::TableHead) => {
+                styles.pop();
+                flush(&mut current, &mut lines);
+                lines.push(Line::styled("────────", theme.dim));
+            }
+            Event::Start(Tag::TableCell) if !current.is_empty() => {
+                current.push(Span::styled(" │ ", theme.dim));
+            }
+            Event::End(TagEnd::TableRow) => flush(&mut current, &mut lines),
             Event::Rule => {
                 flush(&mut current, &mut lines);
                 lines.push(Line::styled("────────", theme.dim));
@@ -112,6 +126,23 @@ pub fn render(markdown: &str, theme: &Theme) -> Vec<Line<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tables_are_rows_of_cells() {
+        let lines = render(
+            "| engine | data |\n|---|---|\n| db | the table |\n| cache | memory |",
+            &Theme::mono(),
+        );
+        assert_eq!(
+            plain(&lines),
+            [
+                "engine │ data",
+                "────────",
+                "db │ the table",
+                "cache │ memory"
+            ]
+        );
+    }
 
     fn plain(lines: &[Line]) -> Vec<String> {
         lines
