@@ -643,9 +643,17 @@ impl App {
     fn answer(&mut self, question: Question) {
         match question {
             Question::ShowSolution => {
-                if let Some(lesson) = self.work.as_mut().and_then(|w| w.lesson.as_mut()) {
+                if let Some(work) = self.work.as_mut()
+                    && let Some(lesson) = work.lesson.as_mut()
+                {
                     lesson.solution_shown = true;
                     self.focus = Pane::Shell;
+                    if let Some(step) = self.course.lessons[lesson.lesson].steps.get(lesson.step) {
+                        work.output.push(Output::Note(format!(
+                            "Solution: {}",
+                            step.solution.join("  then  ")
+                        )));
+                    }
                 }
             }
             Question::ResetLesson => {
@@ -672,6 +680,13 @@ impl App {
         };
         if state.hints < step.hints.len() {
             state.hints += 1;
+            // Also under the prompt, where the learner is looking.
+            work.output.push(Output::Note(format!(
+                "Hint {}/{}: {}",
+                state.hints,
+                step.hints.len(),
+                step.hints[state.hints - 1]
+            )));
         } else {
             let note = if step.hints.is_empty() {
                 "This step has no hints."
