@@ -6,7 +6,6 @@
 use crate::script::eval::run_view;
 use crate::script::{self, Command, ParseError};
 use crate::sim::request::Exchange;
-use crate::sim::settings::Engine;
 use crate::sim::world::{JarEntry, StoredSession};
 use crate::sim::{PyErr, Value, World, WorldCommand};
 
@@ -86,7 +85,7 @@ impl ChangeKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub kind: ChangeKind,
-    /// The cookie name or the session key.
+    /// The cookie's [`JarEntry::id`] or the session key.
     pub name: String,
 }
 
@@ -102,27 +101,21 @@ pub struct Step {
     pub after: Snapshot,
     pub jar_changes: Vec<Change>,
     pub store_changes: Vec<Change>,
-    /// For the `signed_cookies` engine: the session cookie values the step
-    /// shows and what each holds.
-    pub signed: Option<SignedSessions>,
+    /// The cookie values the `signed_cookies` engine made, and what each holds.
+    pub signed: SignedSessions,
 }
 
-/// The `signed_cookies` session cookies a step shows.
-#[derive(Clone, Debug)]
+/// The cookie values of a step that the `signed_cookies` engine made.
+#[derive(Clone, Debug, Default)]
 pub struct SignedSessions {
-    /// `SESSION_COOKIE_NAME`: only cookies of this name hold a session.
-    pub cookie_name: String,
     /// Each value with the data inside, if the engine would accept it now.
     pub values: Vec<(String, Option<Value>)>,
 }
 
 impl SignedSessions {
-    /// What the cookie `name=value` holds, if it is a signed session cookie:
-    /// `Some(None)` for one the engine would reject.
-    pub fn data(&self, name: &str, value: &str) -> Option<Option<&Value>> {
-        if name != self.cookie_name {
-            return None;
-        }
+    /// What `value` holds, if the `signed_cookies` engine made it:
+    /// `Some(None)` for one the engine would reject now.
+    pub fn data(&self, value: &str) -> Option<Option<&Value>> {
         self.values
             .iter()
             .find(|(v, _)| v == value)
@@ -160,15 +153,17 @@ impl Runner {
         let before = std::mem::replace(&mut self.snapshot, Snapshot::of(&self.world));
         let after = self.snapshot.clone();
         let jar_changes = if before.browser == after.browser {
+            let row = |c: &JarEntry, now: i64| {
+                (
+                    c.id(),
+                    (c.raw.clone(), c.expires_in.map(|e| e + now), c.secure, c.httponly, c.samesite),
+                )
+            };
+            let before_rows: Vec<_> = before.jar.iter().map(|c| row(c, before.now)).collect();
+            let after_rows: Vec<_> = after.jar.iter().map(|c| row(c, after.now)).collect();
             diff(
-                before
-                    .jar
-                    .iter()
-                    .map(|c| (&c.name, (&c.value, c.expires_in.map(|e| e + before.now)))),
-                after
-                    .jar
-                    .iter()
-                    .map(|c| (&c.name, (&c.value, c.expires_in.map(|e| e + after.now)))),
+                before_rows.iter().map(|(k, v)| (k, v)),
+                after_rows.iter().map(|(k, v)| (k, v)),
             )
         } else {
             Vec::new()
@@ -197,90 +192,58 @@ impl Runner {
     }
 
     fn execute(&mut self, command: &Command) -> (Outcome, Option<Exchange>) {
-        match command {
-            Command::World(WorldCommand::Visit(_)) | Command::View(_)
-                if self.world.server.settings.engine_error().is_some() =>
-            {
-                let path = match command {
-                    Command::World(WorldCommand::Visit(path)) => path.clone(),
-                    _ => self.world.path.clone(),
-                };
-                let (exchange, error) = self.world.failed_request(&path).expect("checked above");
-                (Outcome::from_error(&error), Some(exchange))
-            }
-            Command::World(WorldCommand::Visit(path)) => {
-                let request = self.world.begin_request(path);
-                let (exchange, error) = self.world.finish_request(request, None);
-                (
-                    error.map_or(Outcome::Ok, |e| Outcome::from_error(&e)),
-                    Some(exchange),
-                )
-            }
+        let (path, from, view) = match command {
+            Command::World(WorldCommand::Visit { path, from }) => (path.clone(), from.as_ref(), None),
+            Command::View(stmts) => (self.world.path.clone(), None, Some(stmts)),
             Command::World(world_command) => {
                 let outcome = match self.world.apply(world_command) {
                     Ok(Some(value)) => Outcome::Value(value.repr()),
                     Ok(None) => Outcome::Ok,
                     Err(e) => Outcome::from_error(&e),
                 };
-                (outcome, None)
+                return (outcome, None);
             }
-            Command::View(stmts) => {
-                let path = self.world.path.clone();
-                let mut request = self.world.begin_request(&path);
-                let result = run_view(&mut self.world.server, &mut request, stmts);
-                let view_error = result.as_ref().err();
-                let (exchange, middleware_error) = self.world.finish_request(request, view_error);
-                let outcome = match (result, middleware_error) {
-                    (Err(e), _) | (Ok(_), Some(e)) => Outcome::from_error(&e),
-                    (Ok(Some(value)), None) => Outcome::Value(value.repr()),
-                    (Ok(None), None) => Outcome::Ok,
-                };
-                (outcome, Some(exchange))
-            }
+        };
+        if let Some((exchange, error)) = self.world.failed_request(&path, from) {
+            return (Outcome::from_error(&error), Some(exchange));
         }
+        let mut request = self.world.begin_request(&path, from);
+        let result = match view {
+            Some(stmts) => run_view(&mut self.world.server, &mut request, stmts),
+            None => Ok(None),
+        };
+        let view_error = result.as_ref().err();
+        let (exchange, middleware_error) = self.world.finish_request(request, view_error, from);
+        let outcome = match (result, middleware_error) {
+            (Err(e), _) | (Ok(_), Some(e)) => Outcome::from_error(&e),
+            (Ok(Some(value)), None) => Outcome::Value(value.repr()),
+            (Ok(None), None) => Outcome::Ok,
+        };
+        (outcome, Some(exchange))
     }
 
-    fn signed_values(
-        &self,
-        exchange: Option<&Exchange>,
-        after: &Snapshot,
-    ) -> Option<SignedSessions> {
-        let settings = &self.world.server.settings;
-        if settings.engine != Engine::SignedCookies || settings.engine_error().is_some() {
-            return None;
+    /// The values in this step's exchange and jar that the `signed_cookies`
+    /// engine made, each with the data it holds if that engine would accept
+    /// it now.
+    fn signed_values(&self, exchange: Option<&Exchange>, after: &Snapshot) -> SignedSessions {
+        let made = &self.world.server.signed_made;
+        if made.is_empty() {
+            return SignedSessions::default();
         }
-        let name = &settings.cookie_name;
-        let mut values: Vec<String> = after
-            .jar
-            .iter()
-            .filter(|c| c.name == *name)
-            .map(|c| c.value.clone())
-            .collect();
+        let mut values: Vec<&str> = after.jar.iter().map(|c| c.raw.as_str()).collect();
         if let Some(exchange) = exchange {
-            values.extend(
-                crate::sim::cookie::parse_cookie_header(&exchange.sent)
-                    .into_iter()
-                    .filter(|(n, _)| n == name)
-                    .map(|(_, v)| v),
-            );
-            values.extend(
-                exchange
-                    .set_cookies
-                    .iter()
-                    .filter(|m| m.name == *name && !m.value.is_empty())
-                    .map(|m| m.value.clone()),
-            );
+            values.extend(exchange.sent.iter().map(|(_, v)| v.as_str()));
+            values.extend(exchange.set_cookies.iter().map(|s| s.morsel.value.as_str()));
         }
-        values.sort();
+        values.retain(|v| made.contains(*v));
+        values.sort_unstable();
         values.dedup();
-        let values = values
-            .into_iter()
-            .map(|v| (v.clone(), self.world.signed_session_data(&v)))
-            .collect();
-        Some(SignedSessions {
-            cookie_name: name.clone(),
-            values,
-        })
+        SignedSessions {
+            values: values
+                .into_iter()
+                .map(|v| (v.to_string(), self.world.signed_cookie_data(v)))
+                .collect(),
+        }
     }
 }
 

@@ -9,6 +9,9 @@ pub mod parser;
 pub mod table;
 
 use crate::sim::WorldCommand;
+use crate::sim::browser::Via;
+use crate::sim::origin::Origin;
+use crate::sim::request::Initiator;
 
 pub use ast::Stmt;
 
@@ -101,7 +104,18 @@ impl From<SyntaxError> for ParseError {
 }
 
 /// The first words of world commands.
-pub const WORLD_WORDS: &[&str] = &["visit", "path", "browser", "clock", "manage.py", "server"];
+pub const WORLD_WORDS: &[&str] = &[
+    "visit",
+    "site",
+    "path",
+    "browser",
+    "clock",
+    "manage.py",
+    "server",
+];
+
+const VISIT_USAGE: &str = "visit needs a path starting with '/', e.g. visit /about \
+                           or visit /transfer from https://evil.example via form";
 
 const BROWSER_USAGE: &str = "unknown browser command; use: browser close | clear | set NAME=VALUE | \
                              delete NAME | open NAME | copy NAME from OTHER | cookies on|off | js";
@@ -151,9 +165,11 @@ fn parse_world(line: &str) -> Result<WorldCommand, ParseError> {
         _ => Err(ParseError::world(usage)),
     };
     Ok(match command {
-        "visit" => WorldCommand::Visit(path_arg(
-            "visit needs a path starting with '/', e.g. visit /about",
-        )?),
+        "visit" => parse_visit(args)?,
+        "site" => {
+            let text = line[command.len()..].trim();
+            WorldCommand::Site(Origin::parse(text).map_err(|e| ParseError::world(e.message))?)
+        }
         "path" => WorldCommand::Path(path_arg(
             "path needs a path starting with '/', e.g. path /cart",
         )?),
@@ -184,6 +200,33 @@ fn parse_world(line: &str) -> Result<WorldCommand, ParseError> {
         },
         _ => parse_browser(line, args)?,
     })
+}
+
+/// `visit PATH [from ORIGIN [via link|form|image]]`.
+fn parse_visit(args: &[&str]) -> Result<WorldCommand, ParseError> {
+    let (path, rest) = match args.split_first() {
+        Some((path, rest)) if path.starts_with('/') => (path.to_string(), rest),
+        _ if args.len() <= 1 => {
+            return Err(ParseError::world(
+                "visit needs a path starting with '/', e.g. visit /about",
+            ));
+        }
+        _ => return Err(ParseError::world(VISIT_USAGE)),
+    };
+    let from = match rest {
+        [] => None,
+        ["from", origin, more @ ..] => {
+            let via = match more {
+                [] => Via::Link,
+                ["via", via] => Via::parse(via).ok_or_else(|| ParseError::world(VISIT_USAGE))?,
+                _ => return Err(ParseError::world(VISIT_USAGE)),
+            };
+            let origin = Origin::parse(origin).map_err(|e| ParseError::world(e.message))?;
+            Some(Initiator { origin, via })
+        }
+        _ => return Err(ParseError::world(VISIT_USAGE)),
+    };
+    Ok(WorldCommand::Visit { path, from })
 }
 
 fn parse_browser(line: &str, args: &[&str]) -> Result<WorldCommand, ParseError> {

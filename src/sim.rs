@@ -5,8 +5,10 @@
 pub mod auth;
 pub mod browser;
 pub mod cookie;
+pub mod dates;
 pub mod error;
 pub mod keys;
+pub mod origin;
 pub mod request;
 pub mod server;
 pub mod session;

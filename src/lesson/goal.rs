@@ -814,11 +814,22 @@ impl Condition {
                     Ok(b) => b,
                     Err(e) => return (false, e),
                 };
-                match browser
-                    .cookies
-                    .iter()
-                    .find(|c| c.name == spec.name && !c.expired(now))
-                {
+                let named: Vec<_> = browser
+                    .jar(now)
+                    .into_iter()
+                    .filter(|c| c.name == spec.name)
+                    .collect();
+                let matching = |c: &&crate::sim::browser::StoredCookie| {
+                    spec.matches(
+                        &c.value(),
+                        c.expires_at.map(|at| at - now),
+                        c.httponly,
+                        c.secure,
+                        c.samesite.map(|s| s.as_str()),
+                        &c.path,
+                    )
+                };
+                match named.iter().find(|c| matching(c)).or(named.first()) {
                     None => (
                         false,
                         format!(
@@ -828,21 +839,7 @@ impl Condition {
                             jar_list(browser, now)
                         ),
                     ),
-                    Some(cookie) => {
-                        let shown = cookie_text(cookie, now);
-                        let lifetime = cookie.expires_at.map(|at| at - now);
-                        (
-                            spec.matches(
-                                &cookie.value(),
-                                lifetime,
-                                cookie.httponly,
-                                cookie.secure,
-                                &cookie.samesite,
-                                &cookie.path,
-                            ),
-                            shown,
-                        )
-                    }
+                    Some(cookie) => (matching(cookie), cookie_text(cookie, now)),
                 }
             }
             Kind::Session | Kind::SessionHas { .. } | Kind::SessionData(_) => {
@@ -1002,17 +999,20 @@ impl Condition {
             Kind::SetCookie(spec) => match last_exchange() {
                 Err(e) => (false, e),
                 Ok(exchange) => {
-                    let holds = exchange.set_cookies.iter().any(|m| {
+                    let holds = exchange.set_cookies.iter().map(|s| &s.morsel).any(|m| {
                         m.name == spec.name && !m.is_deletion() && {
                             let lifetime = m.max_age.or_else(|| {
-                                crate::sim::browser::parse_http_date(&m.expires).map(|at| at - now)
+                                match crate::sim::dates::parse(&m.expires)? {
+                                    crate::sim::dates::Expires::At(at) => Some(at - now),
+                                    crate::sim::dates::Expires::FarFuture => Some(i64::MAX),
+                                }
                             });
                             spec.matches(
                                 &m.value,
                                 lifetime,
                                 m.httponly,
                                 m.secure,
-                                &m.samesite,
+                                m.samesite.as_deref(),
                                 &m.path,
                             )
                         }
@@ -1024,8 +1024,7 @@ impl Condition {
                 Err(e) => (false, e),
                 Ok(exchange) => {
                     let holds = exchange
-                        .set_cookies
-                        .iter()
+                        .stored()
                         .any(|m| m.name == *name && m.is_deletion());
                     (holds, set_cookie_text(exchange))
                 }
@@ -1045,10 +1044,7 @@ impl Condition {
                         .into_iter()
                         .find(|(n, _)| n == name)
                         .map(|(_, v)| v);
-                    let set = exchange
-                        .set_cookies
-                        .iter()
-                        .find(|m| m.name == *name && !m.is_deletion());
+                    let set = exchange.stored().find(|m| m.name == *name && !m.is_deletion());
                     match (sent, set) {
                         (None, _) => (false, format!("the last request sent no {name} cookie")),
                         (Some(_), None) => (
@@ -1109,7 +1105,7 @@ impl CookieSpec {
         lifetime: Option<i64>,
         httponly: bool,
         secure: bool,
-        samesite: &Option<String>,
+        samesite: Option<&str>,
         path: &str,
     ) -> bool {
         self.value.as_ref().is_none_or(|v| v == value)
@@ -1211,7 +1207,14 @@ fn set_cookie_text(exchange: &crate::sim::request::Exchange) -> String {
     let items: Vec<String> = exchange
         .set_cookies
         .iter()
-        .map(|m| m.header_value())
+        .map(|s| match s.blocked {
+            None => s.morsel.header_value(),
+            Some(reason) => format!(
+                "{} (refused: {})",
+                s.morsel.header_value(),
+                reason.refusal_words()
+            ),
+        })
         .collect();
     format!("the last response sent Set-Cookie: {}", items.join(" | "))
 }

@@ -19,7 +19,8 @@ use super::table::{self, Entry};
 use crate::sim::auth;
 use crate::sim::cookie::ResponseCookies;
 use crate::sim::error::PyErr;
-use crate::sim::request::{Request, delete_cookie, set_cookie};
+use crate::sim::cookie::{CookieOptions, MaxAge};
+use crate::sim::request::Request;
 use crate::sim::server::Server;
 use crate::sim::signing::{self, Signer};
 use crate::sim::value::{
@@ -1287,11 +1288,11 @@ impl View<'_> {
             }
             "is_secure" => {
                 args.bind("HttpRequest.is_secure", &[], 0)?;
-                Ok(Value::Bool(false))
+                Ok(Value::Bool(self.request.origin.is_https()))
             }
             "get_host" => {
                 args.bind("HttpRequest.get_host", &[], 0)?;
-                Ok(Value::str(crate::sim::browser::HOST))
+                Ok(Value::str(&self.request.host()))
             }
             "get_full_path" => {
                 args.bind("HttpRequest.get_full_path", &["force_append_slash"], 0)?;
@@ -1300,9 +1301,8 @@ impl View<'_> {
             _ => {
                 args.bind("HttpRequest.build_absolute_uri", &["location"], 0)?;
                 Ok(Value::str(&format!(
-                    "http://{}{}",
-                    crate::sim::browser::HOST,
-                    self.request.path
+                    "{}{}",
+                    self.request.origin, self.request.path
                 )))
             }
         }
@@ -1387,19 +1387,11 @@ impl View<'_> {
                 let secure = b.next().flatten().is_some_and(|v| v.truthy());
                 let httponly = b.next().flatten().is_some_and(|v| v.truthy());
                 let samesite = b.next().flatten();
+                // `self.cookies[key] = value` checks the name first.
+                crate::sim::cookie::check_name(&key)?;
                 let mut max_age = match max_age {
                     None | Some(Value::None) => None,
-                    Some(Value::Int(i)) => Some(i),
-                    Some(Value::Bool(b)) => Some(i64::from(b)),
-                    Some(Value::Float(f)) => Some(f as i64),
-                    Some(other) => {
-                        // int(max_age) first, then time.time() + max_age.
-                        to_int(&other)?;
-                        return Err(type_error(format!(
-                            "unsupported operand type(s) for +: 'float' and '{}'",
-                            other.type_name()
-                        )));
-                    }
+                    Some(other) => Some(max_age_of(&other)?),
                 };
                 let mut expires_text = None;
                 match expires {
@@ -1411,7 +1403,8 @@ impl View<'_> {
                                 "'expires' and 'max_age' can't be used together.",
                             ));
                         }
-                        max_age = Some((t - now + 1).max(0));
+                        let age = t.checked_sub(now).and_then(|d| d.checked_add(1));
+                        max_age = Some(MaxAge::seconds(age.map_or(i64::MAX, |d| d.max(0))));
                     }
                     Some(Value::Str(s)) => expires_text = Some(s.to_string()),
                     Some(other) => {
@@ -1428,26 +1421,26 @@ impl View<'_> {
                     other => text(other),
                 };
                 let samesite = match samesite {
-                    Some(Value::Bool(false)) => None,
-                    other => text(other),
+                    None | Some(Value::None) => None,
+                    Some(Value::Str(s)) => Some(s.to_string()),
+                    Some(v) if !v.truthy() => None,
+                    Some(v) => {
+                        return Err(PyErr::new(
+                            "AttributeError",
+                            format!("'{}' object has no attribute 'lower'", v.type_name()),
+                        ));
+                    }
                 };
-                set_cookie(
-                    cookies,
-                    now,
-                    &key,
-                    &value,
+                let options = CookieOptions {
                     max_age,
-                    path.as_deref(),
-                    text(domain).as_deref(),
+                    expires: expires_text,
+                    path,
+                    domain: text(domain),
                     secure,
                     httponly,
-                    samesite.as_deref(),
-                )?;
-                if let Some(expires) = expires_text {
-                    if let Some(m) = cookies.morsels.iter_mut().find(|m| m.name == key) {
-                        m.expires = expires;
-                    }
-                }
+                    samesite,
+                };
+                cookies.set_cookie(&key, &value, &options, now)?;
                 Ok(Value::None)
             }
             _ => {
@@ -1463,16 +1456,29 @@ impl View<'_> {
                 };
                 let key = b[0].clone().expect("required").to_str();
                 let path = text(&b[1]).unwrap_or_else(|| "/".into());
-                delete_cookie(
-                    cookies,
-                    &key,
-                    &path,
-                    text(&b[2]).as_deref(),
-                    text(&b[3]).as_deref(),
-                )?;
+                cookies.delete_cookie(&key, &path, text(&b[2]).as_deref(), text(&b[3]).as_deref())?;
                 Ok(Value::None)
             }
         }
+    }
+}
+
+/// `int(max_age)` for `Max-Age`, and the value itself for `expires`.
+fn max_age_of(value: &Value) -> Result<MaxAge, PyErr> {
+    let Value::Int(whole) = to_int(value)? else {
+        return Err(overflow());
+    };
+    match value {
+        Value::Int(_) | Value::Bool(_) => Ok(MaxAge::seconds(whole)),
+        Value::Float(f) => Ok(MaxAge {
+            whole,
+            millis: (f * 1000.0) as i128,
+        }),
+        // `time.time() + max_age` after `int(max_age)` accepted it.
+        other => Err(type_error(format!(
+            "unsupported operand type(s) for +: 'float' and '{}'",
+            other.type_name()
+        ))),
     }
 }
 

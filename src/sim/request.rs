@@ -1,18 +1,25 @@
 //! One HTTP round trip: the request as the view sees it, and
 //! `SessionMiddleware.process_response` (`contrib/sessions/middleware.py`).
 
-use super::cookie::{Morsel, ResponseCookies, parse_cookie_header};
+use super::browser::{NotSent, Reason, Via};
+use super::cookie::{CookieOptions, MaxAge, Morsel, ResponseCookies, parse_cookie_header};
 use super::error::PyErr;
+use super::origin::Origin;
 use super::server::Server;
 use super::session::SessionStore;
-use super::value::{DictRef, UserRef, Value, http_date};
+use super::value::{DictRef, UserRef, Value};
 
 /// The request a view runs in.
 #[derive(Debug)]
 pub struct Request {
+    /// Where it went.
+    pub origin: Origin,
+    /// The path as typed, query included.
     pub path: String,
     /// The `Cookie:` header the browser sent, as (name, raw value) pairs.
     pub sent: Vec<(String, String)>,
+    /// The cookies of the host the browser left out.
+    pub not_sent: Vec<NotSent>,
     /// `request.COOKIES` (values unquoted).
     pub cookies: Vec<(String, String)>,
     cookies_dict: Option<DictRef>,
@@ -22,22 +29,64 @@ pub struct Request {
     pub response: ResponseCookies,
 }
 
+/// A page of another origin that made the browser send a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Initiator {
+    pub origin: Origin,
+    pub via: Via,
+}
+
+/// One `Set-Cookie` header of a response, and whether the browser refused it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetCookie {
+    pub morsel: Morsel,
+    pub blocked: Option<Reason>,
+}
+
 /// What one request/response round trip looked like on the wire.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exchange {
+    /// `GET`, or `POST` for a form.
+    pub method: &'static str,
+    pub origin: Origin,
+    /// The path as typed, query included.
     pub path: String,
+    /// The page that made the request (`visit ... from`).
+    pub initiator: Option<Initiator>,
     /// The `Cookie:` header pairs (raw values).
     pub sent: Vec<(String, String)>,
+    /// The cookies of the host left out, with the reason.
+    pub not_sent: Vec<NotSent>,
     pub status: u16,
-    pub set_cookies: Vec<Morsel>,
+    pub set_cookies: Vec<SetCookie>,
     /// Whether the middleware added `Vary: Cookie`.
     pub vary_cookie: bool,
+}
+
+impl Exchange {
+    /// The URL: the origin and the path as typed.
+    pub fn url(&self) -> String {
+        format!("{}{}", self.origin, self.path)
+    }
+
+    /// The `Set-Cookie` headers the browser took.
+    pub fn stored(&self) -> impl Iterator<Item = &Morsel> {
+        self.set_cookies
+            .iter()
+            .filter(|s| s.blocked.is_none())
+            .map(|s| &s.morsel)
+    }
+}
+
+/// The URL's path without its query: what cookie paths match against.
+pub fn path_only(path: &str) -> &str {
+    path.split(['?', '#']).next().unwrap_or(path)
 }
 
 impl Request {
     /// A request to `path` carrying `sent`, with the session middleware's
     /// `process_request` and `AuthenticationMiddleware`'s lazy user applied.
-    pub fn new(server: &Server, path: &str, sent: Vec<(String, String)>) -> Self {
+    pub fn new(server: &Server, origin: &Origin, path: &str, sent: Vec<(String, String)>) -> Self {
         let cookies = parse_cookie_header(&sent);
         let cookie = cookies
             .iter()
@@ -45,14 +94,24 @@ impl Request {
             .map(|(_, v)| v.as_str());
         let session = SessionStore::new(server.settings.engine, cookie, server);
         Self {
+            origin: origin.clone(),
             path: path.to_string(),
             sent,
+            not_sent: Vec::new(),
             cookies,
             cookies_dict: None,
             session,
             user: UserRef::LazyUnevaluated,
             response: ResponseCookies::default(),
         }
+    }
+
+    /// `request.get_host()`: the host, and the port when it is not the default.
+    pub fn host(&self) -> String {
+        let origin = self.origin.to_string();
+        origin
+            .split_once("://")
+            .map_or(origin.clone(), |(_, host)| host.to_string())
     }
 
     /// `request.COOKIES`: the same dict object for the whole request.
@@ -86,81 +145,6 @@ pub fn status_for(error: &PyErr) -> u16 {
     }
 }
 
-/// `response.set_cookie(...)` (`http/response.py`), on `cookies`.
-#[allow(clippy::too_many_arguments)]
-pub fn set_cookie(
-    cookies: &mut ResponseCookies,
-    now: i64,
-    name: &str,
-    value: &str,
-    max_age: Option<i64>,
-    path: Option<&str>,
-    domain: Option<&str>,
-    secure: bool,
-    httponly: bool,
-    samesite: Option<&str>,
-) -> Result<(), PyErr> {
-    if let Some(s) = samesite {
-        if !["lax", "none", "strict"].contains(&s.to_ascii_lowercase().as_str()) {
-            return Err(PyErr::new(
-                "ValueError",
-                "samesite must be \"lax\", \"none\", or \"strict\".",
-            ));
-        }
-    }
-    let morsel = cookies.entry(name, value);
-    morsel.expires = String::new();
-    if let Some(age) = max_age {
-        morsel.max_age = Some(age);
-        morsel.expires = http_date(now + age);
-    }
-    if let Some(path) = path {
-        morsel.path = path.to_string();
-    }
-    if let Some(domain) = domain {
-        morsel.domain = Some(domain.to_string());
-    }
-    if secure {
-        morsel.secure = true;
-    }
-    if httponly {
-        morsel.httponly = true;
-    }
-    if let Some(s) = samesite {
-        morsel.samesite = Some(s.to_string());
-    }
-    Ok(())
-}
-
-/// `response.delete_cookie(key, path, domain, samesite)`.
-pub fn delete_cookie(
-    cookies: &mut ResponseCookies,
-    name: &str,
-    path: &str,
-    domain: Option<&str>,
-    samesite: Option<&str>,
-) -> Result<(), PyErr> {
-    let secure = name.starts_with("__Secure-")
-        || name.starts_with("__Host-")
-        || samesite.is_some_and(|s| s.eq_ignore_ascii_case("none"));
-    set_cookie(
-        cookies,
-        0,
-        name,
-        "",
-        Some(0),
-        Some(path),
-        domain,
-        secure,
-        false,
-        samesite,
-    )?;
-    if let Some(m) = cookies.morsels.iter_mut().find(|m| m.name == name) {
-        m.expires = http_date(0);
-    }
-    Ok(())
-}
-
 /// `SessionMiddleware.process_response`: delete the cookie of an emptied
 /// session, or save a modified one and refresh its cookie (not for a 5xx).
 /// Returns whether `Vary: Cookie` is needed; an error replaces the response.
@@ -181,8 +165,7 @@ pub fn process_response(
         .any(|(n, _)| *n == settings.cookie_name)
         && empty
     {
-        delete_cookie(
-            cookies,
+        cookies.delete_cookie(
             &settings.cookie_name,
             &settings.cookie_path,
             settings.cookie_domain.as_deref(),
@@ -211,17 +194,15 @@ pub fn process_response(
         other => other?,
     }
     let key = session.session_key().unwrap_or_default().to_string();
-    set_cookie(
-        cookies,
-        server.now,
-        &settings.cookie_name,
-        &key,
-        max_age,
-        Some(&settings.cookie_path),
-        settings.cookie_domain.as_deref(),
-        settings.cookie_secure,
-        settings.cookie_httponly,
-        settings.cookie_samesite.as_deref(),
-    )?;
+    let options = CookieOptions {
+        max_age: max_age.map(MaxAge::seconds),
+        expires: None,
+        path: Some(settings.cookie_path.clone()),
+        domain: settings.cookie_domain.clone(),
+        secure: settings.cookie_secure,
+        httponly: settings.cookie_httponly,
+        samesite: settings.cookie_samesite.clone(),
+    };
+    cookies.set_cookie(&settings.cookie_name, &key, &options, server.now)?;
     Ok(true)
 }

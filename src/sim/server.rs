@@ -145,6 +145,9 @@ pub struct Server {
     key_ranks: HashMap<String, usize>,
     /// Every `_auth_user_hash` the server computed (transcripts mask them).
     pub auth_hashes: Vec<String>,
+    /// Every cookie value the `signed_cookies` engine made (transcripts show
+    /// them decoded).
+    pub signed_made: std::collections::HashSet<String>,
     /// Decoded `session_data`, by the keys it was decoded under and the text.
     decoded: RefCell<HashMap<(String, String), Dict>>,
 }
@@ -168,6 +171,7 @@ impl Server {
             created_keys: Vec::new(),
             key_ranks: HashMap::new(),
             auth_hashes: Vec::new(),
+            signed_made: Default::default(),
             decoded: RefCell::default(),
         }
     }

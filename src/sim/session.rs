@@ -340,6 +340,7 @@ impl SessionStore {
                     SIGNED_COOKIES_SALT,
                     server.now,
                 )?;
+                server.signed_made.insert(value.clone());
                 self.set_key(Some(value));
                 self.modified = true;
                 Ok(())

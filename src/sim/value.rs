@@ -800,7 +800,8 @@ pub fn parse_iso(s: &str) -> Option<i64> {
     Some(days_from_civil(year, month, day) * 86_400 + seconds - offset)
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+/// Days since the epoch of a proleptic Gregorian date.
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);

@@ -6,9 +6,12 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::browser::Browser;
+use super::browser::{Browser, Fetch, SameSite, StoredCookie};
 use super::error::PyErr;
-use super::request::{Exchange, Request, process_response, status_for};
+use super::origin::Origin;
+use super::request::{
+    Exchange, Initiator, Request, SetCookie, path_only, process_response, status_for,
+};
 use super::server::Server;
 use super::session::{
     CACHE_PREFIX, CACHED_DB_PREFIX, SIGNED_COOKIES_SALT, SessionStore, expiry_age, file_expiry,
@@ -26,8 +29,15 @@ pub const DEFAULT_BROWSER: &str = "default";
 /// A world command: what happens outside the view.
 #[derive(Clone, Debug)]
 pub enum WorldCommand {
-    /// `visit /path`: a request whose view does not touch the session.
-    Visit(String),
+    /// `visit /path [from ORIGIN [via link|form|image]]`: a request whose
+    /// view does not touch the session, made by the user or by a page of
+    /// another origin.
+    Visit {
+        path: String,
+        from: Option<Initiator>,
+    },
+    /// `site https://shop.example`: where every browser's requests go.
+    Site(Origin),
     /// `path /cart`: later view code runs at this path.
     Path(String),
     BrowserClose,
@@ -144,14 +154,56 @@ pub enum SessionBehind {
     Rejected,
 }
 
-/// One cookie as the jar view shows it.
+/// One cookie as the jar view shows it (devtools' columns).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JarEntry {
     pub name: String,
+    /// The value as stored, quotes and escapes kept.
+    pub raw: String,
     /// The value as Django reads it back.
     pub value: String,
+    /// The host, or `.` + the domain of a domain cookie.
+    pub domain: String,
+    pub path: String,
     /// Seconds until it expires; `None` for a browser-session cookie.
     pub expires_in: Option<i64>,
+    pub secure: bool,
+    pub httponly: bool,
+    pub samesite: Option<SameSite>,
+}
+
+impl JarEntry {
+    fn of(c: &StoredCookie, now: i64) -> Self {
+        Self {
+            name: c.name.clone(),
+            raw: c.raw_value.clone(),
+            value: c.value(),
+            domain: c.shown_domain(),
+            path: c.path.clone(),
+            expires_in: c.expires_at.map(|at| at - now),
+            secure: c.secure,
+            httponly: c.httponly,
+            samesite: c.samesite,
+        }
+    }
+
+    /// What tells this cookie apart from another of the same name.
+    pub fn id(&self) -> String {
+        format!("{} {} {}", self.name, self.domain, self.path)
+    }
+
+    /// devtools' Size column: name and raw value, in bytes.
+    pub fn size(&self) -> usize {
+        self.name.len() + self.raw.len()
+    }
+
+    /// Whether requests to `host` may carry it (its domain matches).
+    pub fn sent_to(&self, host: &str) -> bool {
+        match self.domain.strip_prefix('.') {
+            Some(domain) => host == domain || host.ends_with(&self.domain),
+            None => host == self.domain,
+        }
+    }
 }
 
 /// The world.
@@ -160,6 +212,8 @@ pub struct World {
     pub server: Server,
     pub browsers: Vec<Browser>,
     pub current: usize,
+    /// Where every browser's requests go.
+    pub site: Origin,
     /// The path view code runs at.
     pub path: String,
 }
@@ -172,6 +226,7 @@ impl World {
             server: Server::new(START_TIME, seed, true),
             browsers: vec![Browser::new(DEFAULT_BROWSER)],
             current: 0,
+            site: Origin::runserver(),
             path: "/".into(),
         }
     }
@@ -207,42 +262,75 @@ impl World {
         self.browsers
             .iter()
             .find(|b| b.name == name)
-            .ok_or_else(|| PyErr::tool(format!("there is no browser {}", str_repr(name))))
+            .ok_or_else(|| PyErr::tool(format!("no browser named {}", str_repr(name))))
     }
 
     /// A request that fails before any middleware runs (the session engine
     /// cannot be imported): the exchange with nothing set, and the error.
-    pub fn failed_request(&mut self, path: &str) -> Option<(Exchange, PyErr)> {
+    pub fn failed_request(
+        &mut self,
+        path: &str,
+        from: Option<&Initiator>,
+    ) -> Option<(Exchange, PyErr)> {
         let error = self.server.settings.engine_error()?;
-        let now = self.now();
-        self.browser_mut().purge(now);
-        let sent = self.browser().cookie_header(path, now);
+        let request = self.begin_request(path, from);
         let exchange = Exchange {
-            path: path.to_string(),
-            sent,
             status: 500,
-            set_cookies: Vec::new(),
-            vary_cookie: false,
+            ..self.exchange_of(request, from)
         };
         Some((exchange, error))
     }
 
-    /// Start a request from the current browser to `path`.
-    pub fn begin_request(&mut self, path: &str) -> Request {
+    /// The request's cookies, and how it was made.
+    fn fetch<'a>(&'a self, path: &'a str, from: Option<&Initiator>) -> Fetch<'a> {
+        Fetch {
+            origin: &self.site,
+            path: path_only(path),
+            cross_site: from
+                .filter(|i| !i.origin.same_site(&self.site))
+                .map(|i| i.via),
+        }
+    }
+
+    /// Start a request from the current browser to `path` of the current
+    /// site, made by the user or by a page of another origin.
+    pub fn begin_request(&mut self, path: &str, from: Option<&Initiator>) -> Request {
         let now = self.now();
         self.browser_mut().purge(now);
-        let sent = self.browser().cookie_header(path, now);
-        Request::new(&self.server, path, sent)
+        let outgoing = self.browser().outgoing(self.fetch(path, from), now);
+        let mut request = Request::new(&self.server, &self.site, path, outgoing.sent);
+        request.not_sent = outgoing.not_sent;
+        request
+    }
+
+    /// The exchange of a request that got no response cookies yet.
+    fn exchange_of(&self, request: Request, from: Option<&Initiator>) -> Exchange {
+        Exchange {
+            method: if from.is_some_and(|i| i.via == super::browser::Via::Form) {
+                "POST"
+            } else {
+                "GET"
+            },
+            origin: request.origin,
+            path: request.path,
+            initiator: from.cloned(),
+            sent: request.sent,
+            not_sent: request.not_sent,
+            status: 200,
+            set_cookies: Vec::new(),
+            vary_cookie: false,
+        }
     }
 
     /// Finish a request: the view's response (or the 500 its error became)
     /// goes back through the session middleware, and the browser stores what
-    /// the response sets. Returns the exchange and any error raised after the
-    /// view (at save time).
+    /// the response sets, or refuses it. Returns the exchange and any error
+    /// raised after the view (at save time).
     pub fn finish_request(
         &mut self,
         mut request: Request,
         view_error: Option<&PyErr>,
+        from: Option<&Initiator>,
     ) -> (Exchange, Option<PyErr>) {
         let (mut status, mut cookies) = match view_error {
             Some(e) => (status_for(e), Default::default()),
@@ -261,16 +349,27 @@ impl World {
             };
         let now = self.now();
         let path = request.path.clone();
-        let browser = self.browser_mut();
-        for morsel in &cookies.morsels {
-            browser.receive(morsel, &path, now);
-        }
+        let cross_site = self.fetch(&path, from).cross_site;
+        let site = self.site.clone();
+        let fetch = Fetch {
+            origin: &site,
+            path: path_only(&path),
+            cross_site,
+        };
+        let current = self.current;
+        let set_cookies = cookies
+            .morsels
+            .into_iter()
+            .map(|morsel| SetCookie {
+                blocked: self.browsers[current].receive(&morsel, fetch, now),
+                morsel,
+            })
+            .collect();
         let exchange = Exchange {
-            path,
-            sent: request.sent,
             status,
-            set_cookies: cookies.morsels,
+            set_cookies,
             vary_cookie,
+            ..self.exchange_of(request, from)
         };
         (exchange, error)
     }
@@ -280,26 +379,28 @@ impl World {
     pub fn apply(&mut self, command: &WorldCommand) -> Result<Option<Value>, PyErr> {
         let now = self.now();
         match command {
-            WorldCommand::Visit(_) => {
+            WorldCommand::Visit { .. } => {
                 return Err(PyErr::tool(
                     "visit makes a request: run it through the runner",
                 ));
             }
+            WorldCommand::Site(origin) => self.site = origin.clone(),
             WorldCommand::Path(path) => self.path = path.clone(),
             WorldCommand::BrowserClose => self.browser_mut().close(),
             WorldCommand::BrowserClear => self.browser_mut().cookies.clear(),
             WorldCommand::BrowserSet { name, value } => {
+                let host = self.site.host.clone();
                 self.browser_mut().purge(now);
-                self.browser_mut().set_by_hand(name, value);
+                self.browser_mut()
+                    .set_by_hand(&host, name, value, now)
+                    .map_err(|why| {
+                        PyErr::tool(format!("browser refuses cookie {}: {why}", str_repr(name)))
+                    })?;
             }
             WorldCommand::BrowserDelete(name) => {
-                self.browser_mut().purge(now);
-                if !self.browser_mut().delete(name) {
-                    return Err(PyErr::tool(format!(
-                        "browser {} has no cookie {}",
-                        str_repr(&self.browser().name),
-                        str_repr(name)
-                    )));
+                let host = self.site.host.clone();
+                if !self.browser_mut().delete(&host, name, now) {
+                    return Err(self.no_cookie(&self.browser().name, name));
                 }
             }
             WorldCommand::BrowserOpen(name) => {
@@ -312,26 +413,24 @@ impl World {
                 };
             }
             WorldCommand::BrowserCopy { name, from } => {
-                let source = self.browser_named(from)?;
-                let cookie = source
-                    .cookie(name)
-                    .filter(|c| !c.expired(now))
+                let copies: Vec<StoredCookie> = self
+                    .browser_named(from)?
+                    .for_host(&self.site.host, now)
+                    .into_iter()
+                    .filter(|c| c.name == *name)
                     .cloned()
-                    .ok_or_else(|| {
-                        PyErr::tool(format!(
-                            "browser {} has no cookie {}",
-                            str_repr(from),
-                            str_repr(name)
-                        ))
-                    })?;
+                    .collect();
+                if copies.is_empty() {
+                    return Err(self.no_cookie(from, name));
+                }
                 self.browser_mut().purge(now);
-                self.browser_mut().paste(&cookie);
+                self.browser_mut().paste(&copies, now);
             }
             WorldCommand::BrowserCookies(on) => self.browser_mut().cookies_enabled = *on,
             WorldCommand::BrowserJs => {
-                let path = self.path.clone();
+                let path = path_only(&self.path);
                 return Ok(Some(Value::str(
-                    &self.browser().document_cookie(&path, now),
+                    &self.browser().document_cookie(&self.site, path, now),
                 )));
             }
             WorldCommand::Clock(seconds) => {
@@ -352,6 +451,15 @@ impl World {
         Ok(None)
     }
 
+    /// `browser 'alice' has no cookie 'sessionid'`.
+    fn no_cookie(&self, browser: &str, name: &str) -> PyErr {
+        PyErr::tool(format!(
+            "browser {} has no cookie {}",
+            str_repr(browser),
+            str_repr(name)
+        ))
+    }
+
     /// `manage.py clearsessions`: the engine's `clear_expired()`.
     fn clear_sessions(&mut self) -> Result<(), PyErr> {
         if let Some(e) = self.server.settings.engine_error() {
@@ -366,18 +474,13 @@ impl World {
         Ok(())
     }
 
-    /// The current browser's live cookies, in jar order.
+    /// The current browser's live cookies, every domain, in devtools' order.
     pub fn jar(&self) -> Vec<JarEntry> {
         let now = self.now();
         self.browser()
-            .cookies
-            .iter()
-            .filter(|c| !c.expired(now))
-            .map(|c| JarEntry {
-                name: c.name.clone(),
-                value: c.value(),
-                expires_in: c.expires_at.map(|at| at - now),
-            })
+            .jar(now)
+            .into_iter()
+            .map(|c| JarEntry::of(c, now))
             .collect()
     }
 
@@ -493,6 +596,13 @@ impl World {
         if settings.engine != Engine::SignedCookies || settings.engine_error().is_some() {
             return None;
         }
+        self.signed_cookie_data(value)
+    }
+
+    /// The data a value holds if the `signed_cookies` engine's `load()` would
+    /// accept it now, whatever engine is active.
+    pub fn signed_cookie_data(&self, value: &str) -> Option<Value> {
+        let settings = &self.server.settings;
         signing::loads(
             value,
             &settings.secret_key,

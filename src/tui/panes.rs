@@ -11,7 +11,9 @@ use super::theme::Theme;
 use crate::lesson::ConditionStatus;
 use crate::runner::{Change, ChangeKind, Outcome, Snapshot, Step};
 use crate::sim::World;
-use crate::sim::request::Exchange;
+use crate::sim::request::{Exchange, path_only};
+use crate::sim::value::str_repr;
+use crate::sim::world::JarEntry;
 use crate::sim::session::CACHED_DB_PREFIX;
 use crate::sim::settings::Engine;
 use crate::sim::value::{Value, civil};
@@ -167,69 +169,83 @@ impl BrowserPane<'_> {
             "OFF (blocked)"
         };
         lines.push(Line::from(vec![
-            Span::styled("cookies ", t.dim),
+            Span::styled("site ", t.dim),
+            Span::styled(format!("{}{}", world.site, world.path), t.text),
+            Span::styled(" · cookies ", t.dim),
             Span::styled(cookies, t.text),
-            Span::styled(format!(" · path {} · {}", world.path, iso(now)), t.dim),
+            Span::styled(format!(" · {}", iso(now)), t.dim),
         ]));
-        let live: Vec<_> = browser.cookies.iter().filter(|c| !c.expired(now)).collect();
-        let removed: Vec<_> = self
+        let host = &world.site.host;
+        let jar = world.jar();
+        let (live, elsewhere): (Vec<&JarEntry>, Vec<&JarEntry>) = jar
+            .iter()
+            .partition(|c| c.sent_to(host));
+        let removed: Vec<&JarEntry> = self
             .changes
             .jar()
             .iter()
             .filter(|c| c.kind == ChangeKind::Removed)
-            .filter_map(|c| self.changes.before.jar.iter().find(|j| j.name == c.name))
+            .filter_map(|c| self.changes.before.jar.iter().find(|j| j.id() == c.name))
             .collect();
         if live.is_empty() && removed.is_empty() {
-            lines.push(Line::styled("  (no cookies)", t.dim));
-            return lines;
+            lines.push(Line::styled(format!("  (no cookies for {host})"), t.dim));
         }
         let width = usize::from(width);
-        let wide = width >= 100;
         let name_w = live
             .iter()
+            .chain(&removed)
             .map(|c| c.name.chars().count())
-            .chain(removed.iter().map(|c| c.name.len()))
             .max()
             .unwrap_or(4)
             .clamp(4, 18);
-        let expires = |at: Option<i64>| match at {
+        let expires = |c: &JarEntry| match c.expires_in {
             None => "Session".to_string(),
-            Some(at) => format!("{} ({})", iso(at), duration_text(at - now)),
+            Some(left) => format!("{} ({})", iso(now + left), duration_text(left)),
         };
         let tick = |b: bool| if b { "✓" } else { "✗" };
-        if wide {
-            // Name, Value, Expires, Path, flags: the value takes what is left.
-            let fixed = 2 + name_w + 2 + 1 + 32 + 1 + 6 + 1 + 9 + 7 + 8;
+        let samesite = |c: &JarEntry| c.samesite.map_or("·", |s| s.as_str());
+        let value_text = |c: &JarEntry| {
+            if c.raw == c.value {
+                c.raw.clone()
+            } else {
+                format!("{} (Django reads {})", c.raw, str_repr(&c.value))
+            }
+        };
+        if width >= 100 && !live.is_empty() {
+            // Name, Value, Domain, Path, Expires, Size, flags: the value takes what is left.
+            let domain_w = live.iter().map(|c| c.domain.len()).max().unwrap_or(6).clamp(6, 16);
+            let fixed = 2 + name_w + 2 + 1 + domain_w + 1 + 6 + 1 + 32 + 1 + 5 + 9 + 7 + 8;
             let value_w = width.saturating_sub(fixed).max(8);
             lines.push(Line::styled(
                 format!(
-                    "  {}  {} {} {} HttpOnly Secure SameSite",
+                    "  {}  {} {} {} {} Size HttpOnly Secure SameSite",
                     cut("Name", name_w),
                     cut("Value", value_w),
+                    cut("Domain", domain_w),
+                    cut("Path", 6),
                     cut("Expires", 32),
-                    cut("Path", 6)
                 ),
                 t.heading,
             ));
             for c in &live {
-                let kind = find(self.changes.jar(), &c.name);
+                let kind = find(self.changes.jar(), &c.id());
                 let style = row_style(kind, t);
                 lines.push(Line::from(vec![
                     marker(kind, t),
                     Span::styled(
-                        format!("{}  {} ", cut(&c.name, name_w), cut(&c.value(), value_w)),
+                        format!("{}  {} ", cut(&c.name, name_w), cut(&value_text(c), value_w)),
                         style,
                     ),
                     Span::styled(
-                        format!("{} {} ", cut(&expires(c.expires_at), 32), cut(&c.path, 6)),
-                        t.text,
-                    ),
-                    Span::styled(
                         format!(
-                            "{:<9}{:<7}{}",
+                            "{} {} {} {:<4} {:<9}{:<7}{}",
+                            cut(&c.domain, domain_w),
+                            cut(&c.path, 6),
+                            cut(&expires(c), 32),
+                            c.size(),
                             tick(c.httponly),
                             tick(c.secure),
-                            c.samesite.as_deref().unwrap_or("·")
+                            samesite(c)
                         ),
                         t.text,
                     ),
@@ -237,13 +253,19 @@ impl BrowserPane<'_> {
             }
         } else {
             for c in &live {
-                let kind = find(self.changes.jar(), &c.name);
+                let kind = find(self.changes.jar(), &c.id());
                 lines.push(Line::from(vec![
                     marker(kind, t),
-                    Span::styled(format!("{} = {}", c.name, c.value()), row_style(kind, t)),
+                    Span::styled(format!("{} = {}", c.name, value_text(c)), row_style(kind, t)),
                 ]));
                 lines.push(Line::styled(
-                    format!("    Expires {} · Path {}", expires(c.expires_at), c.path),
+                    format!(
+                        "    {} · Path {} · Expires {} · Size {}",
+                        c.domain,
+                        c.path,
+                        expires(c),
+                        c.size()
+                    ),
                     t.dim,
                 ));
                 lines.push(Line::styled(
@@ -251,22 +273,44 @@ impl BrowserPane<'_> {
                         "    HttpOnly {} · Secure {} · SameSite {}",
                         tick(c.httponly),
                         tick(c.secure),
-                        c.samesite.as_deref().unwrap_or("(not set)")
+                        c.samesite.map_or("(not set)", |s| s.as_str())
                     ),
                     t.dim,
                 ));
             }
         }
         for c in removed {
-            let kind = Some(ChangeKind::Removed);
             lines.push(Line::from(vec![
-                marker(kind, t),
-                Span::styled(format!("{} = {}", c.name, c.value), t.removed),
-                Span::styled("  (gone)", t.dim),
+                marker(Some(ChangeKind::Removed), t),
+                Span::styled(format!("{} = {}", c.name, c.raw), t.removed),
+                Span::styled(format!("  ({} {}, gone)", c.domain, c.path), t.dim),
             ]));
+        }
+        if !elsewhere.is_empty() {
+            let mut hosts: Vec<(&str, usize)> = Vec::new();
+            for c in &elsewhere {
+                match hosts.iter_mut().find(|(d, _)| *d == c.domain) {
+                    Some((_, n)) => *n += 1,
+                    None => hosts.push((&c.domain, 1)),
+                }
+            }
+            let list: Vec<String> = hosts.iter().map(|(d, n)| format!("{d} ({n})")).collect();
+            lines.push(Line::styled(
+                format!(
+                    "  + {} for other sites, not sent here: {}",
+                    plural(elsewhere.len(), "cookie", "cookies"),
+                    list.join(", ")
+                ),
+                t.dim,
+            ));
         }
         lines
     }
+}
+
+/// `1 cookie`, `2 cookies`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl Widget for &BrowserPane<'_> {
@@ -548,9 +592,15 @@ impl HttpPane<'_> {
         };
         lines.push(Line::from(vec![
             Span::styled("→ ", t.dim),
-            Span::styled(format!("GET {} HTTP/1.1", x.path), t.title),
+            Span::styled(format!("{} {}", x.method, x.url()), t.title),
             Span::styled(format!("   (browser {})", self.browser), t.dim),
         ]));
+        if let Some(from) = &x.initiator {
+            lines.push(Line::styled(
+                format!("  made by a {} on {}", from.via.as_str(), from.origin),
+                t.dim,
+            ));
+        }
         if x.sent.is_empty() {
             lines.push(Line::styled("  (no Cookie header)", t.dim));
         } else {
@@ -560,6 +610,17 @@ impl HttpPane<'_> {
                 Span::raw(header.join("; ")),
             ]));
         }
+        let request_path = path_only(&x.path);
+        for n in &x.not_sent {
+            lines.push(Line::styled(
+                format!(
+                    "  not sent: {} ({})",
+                    n.name,
+                    n.reason.not_sent_words(&n.path, request_path)
+                ),
+                t.changed,
+            ));
+        }
         lines.push(Line::from(vec![
             Span::styled("← ", t.dim),
             Span::styled(
@@ -567,9 +628,18 @@ impl HttpPane<'_> {
                 if x.status == 200 { t.title } else { t.error },
             ),
         ]));
-        for morsel in &x.set_cookies {
-            let text = format!("Set-Cookie: {}", morsel.header_value());
-            if self.fresh && morsel.is_deletion() {
+        for set in &x.set_cookies {
+            let text = format!("Set-Cookie: {}", set.morsel.header_value());
+            if let Some(why) = set.blocked {
+                lines.push(Line::from(vec![
+                    marker(None, t),
+                    Span::styled(text, t.dim),
+                ]));
+                lines.push(Line::styled(
+                    format!("    refused: {}", why.refusal_words()),
+                    t.error,
+                ));
+            } else if self.fresh && set.morsel.is_deletion() {
                 lines.push(Line::from(vec![
                     marker(Some(ChangeKind::Removed), t),
                     Span::styled(text, t.changed),
