@@ -169,6 +169,14 @@ pub enum Kind {
     SetCookie(CookieSpec),
     /// `deleted cookie NAME`: the last response told the browser to drop it.
     Deleted(String),
+    /// `refused cookie NAME [REASON]`: the browser refused the last
+    /// response's `Set-Cookie` for it (for this DevTools reason).
+    Refused { name: String, reason: Option<String> },
+    /// `left out cookie NAME [REASON]`: the browser left the cookie out of the
+    /// last request (for this DevTools reason).
+    LeftOut { name: String, reason: Option<String> },
+    /// `site ORIGIN`: where the browsers' requests go.
+    Site(String),
     /// `status N`: the last response's status.
     Status(u16),
     /// `key changed`: the last request sent a session cookie and the response
@@ -186,7 +194,7 @@ pub struct GoalError {
 const SYNTAX: &str = "cookie NAME, session, session has KEY, session = {...}, stored KEY, sessions = N, \
                       expired sessions = N, engine NAME, setting NAME = VALUE, migrated, cookies on|off, \
                       browser NAME, clock >= +2w, ok, value [REPR], error [CLASS], sent cookie NAME, \
-                      set cookie NAME, deleted cookie NAME, key changed, status N (each may start with `not` and `in BROWSER:`)";
+                      set cookie NAME, deleted cookie NAME, refused cookie NAME [REASON], left out cookie NAME [REASON], site ORIGIN, key changed, status N (each may start with `not` and `in BROWSER:`)";
 
 /// The position of the `#` that starts a label: the first one outside quotes.
 fn label_start(line: &str) -> Option<usize> {
@@ -558,6 +566,36 @@ impl Condition {
                 }
                 Kind::Deleted(c.name("a cookie name")?.to_string())
             }
+            "refused" => {
+                if !c.eat("cookie") {
+                    return Err(c.error("expected `refused cookie NAME [REASON]`"));
+                }
+                let name = c.name("a cookie name")?.to_string();
+                let reason = c.word().to_string();
+                Kind::Refused {
+                    name,
+                    reason: (!reason.is_empty()).then_some(reason),
+                }
+            }
+            "left" => {
+                if !(c.eat("out") && c.eat("cookie")) {
+                    return Err(c.error("expected `left out cookie NAME [REASON]`"));
+                }
+                let name = c.name("a cookie name")?.to_string();
+                let reason = c.word().to_string();
+                Kind::LeftOut {
+                    name,
+                    reason: (!reason.is_empty()).then_some(reason),
+                }
+            }
+            "site" => {
+                let at = c.here();
+                let origin = crate::sim::origin::Origin::parse(c.word()).map_err(|e| GoalError {
+                    col: at,
+                    message: e.message,
+                })?;
+                Kind::Site(origin.to_string())
+            }
             "key" => {
                 if !c.eat("changed") {
                     return Err(c.error("expected `key changed`"));
@@ -765,6 +803,17 @@ impl Condition {
                 "the last response {} the cookie {name}",
                 v("deleted", "did not delete")
             ),
+            Kind::Refused { name, reason } => format!(
+                "the browser {} the cookie {name}{}",
+                v("refused", "did not refuse"),
+                reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+            ),
+            Kind::LeftOut { name, reason } => format!(
+                "the last request {} the cookie {name}{}",
+                v("left out", "did not leave out"),
+                reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+            ),
+            Kind::Site(origin) => format!("the site is {not}{origin}"),
             Kind::Status(code) => format!("the last response's status was {not}{code}"),
             Kind::KeyChanged => format!(
                 "the last response {} the session key",
@@ -1029,6 +1078,41 @@ impl Condition {
                     (holds, set_cookie_text(exchange))
                 }
             },
+            Kind::Refused { name, reason } => match last_exchange() {
+                Err(e) => (false, e),
+                Ok(exchange) => {
+                    let holds = exchange.set_cookies.iter().any(|s| {
+                        s.morsel.name == *name
+                            && s.blocked.is_some_and(|b| {
+                                reason.as_ref().is_none_or(|r| r == b.cdp_name())
+                            })
+                    });
+                    (holds, set_cookie_text(exchange))
+                }
+            },
+            Kind::LeftOut { name, reason } => match last_exchange() {
+                Err(e) => (false, e),
+                Ok(exchange) => {
+                    let holds = exchange.not_sent.iter().any(|n| {
+                        n.name == *name && reason.as_ref().is_none_or(|r| r == n.reason.cdp_name())
+                    });
+                    let left: Vec<String> = exchange
+                        .not_sent
+                        .iter()
+                        .map(|n| format!("{} ({})", n.name, n.reason))
+                        .collect();
+                    let shown = if left.is_empty() {
+                        "the last request left no cookie out".to_string()
+                    } else {
+                        format!("the last request left out {}", left.join(", "))
+                    };
+                    (holds, shown)
+                }
+            },
+            Kind::Site(origin) => (
+                world.site.to_string() == *origin,
+                format!("the site is {}", world.site),
+            ),
             Kind::Status(code) => match last_exchange() {
                 Err(e) => (false, e),
                 Ok(exchange) => (

@@ -734,6 +734,23 @@ impl View<'_> {
                     DictViewKind::Items => items.iter().any(|v| py_eq(v, item)),
                     _ => items.iter().any(|v| py_eq(v, item)),
                 }),
+                Object::Range(start, stop, step) => Ok(match item {
+                    Value::Int(i) => {
+                        let (i, start, stop, step) = (
+                            i128::from(*i),
+                            i128::from(*start),
+                            i128::from(*stop),
+                            i128::from(*step),
+                        );
+                        let inside = if step > 0 {
+                            start <= i && i < stop
+                        } else {
+                            stop < i && i <= start
+                        };
+                        inside && (i - start) % step == 0
+                    }
+                    _ => false,
+                }),
                 _ => Err(type_error(format!(
                     "argument of type '{}' is not iterable",
                     container.type_name()
@@ -840,6 +857,7 @@ impl View<'_> {
                         Object::DictView(_, items) => items.len(),
                         _ => 0,
                     },
+                    Value::Object(o) if matches!(&**o, Object::Range(..)) => iterate_plain(&x)?.len(),
                     other => {
                         return Err(type_error(format!(
                             "object of type '{}' has no len()",
@@ -906,6 +924,39 @@ impl View<'_> {
                     dict.insert(Value::str(&k), v);
                 }
                 Ok(Value::dict(dict))
+            }
+            "range" => {
+                let numbers: Vec<i64> = args
+                    .positional
+                    .iter()
+                    .map(|v| match v {
+                        Value::Int(i) => Ok(*i),
+                        Value::Bool(b) => Ok(i64::from(*b)),
+                        other => Err(type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            other.type_name()
+                        ))),
+                    })
+                    .collect::<Result<_, _>>()?;
+                if !args.keywords.is_empty() {
+                    return Err(type_error("range() takes no keyword arguments"));
+                }
+                let (start, stop, step) = match numbers[..] {
+                    [stop] => (0, stop, 1),
+                    [start, stop] => (start, stop, 1),
+                    [start, stop, step] => (start, stop, step),
+                    [] => return Err(type_error("range expected at least 1 argument, got 0")),
+                    _ => {
+                        return Err(type_error(format!(
+                            "range expected at most 3 arguments, got {}",
+                            numbers.len()
+                        )));
+                    }
+                };
+                if step == 0 {
+                    return Err(PyErr::new("ValueError", "range() arg 3 must not be zero"));
+                }
+                Ok(Value::object(Object::Range(start, stop, step)))
             }
             "sorted" => {
                 let bound = args.bind("sorted", &["iterable", "reverse"], 1)?;

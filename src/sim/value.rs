@@ -56,6 +56,8 @@ pub enum Object {
     Slice(Value, Value, Value),
     /// A type such as `str`, as `type(x)` returns it.
     Type(&'static str),
+    /// `range(start, stop, step)`.
+    Range(i64, i64, i64),
 }
 
 /// Which of the three dict views.
@@ -224,6 +226,7 @@ impl Value {
                 Object::Builtin(_) => "builtin_function_or_method",
                 Object::Slice(..) => "slice",
                 Object::Type(_) => "type",
+                Object::Range(..) => "range",
             },
         }
     }
@@ -523,6 +526,12 @@ fn write_object_repr(out: &mut String, object: &Object, depth: usize) {
         }
         Object::Type(name) => {
             let _ = write!(out, "<class '{name}'>");
+        }
+        Object::Range(start, stop, 1) => {
+            let _ = write!(out, "range({start}, {stop})");
+        }
+        Object::Range(start, stop, step) => {
+            let _ = write!(out, "range({start}, {stop}, {step})");
         }
     }
 }

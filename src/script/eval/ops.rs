@@ -123,6 +123,27 @@ pub(super) fn sequence_index(index: &Value, len: usize, what: &str) -> Result<us
     Ok(real as usize)
 }
 
+/// The most items `range()` gives here.
+const MAX_RANGE: i128 = 1_000_000;
+
+/// The numbers of `range(start, stop, step)`.
+pub(super) fn range_items(start: i64, stop: i64, step: i64) -> Result<Vec<Value>, PyErr> {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    let count = if step > 0 {
+        (stop - start + step - 1).div_euclid(step).max(0)
+    } else {
+        (start - stop - step - 1).div_euclid(-step).max(0)
+    };
+    if count > MAX_RANGE {
+        return Err(PyErr::unsupported(format!(
+            "sessionlab's ranges go up to {MAX_RANGE} items"
+        )));
+    }
+    Ok((0..count)
+        .map(|i| Value::Int((start + i * step) as i64))
+        .collect())
+}
+
 /// Items of a plain (non-session) iterable.
 pub(super) fn iterate_plain(value: &Value) -> Result<Vec<Value>, PyErr> {
     Ok(match value {
@@ -133,6 +154,7 @@ pub(super) fn iterate_plain(value: &Value) -> Result<Vec<Value>, PyErr> {
         Value::Dict(d) => d.borrow().iter().map(|(k, _)| k.clone()).collect(),
         Value::Object(o) => match &**o {
             Object::DictView(_, items) => items.clone(),
+            Object::Range(start, stop, step) => range_items(*start, *stop, *step)?,
             _ => {
                 return Err(type_error(format!(
                     "'{}' object is not iterable",
