@@ -149,8 +149,10 @@ import subprocess
 import sys
 
 SIM_START = 1767225600  # 2026-01-01T00:00:00Z
-HOST = "testserver"
-WORLD_WORDS = ("visit", "path", "browser", "clock", "manage.py", "server")
+WORLD_WORDS = ("visit", "site", "path", "browser", "clock", "manage.py", "server")
+VIAS = ("link", "form", "image")
+VISIT_FROM_USAGE = ("visit PATH from ORIGIN needs an origin and optionally via link, form "
+                    "or image, e.g. visit /cart from https://evil.example via form")
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "": 1}
 
 
@@ -280,6 +282,7 @@ class State:
 
 KEY_ORDER = []  # session keys in the order Django generated them
 KEY_SEEN = set()
+SIGNED_VALUES = set()  # cookie values the signed_cookies engine produced
 HASHES = set()
 
 
@@ -322,6 +325,7 @@ def setup_django(unmigrated):
         },
         SESSION_FILE_PATH=file_dir,
         ROOT_URLCONF="sessionlab_oracle_urls",
+        ALLOWED_HOSTS=["*"],
     )
 
     # --- the simulated clock -------------------------------------------------
@@ -360,6 +364,18 @@ def setup_django(unmigrated):
         return key
 
     sbase.SessionBase._get_new_session_key = tracked_new_key
+
+    from django.contrib.sessions.backends import signed_cookies as ssigned
+
+    orig_signed_key = ssigned.SessionStore._get_session_key
+
+    def tracked_signed_key(self):
+        value = orig_signed_key(self)
+        if value:
+            SIGNED_VALUES.add(value)
+        return value
+
+    ssigned.SessionStore._get_session_key = tracked_signed_key
 
     orig_hash = AbstractBaseUser._get_session_auth_hash
 
@@ -460,10 +476,120 @@ def to_json(v):
     return {"repr": repr(v)}
 
 
-def unquote(coded):
-    from http import cookies
+# --- sites and origins ------------------------------------------------------------
 
-    return cookies._unquote(coded.strip())
+
+class Origin:
+    def __init__(self, scheme, host, port):
+        self.scheme = scheme  # "http" or "https"
+        self.host = host  # lowercase host name or IPv4 address
+        self.port = port  # int, or None for the scheme's default
+
+    def __str__(self):
+        return f"{self.scheme}://{self.host}" + ("" if self.port is None else f":{self.port}")
+
+    def trustworthy(self):
+        """https, or a loopback host: Chromium lets Secure cookies in and out."""
+        return self.scheme == "https" or is_loopback(self.host)
+
+    def same_site(self, other):
+        return self.scheme == other.scheme and site_of(self.host) == site_of(other.host)
+
+
+START_ORIGIN = ("http", "127.0.0.1", 8000)
+VALID_HOST_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-.")
+
+
+def parse_ipv4(host):
+    parts = host.split(".")
+    if len(parts) != 4:
+        return None
+    out = []
+    for p in parts:
+        if not p or len(p) > 3 or not p.isdigit() or not p.isascii():
+            return None
+        v = int(p)
+        if v > 255:
+            return None
+        out.append(v)
+    return out
+
+
+def is_ip(host):
+    return parse_ipv4(host) is not None
+
+
+def is_loopback(host):
+    ip = parse_ipv4(host)
+    if ip is not None:
+        return ip[0] == 127
+    return host == "localhost" or host.endswith(".localhost")
+
+
+def is_public_suffix(domain):
+    """The public suffix list's default rule: the last label is a suffix."""
+    return domain != "" and "." not in domain and not is_ip(domain)
+
+
+def registrable_domain(host):
+    if is_ip(host) or is_public_suffix(host) or host == "":
+        return None
+    return ".".join(host.split(".")[-2:])
+
+
+def site_of(host):
+    return registrable_domain(host) or host
+
+
+def valid_host(host):
+    if not host or not set(host) <= VALID_HOST_CHARS:
+        return False
+    last = host.rsplit(".", 1)[-1]
+    if last.isdigit():
+        return is_ip(host)
+    for label in host.split("."):
+        if not label or label[0] == "-" or label[-1] == "-":
+            return False
+    return True
+
+
+def parse_origin(text):
+    """``http://`` or ``https://`` (any case), a host, an optional port."""
+    bad = WorldError(f"not an http or https origin: {text!r}")
+    low = text.lower()
+    if low.startswith("http://"):
+        scheme, rest = "http", low[7:]
+    elif low.startswith("https://"):
+        scheme, rest = "https", low[8:]
+    else:
+        raise bad
+    port = None
+    if ":" in rest:
+        rest, p = rest.split(":", 1)
+        if not p or len(p) > 5 or not (p.isdigit() and p.isascii()):
+            raise bad
+        port = int(p)
+        if not 1 <= port <= 65535:
+            raise bad
+    if not valid_host(rest):
+        raise bad
+    if port == (80 if scheme == "http" else 443):
+        port = None
+    return Origin(scheme, rest, port)
+
+
+# --- the cookie jar (Chromium 156's rules) -----------------------------------------
+
+MAX_NAME_VALUE = 4096
+MAX_ATTR_VALUE = 1024
+MAX_EXPIRY = 400 * 86400  # 34,560,000 s
+DEVTOOLS_SAMESITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
+SAMESITE_REASON = {
+    "Strict": "SchemefulSameSiteStrict",
+    "Lax": "SchemefulSameSiteLax",
+    None: "SchemefulSameSiteUnspecifiedTreatedAsLax",
+}
+LAX_ALLOW_UNSAFE = 120  # seconds; CanonicalCookie::IsRecentlyCreated uses <=
 
 
 def path_match(req_path, cookie_path):
@@ -481,15 +607,146 @@ def default_path(req_path):
     return req_path[: req_path.rfind("/")]
 
 
+def domain_match(host, cookie):
+    """Whether a cookie is "for" this host (sent to it, listed for it)."""
+    if cookie.host_only:
+        return host == cookie.domain
+    return host == cookie.domain or host.endswith("." + cookie.domain)
+
+
+def blen(s):
+    return len(s.encode("utf-8"))
+
+
+# Chromium's cookie_util::ParseCookieExpirationTime
+DATE_DELIMS = set("\t !\"#$%&'()*+,-./;<=>?@[\\]^_`{|}~")
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun",
+          "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _scan_time(token):
+    """sscanf(token, "%2u:%2u:%2u") == 3"""
+    vals = []
+    i = 0
+    for k in range(3):
+        if k:
+            if i >= len(token) or token[i] != ":":
+                return None
+            i += 1
+        j = i
+        while j < len(token) and j - i < 2 and token[j].isdigit() and token[j].isascii():
+            j += 1
+        if j == i:
+            return None
+        vals.append(int(token[i:j]))
+        i = j
+    return vals
+
+
+def _atoi(token):
+    j = 0
+    while j < len(token) and token[j].isdigit() and token[j].isascii():
+        j += 1
+    return int(token[:j]) if j else 0
+
+
+def parse_cookie_date(text):
+    """Unix seconds, or None when Chromium ignores the date. A year past 9999
+    is far future (the caller caps it)."""
+    import calendar
+
+    tokens, cur = [], ""
+    for ch in text:
+        if ch in DATE_DELIMS:
+            if cur:
+                tokens.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur:
+        tokens.append(cur)
+    month = day = year = tm = None
+    for tok in tokens:
+        if not (tok[0].isdigit() and tok[0].isascii()):
+            if month is None:
+                for i, m in enumerate(MONTHS):
+                    if tok[:3].lower() == m:
+                        month = i + 1
+                        break
+        elif ":" in tok:
+            if tm is None:
+                t = _scan_time(tok)
+                if t is not None:
+                    tm = t
+        else:
+            if day is None and len(tok) <= 2:
+                day = _atoi(tok)
+            elif year is None and len(tok) <= 5:
+                year = _atoi(tok)
+    if month is None or day is None or year is None or tm is None:
+        return None
+    if 70 <= year <= 99:
+        year += 1900
+    elif 0 <= year <= 69:
+        year += 2000
+    h, mi, s = tm
+    if not (1 <= day <= 31 and h <= 23 and mi <= 59 and s <= 59):
+        return None
+    if year > 9999:
+        return float("inf")
+    if year < 1601:
+        return float("-inf")
+    if day > calendar.monthrange(year, month)[1]:
+        return None
+    return calendar.timegm((year, month, day, h, mi, s, 0, 0, 0))
+
+
+def parse_set_cookie(line):
+    """Split a Set-Cookie line as Chromium's ParsedCookie does."""
+    parts = line.split(";")
+    first = parts[0]
+    if "=" in first:
+        name, value = first.split("=", 1)
+    else:
+        name, value = "", first
+    name, value = name.strip(" \t"), value.strip(" \t")
+    attrs = {}
+    for p in parts[1:]:
+        k, eq, v = p.partition("=")
+        k, v = k.strip(" \t").lower(), v.strip(" \t")
+        if not k:
+            continue
+        if blen(v) > MAX_ATTR_VALUE:
+            continue  # an attribute value over 1024 bytes is ignored
+        attrs[k] = v
+    return name, value, attrs
+
+
 class Cookie:
-    def __init__(self, name, coded, expiry, path, secure, httponly, seq):
+    def __init__(self, name, value, domain, host_only, path, expiry, secure,
+                 httponly, samesite, created, seq):
         self.name = name
-        self.coded = coded
-        self.expiry = expiry  # absolute unix seconds or None (browser session)
+        self.value = value  # raw, as on the wire
+        self.domain = domain  # without a leading dot
+        self.host_only = host_only
         self.path = path
+        self.expiry = expiry  # absolute unix seconds or None (browser session)
         self.secure = secure
         self.httponly = httponly
-        self.seq = seq
+        self.samesite = samesite  # "Strict", "Lax", "None" or None
+        self.created = created  # simulated unix seconds
+        self.seq = seq  # global creation counter (ties within a second)
+
+    def shown_domain(self):
+        return self.domain if self.host_only else "." + self.domain
+
+    def key(self):
+        return (self.name, self.shown_domain(), self.path)
+
+    def copy(self):
+        c = Cookie.__new__(Cookie)
+        c.__dict__.update(self.__dict__)
+        return c
 
 
 class Browser:
@@ -497,7 +754,7 @@ class Browser:
 
     def __init__(self, name):
         self.name = name
-        self.jar = {}
+        self.jar = {}  # (name, shown domain, path) -> Cookie
         self.cookies_on = True
 
     @classmethod
@@ -506,19 +763,135 @@ class Browser:
         return cls.seq
 
     def purge(self):
-        for n in [n for n, c in self.jar.items() if c.expiry is not None and Clock.now >= c.expiry]:
-            del self.jar[n]
+        for k in [k for k, c in self.jar.items()
+                  if c.expiry is not None and Clock.now >= c.expiry]:
+            del self.jar[k]
 
-    def put(self, name, coded, expiry, path, secure, httponly):
-        old = self.jar.get(name)
-        seq = old.seq if old else Browser.next_seq()
-        self.jar[name] = Cookie(name, coded, expiry, path, secure, httponly, seq)
+    def store(self, c):
+        """Put c in the jar; an equal (name, domain, path) cookie with the same
+        value hands down its creation time."""
+        old = self.jar.get(c.key())
+        if old is not None and old.value == c.value:
+            c.created, c.seq = old.created, old.seq
+        else:
+            c.created, c.seq = Clock.now, Browser.next_seq()
+        self.jar[c.key()] = c
 
-    def matching(self, req_path):
+    def ordered(self, cookies):
+        return sorted(cookies, key=lambda c: (-blen(c.path), c.seq))
+
+    def jar_list(self):
         self.purge()
-        cs = [c for c in self.jar.values() if path_match(req_path, c.path) and not c.secure]
-        cs.sort(key=lambda c: (-len(c.path), c.seq))
-        return cs
+        return sorted(self.jar.values(),
+                      key=lambda c: (c.shown_domain(), -blen(c.path), c.seq))
+
+    def for_host(self, host):
+        self.purge()
+        return self.ordered(c for c in self.jar.values() if domain_match(host, c))
+
+    def select(self, site, req_path, initiator=None, via=None):
+        """(sent, not_sent) for a request to site+req_path; initiator/via for a
+        request made by a page of another origin."""
+        cross = initiator is not None and not site.same_site(initiator)
+        sent, not_sent = [], []
+        for c in self.for_host(site.host):
+            reason = None
+            if c.secure and not site.trustworthy():
+                reason = "SecureOnly"
+            elif not path_match(req_path, c.path):
+                reason = "NotOnPath"
+            elif cross and c.samesite != "None":
+                if c.samesite == "Strict":
+                    reason = SAMESITE_REASON["Strict"]
+                elif via == "link":
+                    pass
+                elif c.samesite == "Lax":
+                    reason = SAMESITE_REASON["Lax"]
+                elif via == "form" and Clock.now - c.created <= LAX_ALLOW_UNSAFE:
+                    pass
+                else:
+                    reason = SAMESITE_REASON[None]
+            if reason is None and not self.cookies_on:
+                reason = "UserPreferences"
+            if reason is None:
+                sent.append(c)
+            else:
+                not_sent.append((c, reason))
+        return sent, not_sent
+
+    def receive(self, site, req_path, line, cross_image):
+        """Apply one Set-Cookie line; return the refusal reason or None."""
+        self.purge()
+        name, value, attrs = parse_set_cookie(line)
+        if blen(name) + blen(value) > MAX_NAME_VALUE:
+            return "NameValuePairExceedsMaxSize"
+        host = site.host
+        # Domain
+        host_only, domain = True, host
+        if "domain" in attrs and attrs["domain"] not in ("", "."):
+            d = attrs["domain"].lower()
+            if d.startswith("."):
+                d = d[1:]
+            reg = registrable_domain(host)
+            if reg is None:
+                if d != host:
+                    return "InvalidDomain"
+            else:
+                if registrable_domain(d) != reg:
+                    return "InvalidDomain"
+                if not (host == d or host.endswith("." + d)):
+                    return "InvalidDomain"
+                host_only, domain = False, d
+        secure = "secure" in attrs
+        httponly = "httponly" in attrs
+        # Prefixes, any case
+        low = name.lower()
+        src_secure = site.trustworthy()
+        if low.startswith("__secure-") and not (secure and src_secure):
+            return "InvalidPrefix"
+        if low.startswith("__host-"):
+            dom_ok = "domain" not in attrs or (
+                is_ip(host) and attrs["domain"].lower().lstrip(".") == host)
+            if not (secure and src_secure and attrs.get("path") == "/" and dom_ok):
+                return "InvalidPrefix"
+        if low.startswith("__http-") and not (secure and src_secure and httponly):
+            return "InvalidPrefix"
+        if not self.cookies_on:
+            return "UserPreferences"
+        if secure and not src_secure:
+            return "SecureOnly"
+        samesite = DEVTOOLS_SAMESITE.get(attrs["samesite"].lower()) if "samesite" in attrs else None
+        if cross_image and samesite != "None":
+            return SAMESITE_REASON[samesite]
+        if samesite == "None" and not secure:
+            return "SameSiteNoneInsecure"
+        path = attrs.get("path", "")
+        if not path.startswith("/"):
+            path = default_path(req_path)
+        if not secure and not src_secure:
+            for c in self.jar.values():
+                if (c.secure and c.name == name
+                        and (c.domain == domain or c.domain.endswith("." + domain)
+                             or domain.endswith("." + c.domain))
+                        and path_match(path, c.path)):
+                    return "OverwriteSecure"
+        # Expiry: Max-Age over Expires, capped at 400 days after arrival
+        expiry = None
+        ma = attrs.get("max-age")
+        if ma is not None and re.fullmatch(r"-?\d+", ma):
+            ma = int(ma)
+            expiry = Clock.now + ma if ma > 0 else float("-inf")
+        elif "expires" in attrs:
+            expiry = parse_cookie_date(attrs["expires"])
+        if expiry is not None:
+            if expiry <= Clock.now:
+                self.jar.pop((name, domain if host_only else "." + domain, path), None)
+                return None
+            expiry = min(expiry, Clock.now + MAX_EXPIRY)
+        self.store(Cookie(name, value, domain, host_only, path, expiry, secure,
+                          httponly, samesite, Clock.now, 0))
+        return None
+
 
 
 class World:
@@ -531,6 +904,7 @@ class World:
         self.cur = self.browsers["default"]
         self.path = "/"
         self.key_numbers = {}
+        self.site = Origin(*START_ORIGIN)
 
     # --- engine helpers --------------------------------------------------------
     def engine_class(self):
@@ -547,20 +921,40 @@ class World:
         SS = self.engine_class()
         return SS is not None and issubclass(SS, signed_cookies.SessionStore)
 
-    def show_cookie_value(self, name, value):
-        """Value as shown in request.cookies / set_cookies / jar."""
-        if name == self.settings.SESSION_COOKIE_NAME and self.is_signed_engine():
-            SS = self.engine_class()
-            try:
-                s = SS(value)
-                s.modified = False
-                data = s.load()
-                if not s.modified:
-                    return {"signed": to_json(data)}
-            except Exception:
-                pass
-            return {"signed": "invalid"}
-        return value
+    def show_value(self, value):
+        """A cookie value as shown in request.cookies / set_cookies / jar: a
+        value the signed_cookies engine produced in this run is {"signed": ...}."""
+        if value not in SIGNED_VALUES:
+            return value
+        from django.contrib.sessions.backends import signed_cookies
+
+        try:
+            s = signed_cookies.SessionStore(value)
+            s.modified = False
+            data = s.load()
+            if not s.modified:
+                return {"signed": to_json(data)}
+        except Exception:
+            pass
+        return {"signed": "invalid"}
+
+    def jar_view(self, b=None):
+        b = b or self.cur
+        out = []
+        for c in b.jar_list():
+            j = {
+                "name": c.name,
+                "value": self.show_value(c.value),
+                "domain": c.shown_domain(),
+                "path": c.path,
+                "expires_in": None if c.expiry is None else int(c.expiry - Clock.now),
+                "secure": c.secure,
+                "httponly": c.httponly,
+            }
+            if c.samesite is not None:
+                j["samesite"] = c.samesite
+            out.append(j)
+        return out
 
     def store_view(self):
         from django.contrib.sessions.backends import (
@@ -645,49 +1039,50 @@ class World:
             rows.append((key, data, age))
         return rows
 
-    def jar_view(self, b=None):
-        b = b or self.cur
-        b.purge()
-        return {
-            c.name: {
-                "value": self.show_cookie_value(c.name, unquote(c.coded)),
-                "expires_in": None if c.expiry is None else int(c.expiry - Clock.now),
-            }
-            for c in b.jar.values()
-        }
-
     # --- requests -------------------------------------------------------------------
-    def http(self, path, mode, body=None, expr=None):
+    def http(self, path, mode, body=None, expr=None, initiator=None, via=None):
         import io
         from django.core.handlers.wsgi import WSGIHandler
 
         b = self.cur
+        site = self.site
         req_path, _, query = path.partition("?")
-        sent = b.matching(req_path) if b.cookies_on else []
-        header = "; ".join(f"{c.name}={c.coded}" for c in sent)
-        from django.http.cookie import parse_cookie
-
-        parsed = parse_cookie(header)
+        sent, not_sent = b.select(site, req_path, initiator, via)
+        header = "; ".join(f"{c.name}={c.value}" if c.name else c.value for c in sent)
+        method = "POST" if via == "form" else "GET"
         request_view = {
-            "path": path,
-            "cookies": {n: self.show_cookie_value(n, v) for n, v in parsed.items()},
+            "method": method,
+            "url": f"{site}{path}",
+            "cookies": [[c.name, self.show_value(c.value)] for c in sent],
         }
+        if not_sent:
+            request_view["not_sent"] = [{"name": c.name, "reason": r} for c, r in not_sent]
+        if initiator is not None:
+            request_view["from"] = str(initiator)
+            request_view["via"] = via
+        port = site.port or (443 if site.scheme == "https" else 80)
         environ = {
-            "REQUEST_METHOD": "GET",
+            "REQUEST_METHOD": method,
             "PATH_INFO": req_path,
             "QUERY_STRING": query,
             "SCRIPT_NAME": "",
-            "SERVER_NAME": HOST,
-            "SERVER_PORT": "80",
+            "SERVER_NAME": site.host,
+            "SERVER_PORT": str(port),
+            "HTTP_HOST": site.host if site.port is None else f"{site.host}:{site.port}",
             "SERVER_PROTOCOL": "HTTP/1.1",
             "wsgi.version": (1, 0),
-            "wsgi.url_scheme": "http",
+            "wsgi.url_scheme": site.scheme,
             "wsgi.input": io.BytesIO(b""),
             "wsgi.errors": io.StringIO(),
             "wsgi.multiprocess": False,
             "wsgi.multithread": False,
             "wsgi.run_once": False,
         }
+        if site.scheme == "https":
+            environ["HTTPS"] = "on"
+        if method == "POST":
+            environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+            environ["CONTENT_LENGTH"] = "0"
         if header:
             environ["HTTP_COOKIE"] = header
         State.mode, State.body, State.expr = mode, body, expr
@@ -700,10 +1095,12 @@ class World:
             if State.error is None:
                 State.error = e
         set_cookies = []
+        cross_image = (initiator is not None and via == "image"
+                       and not site.same_site(initiator))
         if response is not None:
             for name, m in response.cookies.items():
-                sc = {"name": name, "value": m.value}
-                sc["value"] = m.value if m.value == "" else self.show_cookie_value(name, m.value)
+                sc = {"name": name,
+                      "value": m.value if m.value == "" else self.show_value(m.value)}
                 if m["max-age"] != "":
                     sc["max_age"] = int(m["max-age"])
                 if m["path"]:
@@ -714,9 +1111,11 @@ class World:
                 sc["httponly"] = bool(m["httponly"])
                 if m["samesite"]:
                     sc["samesite"] = m["samesite"]
+                # the real header text Django wrote, as the browser gets it
+                blocked = b.receive(site, req_path, m.OutputString(), cross_image)
+                if blocked:
+                    sc["blocked"] = blocked
                 set_cookies.append(sc)
-                if b.cookies_on:
-                    self.receive(b, req_path, name, m)
             try:
                 response.close()
             except Exception:
@@ -729,31 +1128,6 @@ class World:
             outcome = {"ok": True}
         State.mode = None
         return outcome, request_view, set_cookies
-
-    def receive(self, b, req_path, name, m):
-        from django.utils.http import parse_http_date_safe
-
-        if m["domain"]:
-            d = m["domain"].lower().lstrip(".")
-            if not (HOST == d or HOST.endswith("." + d)):
-                return
-        expiry = None
-        if m["max-age"] != "":
-            try:
-                ma = int(m["max-age"])
-            except ValueError:
-                ma = None
-            if ma is not None:
-                expiry = Clock.now + ma if ma > 0 else Clock.now
-        elif m["expires"]:
-            t = parse_http_date_safe(m["expires"])
-            if t is not None:
-                expiry = t
-        path = m["path"] if m["path"].startswith("/") else default_path(req_path)
-        if expiry is not None and expiry <= Clock.now:
-            b.jar.pop(name, None)
-            return
-        b.put(name, m.coded_value, expiry, path, bool(m["secure"]), bool(m["httponly"]))
 
     # --- commands -----------------------------------------------------------------
     def classify(self, line):
@@ -823,10 +1197,22 @@ class World:
         words = line.split()
         cmd, args = words[0], words[1:]
         if cmd == "visit":
-            if len(args) != 1 or not args[0].startswith("/"):
+            if not args or not args[0].startswith("/"):
                 raise WorldError("visit needs a path starting with '/', e.g. visit /about")
-            outcome, req_view, set_cookies = self.http(args[0], "visit")
+            if len(args) == 1:
+                outcome, req_view, set_cookies = self.http(args[0], "visit")
+                return outcome, (req_view, set_cookies)
+            if (args[1] != "from" or len(args) not in (3, 5)
+                    or (len(args) == 5 and (args[3] != "via" or args[4] not in VIAS))):
+                raise WorldError(VISIT_FROM_USAGE)
+            initiator = parse_origin(args[2])
+            via = args[4] if len(args) == 5 else "link"
+            outcome, req_view, set_cookies = self.http(args[0], "visit", initiator=initiator,
+                                                       via=via)
             return outcome, (req_view, set_cookies)
+        if cmd == "site":
+            self.site = parse_origin(line[len("site"):].strip())
+            return {"ok": True}, None
         if cmd == "path":
             if len(args) != 1 or not args[0].startswith("/"):
                 raise WorldError("path needs a path starting with '/', e.g. path /cart")
@@ -876,26 +1262,36 @@ class World:
         sub, rest = args[0], args[1:]
         b = self.cur
         b.purge()
+        host = self.site.host
         if sub == "close" and not rest:
-            for n in [n for n, c in b.jar.items() if c.expiry is None]:
-                del b.jar[n]
+            for k in [k for k, c in b.jar.items() if c.expiry is None]:
+                del b.jar[k]
         elif sub == "clear" and not rest:
             b.jar.clear()
         elif sub == "set":
             text = line.split(None, 2)[2] if len(args) > 1 else ""
             name, eq, value = text.partition("=")
-            name = name.strip()
+            name, value = name.strip(), value.strip()
             if not eq or not name:
                 raise WorldError("browser set needs NAME=VALUE, e.g. browser set sessionid=forged123")
-            old = b.jar.get(name)
-            if old:
-                old.coded = value.strip()
+            if blen(name) + blen(value) > MAX_NAME_VALUE:
+                raise WorldError(f"browser refuses cookie {name!r}: name and value over "
+                                 f"{MAX_NAME_VALUE} bytes")
+            mine = [c for c in b.for_host(host) if c.name == name]
+            if mine:
+                for old in mine:
+                    c = old.copy()
+                    c.value = value
+                    b.store(c)
             else:
-                b.put(name, value.strip(), None, "/", False, False)
+                b.store(Cookie(name, value, host, True, "/", None, False, False, None,
+                               Clock.now, 0))
         elif sub == "delete" and len(rest) == 1:
-            if rest[0] not in b.jar:
+            mine = [c for c in b.for_host(host) if c.name == rest[0]]
+            if not mine:
                 raise WorldError(f"browser {b.name!r} has no cookie {rest[0]!r}")
-            del b.jar[rest[0]]
+            for c in mine:
+                del b.jar[c.key()]
         elif sub == "open" and len(rest) == 1:
             if rest[0] not in self.browsers:
                 self.browsers[rest[0]] = Browser(rest[0])
@@ -905,19 +1301,21 @@ class World:
             if other not in self.browsers:
                 raise WorldError(f"there is no browser {other!r}")
             src = self.browsers[other]
-            src.purge()
-            if name not in src.jar:
+            theirs = [c for c in src.for_host(host) if c.name == name]
+            if not theirs:
                 raise WorldError(f"browser {other!r} has no cookie {name!r}")
-            c = src.jar[name]
-            b.put(name, c.coded, c.expiry, c.path, c.secure, c.httponly)
+            for c in theirs:
+                b.store(c.copy())
         elif sub == "cookies" and rest in (["on"], ["off"]):
             b.cookies_on = rest[0] == "on"
         elif sub == "js" and not rest:
             if not b.cookies_on:
                 return {"value": repr("")}
             req_path = self.path.partition("?")[0]
-            cs = [c for c in b.matching(req_path) if not c.httponly]
-            return {"value": repr("; ".join(f"{c.name}={c.coded}" for c in cs))}
+            sent, _ = b.select(self.site, req_path)
+            cs = [c for c in sent if not c.httponly]
+            return {"value": repr("; ".join(f"{c.name}={c.value}" if c.name else c.value
+                                            for c in cs))}
         else:
             raise WorldError(usage)
         return {"ok": True}
