@@ -30,8 +30,8 @@ Django world
 * A request is a real WSGI round trip through a *fresh* ``WSGIHandler`` (so the
   middleware chain, and the SESSION_ENGINE it imports, is rebuilt for every
   request and a settings change applies to the next request).  The environ is
-  a plain GET to ``http://testserver<path>``; the ``Cookie`` header is built by
-  the simulated browser.
+  built from the current site (below); the ``Cookie`` header is built by the
+  simulated browser.
 * ``settings.NAME = <literal>`` (one statement, the right side accepted by
   ``ast.literal_eval``) is a world command: ``setattr(settings, NAME, value)``,
   no request.  Changing ``SESSION_FILE_PATH`` also forgets the file engine's
@@ -82,44 +82,110 @@ View code
   with an empty ``set_cookies``.
 * Memory addresses in any text are written `` at 0x...>``.
 
-Simulated browser
------------------
-* Browsers by name; the first is ``default`` and is current.  Each has a jar
-  keyed by cookie name (one cookie per name; a Set-Cookie for an existing name
-  replaces it, whatever its path, and keeps its creation order).
-* The site is ``http://testserver``.  A cookie whose Domain attribute does not
-  domain-match ``testserver`` is ignored (RFC 6265 5.3 step 6).  A Secure cookie
-  is stored but never sent (the site is plain http), and ``browser js`` does
-  not show it.  SameSite has no effect (all requests are same-site).
-* Set-Cookie: Max-Age wins over Expires; Max-Age <= 0 or an expiry <= now
-  removes the cookie of that name; no Max-Age/Expires = browser-session cookie.
-  A missing Path attribute means the RFC 6265 default-path of the request path.
-* A cookie is gone once now >= its expiry (purged before every send and every
-  display).
-* Sending: cookies whose path path-matches the request path (RFC 6265 5.1.4),
-  ordered by longer path first, then older creation (creation = a global
-  counter, so ties at the same simulated second keep their order).  The jar
-  keeps the raw (wire) value; it is shown decoded with
-  ``http.cookies._unquote`` as Django's ``parse_cookie`` reads it.
-* ``browser cookies off``: nothing is sent, Set-Cookie headers are ignored (but
-  still listed in ``set_cookies``), the jar keeps what it had; ``browser js``
-  then gives ``''``.
-* ``browser set N=V`` stores the raw text V; an existing cookie keeps expiry,
-  path, flags and creation order; a new one is a browser-session cookie for
-  ``/`` (no flags).  ``browser copy N from OTHER`` copies value, expiry, path
-  and flags (creation order: kept if the name existed, else new).
-* ``path /p`` is global (not per browser); ``visit /p`` requests /p with a view
-  that does nothing, and does not change the current path.
+Sites and the simulated browser (Chromium 156)
+----------------------------------------------
+* The world starts at ``http://127.0.0.1:8000``.  ``site ORIGIN`` moves every
+  browser: ``http://`` or ``https://`` (any case), a host of ASCII letters,
+  digits, ``-`` and ``.`` whose labels are non-empty and start and end with a
+  letter or digit, or (when the last label is all digits) a dotted-quad IPv4
+  address (1-3 digits a part, each <= 255), then optionally ``:PORT`` (1 to 5
+  digits, 1-65535), nothing else.  Scheme and host are lowercased, a default
+  port (80 http, 443 https) is dropped.  Anything else (also ``site`` alone or
+  with two words) is ``not an http or https origin: 'TEXT'`` with TEXT the rest
+  of the line, stripped, as Python's repr.
+* A request is a WSGI environ with ``HTTP_HOST`` = host[:port],
+  ``SERVER_NAME`` = host, ``SERVER_PORT`` = the port or the scheme default,
+  ``wsgi.url_scheme`` = the scheme and ``HTTPS=on`` for https.
+  ``ALLOWED_HOSTS=['*']`` (as the Chromium harness), so ``get_host()`` never
+  fails.  ``visit ... via form`` is a POST with an empty form body.
+* ``visit PATH from ORIGIN [via link|form|image]``: PATH must start with ``/``
+  (else the plain visit error); then exactly ``from ORIGIN`` or ``from ORIGIN
+  via WAY``, else ``visit PATH from ORIGIN needs an origin and optionally via
+  link, form or image, e.g. visit /cart from https://evil.example via form``;
+  then the origin is checked as for ``site``.
+* Loopback (potentially trustworthy) hosts: ``127.0.0.0/8``, ``localhost``
+  and ``*.localhost``.  A site is secure when https or loopback.
+* Registrable domain: the public suffix list's default rule (last label is
+  the suffix), so the last two labels; none for an IP address or a one-label
+  host.  Same-site = same scheme and same registrable domain (or same host).
+* Jar keyed by (name, shown domain, path); shown domain = host for host-only,
+  ``.`` + domain for a domain cookie.  Each cookie keeps its raw value (the
+  text after the first ``=`` of the real ``Set-Cookie`` text, trimmed of
+  spaces/tabs), creation time (simulated seconds) and a global creation
+  counter (ties within a second).
+* Set-Cookie: the browser parses ``Morsel.OutputString()``, the header text
+  Django wrote.  Attributes are case-insensitive, a value over 1024 bytes is
+  dropped.  Checks in this order (first wins, a refused header changes
+  nothing): name + raw value over 4096 bytes -> NameValuePairExceedsMaxSize;
+  Domain (lowercased, one leading dot dropped; empty or ``.`` = none): on a
+  host without registrable domain it must equal the host (then host-only),
+  else its registrable domain must equal the host's and the host must be it
+  or a subdomain -> otherwise InvalidDomain; prefixes (case-insensitive):
+  ``__Secure-`` needs Secure + secure site, ``__Host-`` also ``Path=/`` as an
+  attribute and no Domain attribute (or one equal to the IP host), ``__Http-``
+  Secure + secure site + HttpOnly -> InvalidPrefix; cookies off ->
+  UserPreferences; Secure on a non-secure site -> SecureOnly; response to a
+  cross-site image and SameSite not None -> SchemefulSameSite{Strict,Lax,
+  UnspecifiedTreatedAsLax}; SameSite=None without Secure ->
+  SameSiteNoneInsecure; a non-Secure cookie from a non-secure site while a
+  Secure cookie of that name exists whose domain equals or is a subdomain of
+  the new one's, or the other way round, and whose path the new path
+  path-matches -> OverwriteSecure.
+* Expiry: a Max-Age matching ``-?\\d+`` wins (<= 0: delete); else Expires by
+  Chromium's date parser (``parse_cookie_date``); an unreadable date means
+  none.  An expiry <= now deletes the (name, domain, path) cookie and stores
+  nothing (not a refusal).  Else it is capped at now + 34,560,000 s.
+  A year > 9999 is far future; < 1601 far past.
+* Path: the attribute if it starts with ``/``, else the default path of the
+  request path (up to its last ``/``, or ``/``).
+* Setting a (name, domain, path) cookie again with the same raw value keeps
+  its creation time and counter (whatever other attributes change); a new
+  value gets new ones.  Cookies of one response are created in header order.
+* Sending to site+path (the path without query): the current browser's
+  cookies whose domain matches the host, ordered longer path first (bytes),
+  then older (counter).  Each is left out with the first reason of:
+  SecureOnly (Secure, site not secure), NotOnPath, on a cross-site request
+  SchemefulSameSiteStrict (Strict), then for link nothing else, for form
+  SchemefulSameSiteLax (Lax) or SchemefulSameSiteUnspecifiedTreatedAsLax (no
+  SameSite and now - creation > 120 s), for image Lax / unset as for form but
+  without the 120 s exception; UserPreferences (cookies off).  ``not_sent``
+  lists them in that order.  View code, plain ``visit`` and ``browser js`` are
+  same-site; ``visit ... from`` a same-site origin too.
+* A cookie is gone once now >= its expiry (purged before every send, command
+  and display).
+* ``browser close``: drop every cookie without expiry, all domains.
+  ``browser clear``: drop all.  ``browser set N=V`` (name and value stripped):
+  over 4096 bytes -> ``browser refuses cookie 'N': name and value over 4096
+  bytes``; else every cookie named N that matches the current host gets value
+  V (kept attributes; creation kept only if V is the same value); none ->
+  a new host-only, browser-session cookie for ``/`` without flags.
+  ``browser delete N``: every such cookie, error ``browser 'B' has no cookie
+  'N'`` if none.  ``browser copy N from B``: every such cookie of B (for the
+  current host) is stored in this browser with its domain, path, expiry and
+  flags (same rule for creation).  These work with cookies off too.
+* ``browser js``: ``''`` with cookies off, else the cookies a same-site GET to
+  the current site and path would send, minus HttpOnly, ``name=value`` raw,
+  joined by ``; ``.
+* ``path /p`` and ``site`` are global (not per browser); ``visit /p`` does not
+  change the current path.
 
 Transcript
 ----------
 * Fields in the order line, input, outcome, browser, request, set_cookies,
   jar, store; ``request``/``set_cookies`` only for commands that made a
-  request.  JSON written with ``json.dumps`` default separators.
+  request (not ``site``).  JSON written with ``json.dumps`` default separators.
+* ``request``: method, url (site origin + path as typed), cookies
+  ``[[name, raw value], ...]`` in header order, ``not_sent`` (absent when
+  empty), ``from``/``via`` for ``visit ... from``.
 * ``set_cookies``: from ``response.cookies`` in order: name, value (as Django
-  set it), ``max_age`` (if written), ``path`` (if written), ``domain`` (if
-  written), ``secure`` and ``httponly`` (always, booleans), ``samesite`` (if
-  written).  ``expires`` is not shown.
+  set it, decoded), ``max_age`` (if written), ``path`` (if written),
+  ``domain`` (if written), ``secure`` and ``httponly`` (always, booleans),
+  ``samesite`` (if written, as Django wrote it), ``blocked`` (if refused).
+  ``expires`` is not shown.
+* ``jar``: every cookie of the current browser, sorted by shown domain
+  (code points), then header order: name, raw value, domain, path,
+  expires_in (int, or null), secure, httponly, samesite (Strict/Lax/None,
+  absent when none).
 * ``store``: the current engine's sessions ordered by the order Django
   generated their keys.  db/cached_db: the django_session rows decoded with
   the engine's ``decode()``, ``expires_in = expire_date - now``; cache: live
@@ -134,10 +200,12 @@ Transcript
   (recorded by wrapping ``SessionBase._get_new_session_key``) becomes
   ``<keyN>``, numbered in order of first appearance in the serialized line
   (fields in order), numbers kept for the whole transcript; every
-  ``_get_session_auth_hash`` result becomes ``<auth_hash>``; the
-  signed_cookies session cookie (name == SESSION_COOKIE_NAME while the engine
-  is signed_cookies) is shown as ``{"signed": data}`` when a fresh
-  ``SessionStore(value).load()`` accepts it (does not set ``modified``), else
+  ``_get_session_auth_hash`` result becomes ``<auth_hash>``; a cookie value
+  the signed_cookies engine produced in this run (recorded by wrapping its
+  ``_get_session_key``), whatever the cookie's name and the engine now, is
+  shown in request.cookies, set_cookies and jar as ``{"signed": data}`` when
+  a fresh signed_cookies ``SessionStore(value).load()`` accepts it now (does
+  not set ``modified``), else
   ``{"signed": "invalid"}``; a deleting header's ``""`` stays ``""``.
 """
 
