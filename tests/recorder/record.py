@@ -1367,7 +1367,7 @@ class World:
         elif sub == "copy" and len(rest) == 3 and rest[1] == "from":
             name, other = rest[0], rest[2]
             if other not in self.browsers:
-                raise WorldError(f"there is no browser {other!r}")
+                raise WorldError(f"no browser named {other!r}")
             src = self.browsers[other]
             theirs = [c for c in src.for_host(host) if c.name == name]
             if not theirs:
