@@ -156,7 +156,13 @@ impl Runner {
             let row = |c: &JarEntry, now: i64| {
                 (
                     c.id(),
-                    (c.raw.clone(), c.expires_in.map(|e| e + now), c.secure, c.httponly, c.samesite),
+                    (
+                        c.raw.clone(),
+                        c.expires_in.map(|e| e + now),
+                        c.secure,
+                        c.httponly,
+                        c.samesite,
+                    ),
                 )
             };
             let before_rows: Vec<_> = before.jar.iter().map(|c| row(c, before.now)).collect();
@@ -193,7 +199,9 @@ impl Runner {
 
     fn execute(&mut self, command: &Command) -> (Outcome, Option<Exchange>) {
         let (path, from, view) = match command {
-            Command::World(WorldCommand::Visit { path, from }) => (path.clone(), from.as_ref(), None),
+            Command::World(WorldCommand::Visit { path, from }) => {
+                (path.clone(), from.as_ref(), None)
+            }
             Command::View(stmts) => (self.world.path.clone(), None, Some(stmts)),
             Command::World(world_command) => {
                 let outcome = match self.world.apply(world_command) {

@@ -114,8 +114,8 @@ pub const WORLD_WORDS: &[&str] = &[
     "server",
 ];
 
-const VISIT_USAGE: &str = "visit needs a path starting with '/', e.g. visit /about \
-                           or visit /transfer from https://evil.example via form";
+const VISIT_USAGE: &str = "visit PATH from ORIGIN needs an origin and optionally via link, form or \
+                           image, e.g. visit /cart from https://evil.example via form";
 
 const BROWSER_USAGE: &str = "unknown browser command; use: browser close | clear | set NAME=VALUE | \
                              delete NAME | open NAME | copy NAME from OTHER | cookies on|off | js";

@@ -9,8 +9,8 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::runner::{Change, Outcome, Step};
 use crate::sim::request::{Exchange, SetCookie};
-use crate::sim::world::JarEntry;
 use crate::sim::value::{Value, to_display_json};
+use crate::sim::world::JarEntry;
 
 /// Writes the JSON lines of one transcript, numbering session keys across it.
 #[derive(Debug, Default)]

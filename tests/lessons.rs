@@ -37,8 +37,8 @@ fn the_embedded_course_proves_itself() {
     for lesson in &course.lessons {
         let n = lesson.steps.len();
         assert!(
-            (5..=8).contains(&n),
-            "{} has {n} steps; a lesson has 5 to 8",
+            (5..=10).contains(&n),
+            "{} has {n} steps; a lesson has 5 to 10",
             lesson.id
         );
     }

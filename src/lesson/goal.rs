@@ -171,10 +171,16 @@ pub enum Kind {
     Deleted(String),
     /// `refused cookie NAME [REASON]`: the browser refused the last
     /// response's `Set-Cookie` for it (for this DevTools reason).
-    Refused { name: String, reason: Option<String> },
+    Refused {
+        name: String,
+        reason: Option<String>,
+    },
     /// `left out cookie NAME [REASON]`: the browser left the cookie out of the
     /// last request (for this DevTools reason).
-    LeftOut { name: String, reason: Option<String> },
+    LeftOut {
+        name: String,
+        reason: Option<String>,
+    },
     /// `site ORIGIN`: where the browsers' requests go.
     Site(String),
     /// `status N`: the last response's status.
@@ -590,10 +596,11 @@ impl Condition {
             }
             "site" => {
                 let at = c.here();
-                let origin = crate::sim::origin::Origin::parse(c.word()).map_err(|e| GoalError {
-                    col: at,
-                    message: e.message,
-                })?;
+                let origin =
+                    crate::sim::origin::Origin::parse(c.word()).map_err(|e| GoalError {
+                        col: at,
+                        message: e.message,
+                    })?;
                 Kind::Site(origin.to_string())
             }
             "key" => {
@@ -806,12 +813,18 @@ impl Condition {
             Kind::Refused { name, reason } => format!(
                 "the browser {} the cookie {name}{}",
                 v("refused", "did not refuse"),
-                reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+                reason
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
             ),
             Kind::LeftOut { name, reason } => format!(
                 "the last request {} the cookie {name}{}",
                 v("left out", "did not leave out"),
-                reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+                reason
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
             ),
             Kind::Site(origin) => format!("the site is {not}{origin}"),
             Kind::Status(code) => format!("the last response's status was {not}{code}"),
@@ -1050,12 +1063,12 @@ impl Condition {
                 Ok(exchange) => {
                     let holds = exchange.set_cookies.iter().map(|s| &s.morsel).any(|m| {
                         m.name == spec.name && !m.is_deletion() && {
-                            let lifetime = m.max_age.or_else(|| {
-                                match crate::sim::dates::parse(&m.expires)? {
-                                    crate::sim::dates::Expires::At(at) => Some(at - now),
-                                    crate::sim::dates::Expires::FarFuture => Some(i64::MAX),
-                                }
-                            });
+                            let lifetime =
+                                m.max_age
+                                    .or_else(|| match crate::sim::dates::parse(&m.expires)? {
+                                        crate::sim::dates::Expires::At(at) => Some(at - now),
+                                        crate::sim::dates::Expires::FarFuture => Some(i64::MAX),
+                                    });
                             spec.matches(
                                 &m.value,
                                 lifetime,
@@ -1083,9 +1096,8 @@ impl Condition {
                 Ok(exchange) => {
                     let holds = exchange.set_cookies.iter().any(|s| {
                         s.morsel.name == *name
-                            && s.blocked.is_some_and(|b| {
-                                reason.as_ref().is_none_or(|r| r == b.cdp_name())
-                            })
+                            && s.blocked
+                                .is_some_and(|b| reason.as_ref().is_none_or(|r| r == b.cdp_name()))
                     });
                     (holds, set_cookie_text(exchange))
                 }
@@ -1128,7 +1140,9 @@ impl Condition {
                         .into_iter()
                         .find(|(n, _)| n == name)
                         .map(|(_, v)| v);
-                    let set = exchange.stored().find(|m| m.name == *name && !m.is_deletion());
+                    let set = exchange
+                        .stored()
+                        .find(|m| m.name == *name && !m.is_deletion());
                     match (sent, set) {
                         (None, _) => (false, format!("the last request sent no {name} cookie")),
                         (Some(_), None) => (

@@ -18,8 +18,8 @@ use super::ast::{BinOp, CmpOp, Expr, Stmt};
 use super::table::{self, Entry};
 use crate::sim::auth;
 use crate::sim::cookie::ResponseCookies;
-use crate::sim::error::PyErr;
 use crate::sim::cookie::{CookieOptions, MaxAge};
+use crate::sim::error::PyErr;
 use crate::sim::request::Request;
 use crate::sim::server::Server;
 use crate::sim::signing::{self, Signer};
@@ -857,7 +857,9 @@ impl View<'_> {
                         Object::DictView(_, items) => items.len(),
                         _ => 0,
                     },
-                    Value::Object(o) if matches!(&**o, Object::Range(..)) => iterate_plain(&x)?.len(),
+                    Value::Object(o) if matches!(&**o, Object::Range(..)) => {
+                        iterate_plain(&x)?.len()
+                    }
                     other => {
                         return Err(type_error(format!(
                             "object of type '{}' has no len()",
@@ -1507,7 +1509,12 @@ impl View<'_> {
                 };
                 let key = b[0].clone().expect("required").to_str();
                 let path = text(&b[1]).unwrap_or_else(|| "/".into());
-                cookies.delete_cookie(&key, &path, text(&b[2]).as_deref(), text(&b[3]).as_deref())?;
+                cookies.delete_cookie(
+                    &key,
+                    &path,
+                    text(&b[2]).as_deref(),
+                    text(&b[3]).as_deref(),
+                )?;
                 Ok(Value::None)
             }
         }

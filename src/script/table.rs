@@ -270,7 +270,11 @@ pub const BUILTINS: &[Entry] = &[
     e("dict", "(x)", "a new dict"),
     e("set", "(x)", "a new set"),
     e("sorted", "(x, reverse=False)", "a sorted list"),
-    e("range", "(stop) or (start, stop, step=1)", "the whole numbers from start up to stop"),
+    e(
+        "range",
+        "(stop) or (start, stop, step=1)",
+        "the whole numbers from start up to stop",
+    ),
     e("type", "(x)", "the type; type(x).__name__ is its name"),
     e("repr", "(x)", "the text Python shows for x"),
     e("print", "(x)", "print (the output goes nowhere in a view)"),

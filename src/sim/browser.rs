@@ -227,18 +227,6 @@ impl StoredCookie {
             && self.host_only == other.host_only
             && self.path == other.path
     }
-
-    /// `CanonicalCookie::IsDomainMatch` on devtools' domain strings.
-    fn chromium_domain_match(&self, host: &str) -> bool {
-        let domain = self.shown_domain();
-        if host == domain {
-            return true;
-        }
-        match domain.strip_prefix('.') {
-            Some(bare) => host == bare || host.ends_with(&domain),
-            None => false,
-        }
-    }
 }
 
 /// `host` is a subdomain of `domain`.
@@ -343,7 +331,10 @@ impl Browser {
                         .cross_site
                         .and_then(|via| samesite_exclusion(c, via, now))
                 };
-                (c, own.or((!self.cookies_enabled).then_some(Reason::UserPreferences)))
+                (
+                    c,
+                    own.or((!self.cookies_enabled).then_some(Reason::UserPreferences)),
+                )
             })
             .collect()
     }
@@ -393,10 +384,7 @@ impl Browser {
             return Some(Reason::NameValuePairExceedsMaxSize);
         }
         let attribute = |v: &str| (!v.is_empty() && v.len() <= MAX_ATTRIBUTE).then_some(());
-        let domain_attr = morsel
-            .domain
-            .as_deref()
-            .filter(|d| attribute(d).is_some());
+        let domain_attr = morsel.domain.as_deref().filter(|d| attribute(d).is_some());
         let Some((domain, host_only)) = cookie_domain(domain_attr, &origin.host) else {
             return Some(Reason::InvalidDomain);
         };
@@ -443,8 +431,9 @@ impl Browser {
             && self.cookies.iter().any(|old| {
                 old.secure
                     && old.name == cookie.name
-                    && (cookie.chromium_domain_match(&old.shown_domain())
-                        || old.chromium_domain_match(&cookie.shown_domain()))
+                    && (old.domain == cookie.domain
+                        || is_subdomain(&old.domain, &cookie.domain)
+                        || is_subdomain(&cookie.domain, &old.domain))
                     && path_matches(&old.path, &cookie.path)
             })
         {
@@ -612,9 +601,8 @@ fn prefix_allowed(
         return secure;
     }
     if name.starts_with("__host-") {
-        let domain_ok = domain_attr.is_none_or(|d| {
-            is_ip(&origin.host) && d.strip_prefix('.').unwrap_or(d) == origin.host
-        });
+        let domain_ok = domain_attr
+            .is_none_or(|d| is_ip(&origin.host) && d.strip_prefix('.').unwrap_or(d) == origin.host);
         return secure && path_attr == Some("/") && domain_ok;
     }
     if name.starts_with("__http-") {
@@ -667,7 +655,11 @@ mod tests {
     fn max_age_zero_deletes_and_expiry_is_exclusive() {
         let site = Origin::runserver();
         let mut b = Browser::new("default");
-        b.receive(&morsel("theme", "dark", Some(60), "/"), fetch(&site, "/"), 0);
+        b.receive(
+            &morsel("theme", "dark", Some(60), "/"),
+            fetch(&site, "/"),
+            0,
+        );
         assert_eq!(b.outgoing(fetch(&site, "/"), 59).sent.len(), 1);
         assert!(b.outgoing(fetch(&site, "/"), 60).sent.is_empty());
         b.receive(&morsel("theme", "", Some(0), "/"), fetch(&site, "/"), 10);
@@ -681,10 +673,16 @@ mod tests {
         for (n, p) in [("a", "/"), ("b", "/shop"), ("c", "/")] {
             b.receive(&morsel(n, "1", None, p), fetch(&site, "/"), 0);
         }
-        assert_eq!(names(&b.outgoing(fetch(&site, "/shop/cart"), 0)), ["b", "a", "c"]);
+        assert_eq!(
+            names(&b.outgoing(fetch(&site, "/shop/cart"), 0)),
+            ["b", "a", "c"]
+        );
         // A new value is a new cookie: it moves last.
         b.receive(&morsel("a", "2", None, "/"), fetch(&site, "/"), 0);
-        assert_eq!(names(&b.outgoing(fetch(&site, "/shop/cart"), 0)), ["b", "c", "a"]);
+        assert_eq!(
+            names(&b.outgoing(fetch(&site, "/shop/cart"), 0)),
+            ["b", "c", "a"]
+        );
     }
 
     #[test]
@@ -694,7 +692,10 @@ mod tests {
         b.receive(&morsel("a", "root", None, "/"), fetch(&site, "/"), 0);
         b.receive(&morsel("a", "shop", None, "/shop"), fetch(&site, "/"), 0);
         let out = b.outgoing(fetch(&site, "/shop"), 0);
-        assert_eq!(out.sent, [("a".into(), "shop".into()), ("a".into(), "root".into())]);
+        assert_eq!(
+            out.sent,
+            [("a".into(), "shop".into()), ("a".into(), "root".into())]
+        );
         let out = b.outgoing(fetch(&site, "/"), 0);
         assert_eq!(out.not_sent[0].reason, Reason::NotOnPath);
     }
@@ -707,7 +708,10 @@ mod tests {
             secure: true,
             ..morsel("t", "1", None, "/")
         };
-        assert_eq!(b.receive(&m, fetch(&plain, "/"), 0), Some(Reason::SecureOnly));
+        assert_eq!(
+            b.receive(&m, fetch(&plain, "/"), 0),
+            Some(Reason::SecureOnly)
+        );
         assert_eq!(b.receive(&m, fetch(&Origin::runserver(), "/"), 0), None);
         let tls = Origin::parse("https://shop.example").unwrap();
         assert_eq!(b.receive(&m, fetch(&tls, "/"), 0), None);
@@ -755,7 +759,11 @@ mod tests {
         let site = Origin::runserver();
         let mut b = Browser::new("default");
         b.receive(&morsel("session", "1", None, "/"), fetch(&site, "/"), 0);
-        b.receive(&morsel("persistent", "2", Some(100), "/"), fetch(&site, "/"), 0);
+        b.receive(
+            &morsel("persistent", "2", Some(100), "/"),
+            fetch(&site, "/"),
+            0,
+        );
         b.close();
         assert_eq!(b.cookies.len(), 1);
         assert_eq!(b.cookies[0].name, "persistent");

@@ -162,9 +162,7 @@ impl ResponseCookies {
         check_name(name)?;
         let expires = match (&options.expires, options.max_age) {
             (Some(text), _) => text.clone(),
-            (None, Some(age)) => {
-                http_date_checked(now as f64 + age.millis as f64 / 1000.0)?
-            }
+            (None, Some(age)) => http_date_checked(now as f64 + age.millis as f64 / 1000.0)?,
             (None, None) => String::new(),
         };
         if let Some(s) = options.samesite.as_deref().filter(|s| !s.is_empty()) {

@@ -116,7 +116,11 @@ fn scan_time(token: &[u8]) -> Option<(u32, u32, u32)> {
         if i > 0 {
             rest = rest.strip_prefix(b":")?;
         }
-        let digits = rest.iter().take(2).take_while(|b| b.is_ascii_digit()).count();
+        let digits = rest
+            .iter()
+            .take(2)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         if digits == 0 {
             return None;
         }
@@ -175,7 +179,10 @@ mod tests {
         );
         let err = |t: f64| http_date_checked(t).unwrap_err().to_string();
         assert_eq!(err(now + 1e12), "ValueError: year 33714 is out of range");
-        assert_eq!(err(now - 1e15), "ValueError: year -31686713 is out of range");
+        assert_eq!(
+            err(now - 1e15),
+            "ValueError: year -31686713 is out of range"
+        );
         assert_eq!(
             err(now + 1e17),
             "OSError: [Errno 75] Value too large for defined data type"
@@ -184,7 +191,10 @@ mod tests {
             err(now + 1e19),
             "OverflowError: timestamp out of range for platform time_t"
         );
-        assert_eq!(err(253_402_300_800.0), "ValueError: year 10000 is out of range");
+        assert_eq!(
+            err(253_402_300_800.0),
+            "ValueError: year 10000 is out of range"
+        );
     }
 
     #[test]

@@ -127,7 +127,9 @@ fn valid_host(host: &str) -> bool {
     host.split('.').all(|label| {
         let bytes = label.as_bytes();
         !bytes.is_empty()
-            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
             && bytes[0].is_ascii_alphanumeric()
             && bytes[bytes.len() - 1].is_ascii_alphanumeric()
     })

@@ -12,11 +12,11 @@ use crate::lesson::ConditionStatus;
 use crate::runner::{Change, ChangeKind, Outcome, Snapshot, Step};
 use crate::sim::World;
 use crate::sim::request::{Exchange, path_only};
-use crate::sim::value::str_repr;
-use crate::sim::world::JarEntry;
 use crate::sim::session::CACHED_DB_PREFIX;
 use crate::sim::settings::Engine;
+use crate::sim::value::str_repr;
 use crate::sim::value::{Value, civil};
+use crate::sim::world::JarEntry;
 use crate::transcript::{duration_text, reason};
 
 /// The block around a pane.
@@ -177,9 +177,8 @@ impl BrowserPane<'_> {
         ]));
         let host = &world.site.host;
         let jar = world.jar();
-        let (live, elsewhere): (Vec<&JarEntry>, Vec<&JarEntry>) = jar
-            .iter()
-            .partition(|c| c.sent_to(host));
+        let (live, elsewhere): (Vec<&JarEntry>, Vec<&JarEntry>) =
+            jar.iter().partition(|c| c.sent_to(host));
         let removed: Vec<&JarEntry> = self
             .changes
             .jar()
@@ -213,7 +212,12 @@ impl BrowserPane<'_> {
         };
         if width >= 100 && !live.is_empty() {
             // Name, Value, Domain, Path, Expires, Size, flags: the value takes what is left.
-            let domain_w = live.iter().map(|c| c.domain.len()).max().unwrap_or(6).clamp(6, 16);
+            let domain_w = live
+                .iter()
+                .map(|c| c.domain.len())
+                .max()
+                .unwrap_or(6)
+                .clamp(6, 16);
             let fixed = 2 + name_w + 2 + 1 + domain_w + 1 + 6 + 1 + 32 + 1 + 5 + 9 + 7 + 8;
             let value_w = width.saturating_sub(fixed).max(8);
             lines.push(Line::styled(
@@ -233,7 +237,11 @@ impl BrowserPane<'_> {
                 lines.push(Line::from(vec![
                     marker(kind, t),
                     Span::styled(
-                        format!("{}  {} ", cut(&c.name, name_w), cut(&value_text(c), value_w)),
+                        format!(
+                            "{}  {} ",
+                            cut(&c.name, name_w),
+                            cut(&value_text(c), value_w)
+                        ),
                         style,
                     ),
                     Span::styled(
@@ -256,7 +264,10 @@ impl BrowserPane<'_> {
                 let kind = find(self.changes.jar(), &c.id());
                 lines.push(Line::from(vec![
                     marker(kind, t),
-                    Span::styled(format!("{} = {}", c.name, value_text(c)), row_style(kind, t)),
+                    Span::styled(
+                        format!("{} = {}", c.name, value_text(c)),
+                        row_style(kind, t),
+                    ),
                 ]));
                 lines.push(Line::styled(
                     format!(
@@ -631,10 +642,7 @@ impl HttpPane<'_> {
         for set in &x.set_cookies {
             let text = format!("Set-Cookie: {}", set.morsel.header_value());
             if let Some(why) = set.blocked {
-                lines.push(Line::from(vec![
-                    marker(None, t),
-                    Span::styled(text, t.dim),
-                ]));
+                lines.push(Line::from(vec![marker(None, t), Span::styled(text, t.dim)]));
                 lines.push(Line::styled(
                     format!("    refused: {}", why.refusal_words()),
                     t.error,
