@@ -416,7 +416,8 @@ impl View<'_> {
                         "hour" => Ok(Value::Int(i64::from(c.hour))),
                         "minute" => Ok(Value::Int(i64::from(c.minute))),
                         "second" => Ok(Value::Int(i64::from(c.second))),
-                        "isoformat" | "timestamp" => Ok(Value::object(Object::Method(
+                        "isoformat" | "timestamp" | "weekday" | "isoweekday" | "date"
+                        | "strftime" => Ok(Value::object(Object::Method(
                             object.clone(),
                             Rc::from(name),
                         ))),
@@ -428,6 +429,18 @@ impl View<'_> {
             return method(methods).ok_or_else(|| attribute_error(object, name));
         };
         match &**o {
+            Object::Date(t) => {
+                let c = crate::sim::value::civil(*t);
+                match name {
+                    "year" => Ok(Value::Int(c.year)),
+                    "month" => Ok(Value::Int(i64::from(c.month))),
+                    "day" => Ok(Value::Int(i64::from(c.day))),
+                    "isoformat" | "weekday" | "isoweekday" | "strftime" => Ok(Value::object(
+                        Object::Method(object.clone(), Rc::from(name)),
+                    )),
+                    _ => Err(attribute_error(object, name)),
+                }
+            }
             Object::Request => match name {
                 "session" => Ok(Value::object(Object::Session(self.session_module()))),
                 "COOKIES" => Ok(Value::Dict(self.request.cookies_dict())),
@@ -630,6 +643,10 @@ impl View<'_> {
                     Ok(())
                 }
                 (Object::Settings, _) => self.server.settings.set(name, &value),
+                (Object::Session(_), "session_key") => Err(PyErr::new(
+                    "AttributeError",
+                    "property 'session_key' of 'SessionStore' object has no setter",
+                )),
                 (Object::Session(_), _) => Err(PyErr::unsupported(format!(
                     "sessionlab lets a view set request.session.modified and .accessed, not .{name}"
                 ))),
@@ -873,6 +890,22 @@ impl View<'_> {
                 None => Value::str(""),
                 Some(x) => Value::str(&self.evaluated(x)?.to_str()),
             }),
+            "int" if args.positional.len() + args.keywords.len() >= 2 => {
+                let b = args.bind("int", &["x", "base"], 1)?;
+                let x = b[0].clone().expect("required");
+                let base = match &b[1] {
+                    Some(Value::Int(n)) => *n,
+                    Some(Value::Bool(v)) => i64::from(*v),
+                    Some(other) => {
+                        return Err(type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            other.type_name()
+                        )));
+                    }
+                    None => 10,
+                };
+                int_with_base(&x, base)
+            }
             "int" => match optional_one(args, "int")? {
                 None => Ok(Value::Int(0)),
                 Some(x) => to_int(&x),
@@ -1020,7 +1053,7 @@ impl View<'_> {
                         Number::Float(f) => f as i64,
                     })),
                     (Value::Float(f), None | Some(Value::None)) => {
-                        Ok(Value::Int(round_half_even(*f) as i64))
+                        to_int(&Value::Float(round_half_even(*f)))
                     }
                     (Value::Float(f), Some(Value::Int(n))) if *n >= 0 => {
                         // Python rounds the exact binary value, as formatting does.
@@ -1133,6 +1166,17 @@ impl View<'_> {
     }
 
     fn call_method(&mut self, receiver: &Value, name: &str, args: Args) -> Result<Value, PyErr> {
+        if let Value::Object(o) = receiver {
+            if let Object::Date(t) = &**o {
+                if name == "isoformat" {
+                    args.bind("date.isoformat", &[], 0)?;
+                    return Ok(Value::str(
+                        &crate::sim::value::Value::object(Object::Date(*t)).to_str(),
+                    ));
+                }
+                return self.call_method(&Value::DateTime(*t), name, args);
+            }
+        }
         match receiver {
             Value::Object(o) => match &**o {
                 Object::Session(_) => self.session_method(name, args),
@@ -1147,10 +1191,32 @@ impl View<'_> {
                 }
                 _ => Err(attribute_error(receiver, name)),
             },
-            Value::DateTime(t) => match name {
-                "isoformat" => Ok(Value::str(&crate::sim::value::iso_format(*t))),
-                _ => Ok(Value::Float(*t as f64)),
-            },
+            Value::DateTime(t) => {
+                let qualified = format!("datetime.{name}");
+                let c = crate::sim::value::civil(*t);
+                match name {
+                    "strftime" => {
+                        let format = one(args, &qualified)?;
+                        let Value::Str(format) = format else {
+                            return Err(type_error(format!(
+                                "strftime() argument 1 must be str, not {}",
+                                format.type_name()
+                            )));
+                        };
+                        Ok(Value::str(&strftime(&format, *t)))
+                    }
+                    _ => {
+                        args.bind(&qualified, &[], 0)?;
+                        Ok(match name {
+                            "isoformat" => Value::str(&crate::sim::value::iso_format(*t)),
+                            "weekday" => Value::Int(i64::from(c.weekday)),
+                            "isoweekday" => Value::Int(i64::from(c.weekday) + 1),
+                            "date" => Value::object(Object::Date(t.div_euclid(86_400) * 86_400)),
+                            _ => Value::Float(*t as f64),
+                        })
+                    }
+                }
+            }
             _ => value_method(receiver, name, args, self),
         }
     }
@@ -1240,7 +1306,10 @@ impl View<'_> {
             }
             "get_session_cookie_age" => {
                 args.bind(&qualified(name), &[], 0)?;
-                Ok(Value::Int(server.settings.cookie_age))
+                Ok(server
+                    .settings
+                    .get("SESSION_COOKIE_AGE")
+                    .unwrap_or(Value::Int(server.settings.cookie_age)))
             }
             "set_test_cookie" => {
                 args.bind(&qualified(name), &[], 0)?;
@@ -1608,6 +1677,141 @@ pub(super) fn one(args: Args, func: &str) -> Result<Value, PyErr> {
             v.len()
         ))),
     }
+}
+
+/// `datetime.strftime(format)` for an aware UTC datetime, with the C
+/// library's directives in the C locale.
+fn strftime(format: &str, t: i64) -> String {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let c = crate::sim::value::civil(t);
+    let day_of_year = t.div_euclid(86_400) - crate::sim::value::days_from_civil(c.year, 1, 1) + 1;
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(ch) = chars.next() {
+        if ch != '%' {
+            out.push(ch);
+            continue;
+        }
+        let Some(d) = chars.next() else {
+            out.push('%');
+            break;
+        };
+        let day = DAYS[c.weekday as usize];
+        let month = MONTHS[c.month as usize - 1];
+        let text = match d {
+            'Y' => c.year.to_string(),
+            'y' => format!("{:02}", c.year.rem_euclid(100)),
+            'm' => format!("{:02}", c.month),
+            'd' => format!("{:02}", c.day),
+            'H' => format!("{:02}", c.hour),
+            'I' => format!("{:02}", (c.hour + 11) % 12 + 1),
+            'p' => (if c.hour < 12 { "AM" } else { "PM" }).to_string(),
+            'M' => format!("{:02}", c.minute),
+            'S' => format!("{:02}", c.second),
+            'f' => "000000".to_string(),
+            'A' => day.to_string(),
+            'a' => day[..3].to_string(),
+            'B' => month.to_string(),
+            'b' | 'h' => month[..3].to_string(),
+            'j' => format!("{day_of_year:03}"),
+            'w' => ((c.weekday + 1) % 7).to_string(),
+            'u' => (c.weekday + 1).to_string(),
+            'z' => "+0000".to_string(),
+            'Z' => "UTC".to_string(),
+            'F' => format!("{:04}-{:02}-{:02}", c.year, c.month, c.day),
+            'T' => format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second),
+            '%' => "%".to_string(),
+            other => format!("%{other}"),
+        };
+        out.push_str(&text);
+    }
+    out
+}
+
+/// `int(text, base)`: digits of that base (2-36, or 0 to read a prefix),
+/// with an optional sign, `_` between digits and a `0x`/`0o`/`0b` prefix
+/// matching the base.
+fn int_with_base(x: &Value, base: i64) -> Result<Value, PyErr> {
+    let Value::Str(text) = x else {
+        return Err(type_error(
+            "int() can't convert non-string with explicit base",
+        ));
+    };
+    if base != 0 && !(2..=36).contains(&base) {
+        return Err(PyErr::new(
+            "ValueError",
+            "int() base must be >= 2 and <= 36, or 0",
+        ));
+    }
+    let invalid = || {
+        PyErr::new(
+            "ValueError",
+            format!("invalid literal for int() with base {base}: {}", x.repr()),
+        )
+    };
+    let t = text.trim();
+    let (negative, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let lower = t.to_ascii_lowercase();
+    let prefixed = |p: &str| lower.starts_with(p);
+    let (base, digits) = match base {
+        16 | 0 if prefixed("0x") => (16, &t[2..]),
+        8 | 0 if prefixed("0o") => (8, &t[2..]),
+        2 | 0 if prefixed("0b") => (2, &t[2..]),
+        0 if t.len() > 1 && t.starts_with('0') && !t.bytes().all(|b| b == b'0' || b == b'_') => {
+            return Err(invalid());
+        }
+        0 => (10, t),
+        b => (b, t),
+    };
+    let digits = digits
+        .strip_prefix('_')
+        .filter(|_| digits.len() < t.len())
+        .unwrap_or(digits);
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
+        return Err(invalid());
+    }
+    let mut n: i128 = 0;
+    for c in digits.chars().filter(|c| *c != '_') {
+        let d = c
+            .to_digit(36)
+            .filter(|d| i64::from(*d) < base)
+            .ok_or_else(invalid)?;
+        n = n
+            .checked_mul(i128::from(base))
+            .and_then(|n| n.checked_add(i128::from(d)))
+            .ok_or_else(overflow)?;
+    }
+    let n = if negative { -n } else { n };
+    i64::try_from(n).map(Value::Int).map_err(|_| overflow())
 }
 
 fn optional_one(args: Args, func: &str) -> Result<Option<Value>, PyErr> {

@@ -82,6 +82,24 @@ pub struct Settings {
     pub expire_at_browser_close: bool,
     pub file_path: Option<String>,
     pub signed_cookie_legacy_salt_fallback: bool,
+    /// The Python values assigned, as `settings.NAME` reads them back (a
+    /// boolean setting set to `1` reads `1`).
+    assigned: Assigned,
+}
+
+/// Assigned setting values, compared by their `repr()`.
+#[derive(Clone, Debug, Default)]
+struct Assigned(std::collections::BTreeMap<String, Value>);
+
+impl PartialEq for Assigned {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((a, x), (b, y))| a == b && x.repr() == y.repr())
+    }
 }
 
 /// The `SECRET_KEY` of every scenario world.
@@ -105,6 +123,7 @@ impl Default for Settings {
             expire_at_browser_close: false,
             file_path: None,
             signed_cookie_legacy_salt_fallback: true,
+            assigned: Default::default(),
         }
     }
 }
@@ -188,6 +207,9 @@ const SERIALIZER: &str = "django.contrib.sessions.serializers.JSONSerializer";
 impl Settings {
     /// `settings.NAME` as a Python value.
     pub fn get(&self, name: &str) -> Option<Value> {
+        if let Some(value) = self.assigned.0.get(name) {
+            return Some(value.clone());
+        }
         let opt = |v: &Option<String>| v.as_deref().map_or(Value::None, Value::str);
         Some(match name {
             "SESSION_ENGINE" => Value::str(&self.engine_path),
@@ -231,10 +253,8 @@ impl Settings {
             Value::Str(s) => Ok(Some(s.to_string())),
             _ => Err(want("a string or None")),
         };
-        let boolean = || match value {
-            Value::Bool(b) => Ok(*b),
-            _ => Err(want("True or False")),
-        };
+        // Django only ever asks `if settings.NAME:`.
+        let boolean = || Ok::<bool, PyErr>(value.truthy());
         match name {
             "SESSION_ENGINE" => {
                 // Django imports it when the middleware starts: a bad path fails
@@ -244,22 +264,15 @@ impl Settings {
                     self.engine = engine;
                 }
             }
-            "SESSION_COOKIE_NAME" => {
-                let cookie_name = string()?;
-                if cookie_name.is_empty()
-                    || !cookie_name
-                        .chars()
-                        .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?={}".contains(c))
-                {
-                    return Err(PyErr::tool(format!(
-                        "{} is not a valid cookie name",
-                        value.repr()
-                    )));
-                }
-                self.cookie_name = cookie_name;
-            }
+            // Any text: an illegal name fails when the cookie is set
+            // (`CookieError`), as in Django.
+            "SESSION_COOKIE_NAME" => self.cookie_name = string()?,
             "SESSION_COOKIE_AGE" => match value {
                 Value::Int(age) => self.cookie_age = *age,
+                Value::Bool(b) => self.cookie_age = i64::from(*b),
+                Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                    self.cookie_age = *f as i64;
+                }
                 _ => return Err(want("a whole number of seconds")),
             },
             "SESSION_COOKIE_DOMAIN" => self.cookie_domain = optional()?,
@@ -328,6 +341,7 @@ impl Settings {
                 )));
             }
         }
+        self.assigned.0.insert(name.to_string(), value.clone());
         Ok(())
     }
 

@@ -58,6 +58,8 @@ pub enum Object {
     Type(&'static str),
     /// `range(start, stop, step)`.
     Range(i64, i64, i64),
+    /// A `datetime.date`, as the midnight it starts (seconds since the epoch).
+    Date(i64),
 }
 
 /// Which of the three dict views.
@@ -227,6 +229,7 @@ impl Value {
                 Object::Slice(..) => "slice",
                 Object::Type(_) => "type",
                 Object::Range(..) => "range",
+                Object::Date(_) => "date",
             },
         }
     }
@@ -303,6 +306,10 @@ impl Value {
                 )
             }
             Value::Object(object) => match &**object {
+                Object::Date(t) => {
+                    let c = civil(*t);
+                    format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
+                }
                 Object::User(UserRef::Plain(Some(user)) | UserRef::Lazy(Some(user))) => {
                     user.username.clone()
                 }
@@ -526,6 +533,10 @@ fn write_object_repr(out: &mut String, object: &Object, depth: usize) {
         }
         Object::Type(name) => {
             let _ = write!(out, "<class '{name}'>");
+        }
+        Object::Date(t) => {
+            let c = civil(*t);
+            let _ = write!(out, "datetime.date({}, {}, {})", c.year, c.month, c.day);
         }
         Object::Range(start, stop, 1) => {
             let _ = write!(out, "range({start}, {stop})");

@@ -265,7 +265,15 @@ pub(super) fn to_int(x: &Value) -> Result<Value, PyErr> {
     match x {
         Value::Int(i) => Ok(Value::Int(*i)),
         Value::Bool(b) => Ok(Value::Int(i64::from(*b))),
-        Value::Float(f) if f.is_finite() => Ok(Value::Int(f.trunc() as i64)),
+        Value::Float(f) if f.is_finite() => {
+            let whole = f.trunc();
+            if whole.abs() < 9.2e18 {
+                Ok(Value::Int(whole as i64))
+            } else {
+                // Python's int is exact for every float: the binary value's digits.
+                Ok(Value::BigInt(format!("{whole:.0}").into()))
+            }
+        }
         Value::Float(f) => Err(if f.is_nan() {
             PyErr::new("ValueError", "cannot convert float NaN to integer")
         } else {
