@@ -1592,20 +1592,37 @@ impl View<'_> {
 
 /// `int(max_age)` for `Max-Age`, and the value itself for `expires`.
 fn max_age_of(value: &Value) -> Result<MaxAge, PyErr> {
-    let Value::Int(whole) = to_int(value)? else {
-        return Err(overflow());
-    };
-    match value {
-        Value::Int(_) | Value::Bool(_) => Ok(MaxAge::seconds(whole)),
-        Value::Float(f) => Ok(MaxAge {
-            whole,
-            millis: (f * 1000.0) as i128,
-        }),
+    let whole = to_int(value)?;
+    let seconds = match value {
+        Value::Float(f) => *f,
+        Value::Int(_) | Value::Bool(_) => return Ok(MaxAge::seconds(value_int(&whole))),
+        Value::BigInt(digits) => digits.parse::<f64>().unwrap_or(f64::INFINITY),
         // `time.time() + max_age` after `int(max_age)` accepted it.
-        other => Err(type_error(format!(
-            "unsupported operand type(s) for +: 'float' and '{}'",
-            other.type_name()
-        ))),
+        other => {
+            return Err(type_error(format!(
+                "unsupported operand type(s) for +: 'float' and '{}'",
+                other.type_name()
+            )));
+        }
+    };
+    if seconds.is_infinite() {
+        return Err(PyErr::new(
+            "OverflowError",
+            "int too large to convert to float",
+        ));
+    }
+    Ok(MaxAge {
+        whole: value_int(&whole),
+        millis: (seconds * 1000.0) as i128,
+    })
+}
+
+/// An int as 64 bits, saturating a big one (only its date can fail then).
+fn value_int(v: &Value) -> i64 {
+    match v {
+        Value::Int(i) => *i,
+        Value::BigInt(d) if d.starts_with('-') => i64::MIN,
+        _ => i64::MAX,
     }
 }
 
