@@ -22,7 +22,7 @@ use crate::sim::cookie::{CookieOptions, MaxAge};
 use crate::sim::error::PyErr;
 use crate::sim::request::Request;
 use crate::sim::server::Server;
-use crate::sim::signing::{self, Signer};
+use crate::sim::signing;
 use crate::sim::value::{
     Dict, DictViewKind, Number, Object, UserInfo, UserRef, Value, number, py_eq,
 };
@@ -1403,7 +1403,14 @@ impl View<'_> {
                 let Some(cookie) = self.request.cookie(&key).map(str::to_string) else {
                     return default.ok_or_else(|| PyErr::key_error(&Value::str(&key)));
                 };
-                match self.unsign_cookie(&cookie, &key, &salt, max_age) {
+                match signing::unsign_cookie(
+                    &self.server.settings,
+                    &cookie,
+                    &key,
+                    &salt,
+                    max_age,
+                    self.server.now,
+                ) {
                     Ok(value) => Ok(Value::str(&value)),
                     Err(e) => default.ok_or(e),
                 }
@@ -1427,44 +1434,6 @@ impl View<'_> {
                     self.request.origin, self.request.path
                 )))
             }
-        }
-    }
-
-    /// `signing._unsign_cookie`: the v2 salt, then the legacy one.
-    fn unsign_cookie(
-        &self,
-        value: &str,
-        name: &str,
-        salt: &str,
-        max_age: Option<i64>,
-    ) -> Result<String, PyErr> {
-        let settings = &self.server.settings;
-        let key = signing::cookie_signer_key(&settings.secret_key);
-        let fallbacks: Vec<Vec<u8>> = settings
-            .secret_key_fallbacks
-            .iter()
-            .map(|k| signing::cookie_signer_key(k))
-            .collect();
-        let v2 = signing::cookie_salt(name, salt);
-        let signer = Signer {
-            key: &key,
-            fallback_keys: &fallbacks,
-            salt: &v2,
-        };
-        match signer.unsign_timestamped(value, max_age, self.server.now) {
-            Ok(v) => Ok(v.to_string()),
-            Err(e) if e.class == "BadSignature" && settings.signed_cookie_legacy_salt_fallback => {
-                let legacy = format!("{name}{salt}");
-                let signer = Signer {
-                    key: &key,
-                    fallback_keys: &fallbacks,
-                    salt: &legacy,
-                };
-                signer
-                    .unsign_timestamped(value, max_age, self.server.now)
-                    .map(str::to_string)
-            }
-            Err(e) => Err(e),
         }
     }
 
@@ -1492,15 +1461,7 @@ impl View<'_> {
                 let mut value = b.next().flatten().map_or(String::new(), |v| v.to_str());
                 if signed {
                     let salt = b.next().flatten().map_or(String::new(), |s| s.to_str());
-                    let settings = &self.server.settings;
-                    let signer_key = signing::cookie_signer_key(&settings.secret_key);
-                    let v2 = signing::cookie_salt(&key, &salt);
-                    value = Signer {
-                        key: &signer_key,
-                        fallback_keys: &[],
-                        salt: &v2,
-                    }
-                    .sign_timestamped(&value, now);
+                    value = signing::sign_cookie(&self.server.settings, &key, &value, &salt, now);
                 }
                 let max_age = b.next().flatten();
                 let expires = b.next().flatten();
