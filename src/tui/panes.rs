@@ -305,18 +305,32 @@ impl BrowserPane<'_> {
                     None => hosts.push((&c.domain, 1)),
                 }
             }
-            let list: Vec<String> = hosts.iter().map(|(d, n)| format!("{d} ({n})")).collect();
             lines.push(Line::styled(
                 format!(
-                    "  + {} for other sites, not sent here: {}",
-                    plural(elsewhere.len(), "cookie", "cookies"),
-                    list.join(", ")
+                    "  + {} of other sites, not sent to {host}:",
+                    plural(elsewhere.len(), "cookie", "cookies")
                 ),
                 t.dim,
             ));
+            for (domain, n) in hosts {
+                lines.push(Line::styled(
+                    format!("    {domain}: {}", plural(n, "cookie", "cookies")),
+                    t.dim,
+                ));
+            }
         }
         lines
     }
+}
+
+/// A header cut to a few lines: a 5 kB cookie would fill the pane.
+fn elide(header: &str) -> String {
+    const KEEP: usize = 160;
+    if header.len() <= KEEP {
+        return header.to_string();
+    }
+    let cut: String = header.chars().take(KEEP).collect();
+    format!("{cut}… ({} bytes)", header.len())
 }
 
 /// `1 cookie`, `2 cookies`.
@@ -618,7 +632,7 @@ impl HttpPane<'_> {
             let header: Vec<String> = x.sent.iter().map(|(n, v)| format!("{n}={v}")).collect();
             lines.push(Line::from(vec![
                 Span::styled("  Cookie: ", t.heading),
-                Span::raw(header.join("; ")),
+                Span::raw(elide(&header.join("; "))),
             ]));
         }
         let request_path = path_only(&x.path);
@@ -640,7 +654,7 @@ impl HttpPane<'_> {
             ),
         ]));
         for set in &x.set_cookies {
-            let text = format!("Set-Cookie: {}", set.morsel.header_value());
+            let text = format!("Set-Cookie: {}", elide(&set.morsel.header_value()));
             if let Some(why) = set.blocked {
                 lines.push(Line::from(vec![marker(None, t), Span::styled(text, t.dim)]));
                 lines.push(Line::styled(
