@@ -10,3 +10,4 @@ pub mod script;
 pub mod sim;
 pub mod transcript;
 pub mod tui;
+pub mod workbench;

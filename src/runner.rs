@@ -3,11 +3,17 @@
 //! after it, and what changed). The TUI, `run` and `check` all go through
 //! [`Runner::step`], so they cannot disagree.
 
+use std::rc::Rc;
+
+use crate::script::commands::{Replay, ToolCommand};
 use crate::script::eval::run_view;
 use crate::script::{self, Command, ParseError};
-use crate::sim::request::Exchange;
+use crate::sim::request::{Exchange, Initiator};
+use crate::sim::value::str_repr;
 use crate::sim::world::{JarEntry, StoredSession};
+use crate::sim::world::{Outbound, Prepared};
 use crate::sim::{PyErr, Value, World, WorldCommand};
+use crate::workbench::{self, Pending, Plan, Source, Workbench};
 
 /// How a command ended.
 #[must_use]
@@ -20,6 +26,8 @@ pub enum Outcome {
     /// `KeyError: 'name'`, a SyntaxError, or the tool's words for a world
     /// command; `col` points into the line when the error is about its text.
     Error { message: String, col: Option<usize> },
+    /// What a workbench command prints (`history`, `decode`, `export`).
+    Text(String),
 }
 
 impl Outcome {
@@ -123,18 +131,30 @@ impl SignedSessions {
     }
 }
 
-/// A world and the snapshot of it after the last step.
+/// A world, the snapshot of it after the last step, and the workbench that
+/// keeps its exchanges.
 #[derive(Clone, Debug)]
 pub struct Runner {
     pub world: World,
     snapshot: Snapshot,
+    pub bench: Workbench,
+}
+
+/// What a command did on the wire, for the step and the flow list.
+struct Sent {
+    exchange: Exchange,
+    plan: Plan,
 }
 
 impl Runner {
     /// A runner over `world`.
     pub fn new(world: World) -> Self {
         let snapshot = Snapshot::of(&world);
-        Self { world, snapshot }
+        Self {
+            world,
+            snapshot,
+            bench: Workbench::default(),
+        }
     }
 
     /// The jar and store as they stand.
@@ -146,7 +166,7 @@ impl Runner {
     /// error nothing changes except what Django itself would already have done.
     pub fn step(&mut self, line: &str) -> Step {
         let input = line.trim().to_string();
-        let (outcome, exchange) = match script::parse_command(&input) {
+        let (outcome, sent) = match script::parse_command(&input) {
             Err(e) => (e.into(), None),
             Ok(command) => self.execute(&command),
         };
@@ -184,6 +204,11 @@ impl Runner {
                 .iter()
                 .map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(after.now)))),
         );
+        let exchange = sent.map(|Sent { exchange, plan }| {
+            self.bench
+                .record(&input, plan, exchange.clone(), store_changes.clone());
+            exchange
+        });
         let signed = self.signed_values(exchange.as_ref(), &after);
         Step {
             input,
@@ -197,37 +222,143 @@ impl Runner {
         }
     }
 
-    fn execute(&mut self, command: &Command) -> (Outcome, Option<Exchange>) {
-        let (path, from, view) = match command {
-            Command::World(WorldCommand::Visit { path, from }) => {
-                (path.clone(), from.as_ref(), None)
+    fn execute(&mut self, command: &Command) -> (Outcome, Option<Sent>) {
+        let current = Some(self.world.current);
+        let plan = |path: &str, from: Option<&Initiator>, source| Plan {
+            out: Outbound {
+                browser: current,
+                path: path.to_string(),
+                from: from.cloned(),
+                method: None,
+                cookie_header: None,
+            },
+            source,
+        };
+        match command {
+            Command::View(stmts) => {
+                let plan = plan(
+                    &self.world.path.clone(),
+                    None,
+                    Source::View(Rc::new(stmts.clone())),
+                );
+                self.request(plan)
             }
-            Command::View(stmts) => (self.world.path.clone(), None, Some(stmts)),
+            Command::World(WorldCommand::Visit { path, from }) => {
+                self.request(plan(path, from.as_ref(), Source::Page))
+            }
             Command::World(world_command) => {
                 let outcome = match self.world.apply(world_command) {
                     Ok(Some(value)) => Outcome::Value(value.repr()),
                     Ok(None) => Outcome::Ok,
                     Err(e) => Outcome::from_error(&e),
                 };
-                return (outcome, None);
+                (outcome, None)
+            }
+            Command::Tool(tool) => self.tool(tool),
+        }
+    }
+
+    /// A workbench command.
+    fn tool(&mut self, tool: &ToolCommand) -> (Outcome, Option<Sent>) {
+        if let Some(result) = workbench::simple(&mut self.bench, &self.world, tool) {
+            return (result.unwrap_or_else(|e| Outcome::from_error(&e)), None);
+        }
+        match tool {
+            ToolCommand::Replay { number, how } => {
+                let flow = match self.bench.flow(*number) {
+                    Ok(flow) => flow.clone(),
+                    Err(e) => return (Outcome::from_error(&e), None),
+                };
+                let browser = match how {
+                    Replay::As(name) => {
+                        match self.world.browsers.iter().position(|b| b.name == *name) {
+                            Some(i) => Some(i),
+                            None => {
+                                let e = PyErr::tool(format!("no browser named {}", str_repr(name)));
+                                return (Outcome::from_error(&e), None);
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                self.request(workbench::replay_plan(&flow, how, browser))
+            }
+            ToolCommand::Forward => match self.bench.pending.take() {
+                None => (
+                    Outcome::from_error(&PyErr::tool(
+                        "nothing is intercepted: `intercept on`, then make a request",
+                    )),
+                    None,
+                ),
+                Some(Pending::Request { plan, prepared }) => self.send(plan, prepared),
+                Some(Pending::Response { plan, mut exchange }) => {
+                    if let Some(i) = plan.out.browser {
+                        self.world.deliver(i, &mut exchange);
+                    }
+                    (Outcome::Ok, Some(Sent { exchange, plan }))
+                }
+            },
+            _ => unreachable!("simple() runs every other tool command"),
+        }
+    }
+
+    /// Make a request, or hold it when the workbench intercepts requests.
+    fn request(&mut self, plan: Plan) -> (Outcome, Option<Sent>) {
+        if self.bench.pending.is_some() {
+            let e = PyErr::tool("a request is held in the workbench: `forward` or `drop` it first");
+            return (Outcome::from_error(&e), None);
+        }
+        let prepared = self.world.prepare(&plan.out);
+        if self.bench.stops_requests() {
+            let pending = Pending::Request { plan, prepared };
+            let text = pending.describe();
+            self.bench.pending = Some(pending);
+            return (Outcome::Text(text), None);
+        }
+        self.send(plan, prepared)
+    }
+
+    /// The request reaches the server, its view runs, and the response goes
+    /// back to the browser (or is held, when the workbench intercepts
+    /// responses).
+    fn send(&mut self, plan: Plan, prepared: Prepared) -> (Outcome, Option<Sent>) {
+        let exchange = self.world.exchange_of(prepared.clone(), &plan.out);
+        let request = match self.world.arrive(&prepared) {
+            Ok(request) => request,
+            Err(e) => {
+                let exchange = Exchange {
+                    status: 500,
+                    ..exchange
+                };
+                return (Outcome::from_error(&e), Some(Sent { exchange, plan }));
             }
         };
-        if let Some((exchange, error)) = self.world.failed_request(&path, from) {
-            return (Outcome::from_error(&error), Some(exchange));
-        }
-        let mut request = self.world.begin_request(&path, from);
-        let result = match view {
-            Some(stmts) => run_view(&mut self.world.server, &mut request, stmts),
-            None => Ok(None),
+        let mut request = request;
+        let result = match &plan.source {
+            Source::View(stmts) => run_view(&mut self.world.server, &mut request, stmts),
+            Source::Page => Ok(None),
         };
         let view_error = result.as_ref().err();
-        let (exchange, middleware_error) = self.world.finish_request(request, view_error, from);
+        let (mut exchange, middleware_error) = self.world.respond(request, view_error, exchange);
         let outcome = match (result, middleware_error) {
             (Err(e), _) | (Ok(_), Some(e)) => Outcome::from_error(&e),
             (Ok(Some(value)), None) => Outcome::Value(value.repr()),
             (Ok(None), None) => Outcome::Ok,
         };
-        (outcome, Some(exchange))
+        if self.bench.stops_responses() && plan.out.browser.is_some() {
+            let pending = Pending::Response { plan, exchange };
+            let text = pending.describe();
+            self.bench.pending = Some(pending);
+            let outcome = match outcome {
+                Outcome::Ok => Outcome::Text(text),
+                other => other,
+            };
+            return (outcome, None);
+        }
+        if let Some(i) = plan.out.browser {
+            self.world.deliver(i, &mut exchange);
+        }
+        (outcome, Some(Sent { exchange, plan }))
     }
 
     /// The values in this step's exchange and jar that the `signed_cookies`

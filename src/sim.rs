@@ -6,6 +6,7 @@ pub mod auth;
 pub mod browser;
 pub mod cookie;
 pub mod dates;
+pub mod decode;
 pub mod error;
 pub mod keys;
 pub mod origin;

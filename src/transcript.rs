@@ -126,6 +126,7 @@ fn outcome_json(outcome: &Outcome) -> Json {
         Outcome::Ok => json!({"ok": true}),
         Outcome::Value(v) => json!({"value": v}),
         Outcome::Error { message, .. } => json!({"error": message}),
+        Outcome::Text(text) => json!({"output": text}),
     }
 }
 
@@ -266,12 +267,15 @@ pub fn readable(step: &Step) -> String {
             }
             let _ = writeln!(out, "{message}");
         }
+        Outcome::Text(text) => {
+            let _ = writeln!(out, "{text}");
+        }
     }
     if let Some(exchange) = &step.exchange {
         let _ = write!(
             out,
             "    [{}] {} {}",
-            step.browser,
+            exchange.sender.as_deref().unwrap_or("workbench"),
             exchange.method,
             exchange.url()
         );

@@ -1014,6 +1014,7 @@ impl Condition {
                     Outcome::Ok => format!("`{}` ended without a value", step.input),
                     Outcome::Value(v) => format!("`{}` showed {v}", step.input),
                     Outcome::Error { message, .. } => format!("`{}` failed: {message}", step.input),
+                    Outcome::Text(_) => format!("`{}` printed its report", step.input),
                 };
                 let holds = match (&self.kind, &step.outcome) {
                     (Kind::Ok, Outcome::Ok) => true,

@@ -17,72 +17,7 @@ const fn e(name: &'static str, args: &'static str, doc: &'static str) -> Entry {
     Entry { name, args, doc }
 }
 
-/// World commands: what happens outside the view.
-pub const WORLD_COMMANDS: &[Entry] = &[
-    e(
-        "visit",
-        " /PATH",
-        "the browser requests a page whose view does not touch the session",
-    ),
-    e(
-        "path",
-        " /PATH",
-        "later view code runs at this path (cookie Path matching applies)",
-    ),
-    e(
-        "browser close",
-        "",
-        "the browser quits: cookies without an expiry are dropped",
-    ),
-    e(
-        "browser clear",
-        "",
-        "the user deletes every cookie of this browser",
-    ),
-    e(
-        "browser set",
-        " NAME=VALUE",
-        "the user edits a cookie by hand (tampering)",
-    ),
-    e("browser delete", " NAME", "the user deletes one cookie"),
-    e(
-        "browser open",
-        " NAME",
-        "switch to another browser (another visitor), created empty",
-    ),
-    e(
-        "browser copy",
-        " NAME from OTHER",
-        "copy one cookie from another browser (session hijacking)",
-    ),
-    e(
-        "browser cookies",
-        " on|off",
-        "the user allows or blocks cookies",
-    ),
-    e(
-        "browser js",
-        "",
-        "what a script on the page reads from document.cookie",
-    ),
-    e("clock", " +90s|+15m|+2h|+3d|+2w", "time passes"),
-    e(
-        "settings.",
-        "NAME = VALUE",
-        "change a setting (any SESSION_* setting, SECRET_KEY…)",
-    ),
-    e("manage.py migrate", "", "create the django_session table"),
-    e(
-        "manage.py clearsessions",
-        "",
-        "delete expired sessions from the store",
-    ),
-    e(
-        "server restart",
-        "",
-        "the server process restarts: the local-memory cache is lost",
-    ),
-];
+pub use super::commands::WORLD_COMMANDS;
 
 /// `request.session` methods and attributes.
 pub const SESSION: &[Entry] = &[

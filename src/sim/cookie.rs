@@ -296,6 +296,20 @@ pub fn unquote(value: &str) -> String {
     out
 }
 
+/// A `Cookie:` header written by hand, as pairs the way Django's
+/// `parse_cookie` splits it: at `;`, then at the first `=` (a chunk with
+/// none is a value with an empty name).
+pub fn split_cookie_header(header: &str) -> Vec<(String, String)> {
+    header
+        .split(';')
+        .map(|chunk| match chunk.split_once('=') {
+            Some((name, value)) => (name.trim().to_string(), value.trim().to_string()),
+            None => (String::new(), chunk.trim().to_string()),
+        })
+        .filter(|(n, v)| !(n.trim().is_empty() && v.trim().is_empty()))
+        .collect()
+}
+
 /// Django's `parse_cookie`: the `Cookie:` header into `request.COOKIES`.
 pub fn parse_cookie_header(pairs: &[(String, String)]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();

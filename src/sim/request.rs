@@ -46,6 +46,9 @@ pub struct SetCookie {
 /// What one request/response round trip looked like on the wire.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exchange {
+    /// The browser that sent it, or `None` for the workbench (a replay with
+    /// a Cookie header of its own: no browser reads the response).
+    pub sender: Option<String>,
     /// `GET`, or `POST` for a form.
     pub method: &'static str,
     pub origin: Origin,

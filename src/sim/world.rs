@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::browser::{Browser, Fetch, SameSite, StoredCookie};
+use super::cookie::split_cookie_header;
 use super::error::PyErr;
 use super::origin::Origin;
 use super::request::{
@@ -206,6 +207,48 @@ impl JarEntry {
     }
 }
 
+/// A request about to be made: who sends it, where, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outbound {
+    /// The browser whose jar gives the cookies and who reads the response;
+    /// `None` for the workbench itself (nobody stores the response).
+    pub browser: Option<usize>,
+    /// The path as typed, query included.
+    pub path: String,
+    /// The page of another origin that makes the request.
+    pub from: Option<Initiator>,
+    /// A method written by hand (`GET` or `POST`).
+    pub method: Option<&'static str>,
+    /// A Cookie header written by hand, sent exactly as written.
+    pub cookie_header: Option<String>,
+}
+
+impl Outbound {
+    /// `POST` for a form, else `GET`, unless edited.
+    pub fn method(&self) -> &'static str {
+        self.method.unwrap_or(
+            if self
+                .from
+                .as_ref()
+                .is_some_and(|i| i.via == super::browser::Via::Form)
+            {
+                "POST"
+            } else {
+                "GET"
+            },
+        )
+    }
+}
+
+/// A request with its Cookie header, before it reaches the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    pub method: &'static str,
+    pub path: String,
+    pub sent: Vec<(String, String)>,
+    pub not_sent: Vec<super::browser::NotSent>,
+}
+
 /// The world.
 #[derive(Clone, Debug)]
 pub struct World {
@@ -265,22 +308,6 @@ impl World {
             .ok_or_else(|| PyErr::tool(format!("no browser named {}", str_repr(name))))
     }
 
-    /// A request that fails before any middleware runs (the session engine
-    /// cannot be imported): the exchange with nothing set, and the error.
-    pub fn failed_request(
-        &mut self,
-        path: &str,
-        from: Option<&Initiator>,
-    ) -> Option<(Exchange, PyErr)> {
-        let error = self.server.settings.engine_error()?;
-        let request = self.begin_request(path, from);
-        let exchange = Exchange {
-            status: 500,
-            ..self.exchange_of(request, from)
-        };
-        Some((exchange, error))
-    }
-
     /// The request's cookies, and how it was made.
     fn fetch<'a>(&'a self, path: &'a str, from: Option<&Initiator>) -> Fetch<'a> {
         Fetch {
@@ -292,45 +319,71 @@ impl World {
         }
     }
 
-    /// Start a request from the current browser to `path` of the current
-    /// site, made by the user or by a page of another origin.
-    pub fn begin_request(&mut self, path: &str, from: Option<&Initiator>) -> Request {
+    /// The request `out` describes, to the current site, before it leaves:
+    /// the Cookie header a browser's jar gives it (or the one written by
+    /// hand), and the cookies of the host left out.
+    pub fn prepare(&mut self, out: &Outbound) -> Prepared {
         let now = self.now();
-        self.browser_mut().purge(now);
-        let outgoing = self.browser().outgoing(self.fetch(path, from), now);
-        let mut request = Request::new(&self.server, &self.site, path, outgoing.sent);
-        request.not_sent = outgoing.not_sent;
-        request
+        let (sent, not_sent) = match (&out.cookie_header, out.browser) {
+            (Some(header), _) => (split_cookie_header(header), Vec::new()),
+            (None, Some(i)) => {
+                self.browsers[i].purge(now);
+                let outgoing =
+                    self.browsers[i].outgoing(self.fetch(&out.path, out.from.as_ref()), now);
+                (outgoing.sent, outgoing.not_sent)
+            }
+            (None, None) => (Vec::new(), Vec::new()),
+        };
+        Prepared {
+            method: out.method(),
+            path: out.path.clone(),
+            sent,
+            not_sent,
+        }
     }
 
-    /// The exchange of a request that got no response cookies yet.
-    fn exchange_of(&self, request: Request, from: Option<&Initiator>) -> Exchange {
+    /// The request reaches the server: the session middleware and
+    /// `AuthenticationMiddleware` see it. `None` (with the error) when the
+    /// session engine cannot even be imported.
+    pub fn arrive(&self, prepared: &Prepared) -> Result<Request, PyErr> {
+        if let Some(error) = self.server.settings.engine_error() {
+            return Err(error);
+        }
+        let mut request = Request::new(
+            &self.server,
+            &self.site,
+            &prepared.path,
+            prepared.sent.clone(),
+        );
+        request.not_sent = prepared.not_sent.clone();
+        Ok(request)
+    }
+
+    /// The exchange of a request that got no response yet.
+    pub fn exchange_of(&self, prepared: Prepared, out: &Outbound) -> Exchange {
         Exchange {
-            method: if from.is_some_and(|i| i.via == super::browser::Via::Form) {
-                "POST"
-            } else {
-                "GET"
-            },
-            origin: request.origin,
-            path: request.path,
-            initiator: from.cloned(),
-            sent: request.sent,
-            not_sent: request.not_sent,
+            sender: out.browser.map(|i| self.browsers[i].name.clone()),
+            method: prepared.method,
+            origin: self.site.clone(),
+            path: prepared.path,
+            initiator: out.from.clone(),
+            sent: prepared.sent,
+            not_sent: prepared.not_sent,
             status: 200,
             set_cookies: Vec::new(),
             vary_cookie: false,
         }
     }
 
-    /// Finish a request: the view's response (or the 500 its error became)
-    /// goes back through the session middleware, and the browser stores what
-    /// the response sets, or refuses it. Returns the exchange and any error
-    /// raised after the view (at save time).
-    pub fn finish_request(
+    /// The view's response (or the 500 its error became) goes back through
+    /// the session middleware. Returns the exchange, its `Set-Cookie` headers
+    /// not yet seen by any browser, and any error raised after the view (at
+    /// save time).
+    pub fn respond(
         &mut self,
         mut request: Request,
         view_error: Option<&PyErr>,
-        from: Option<&Initiator>,
+        exchange: Exchange,
     ) -> (Exchange, Option<PyErr>) {
         let (mut status, mut cookies) = match view_error {
             Some(e) => (status_for(e), Default::default()),
@@ -347,31 +400,68 @@ impl World {
                     false
                 }
             };
-        let now = self.now();
-        let path = request.path.clone();
-        let cross_site = self.fetch(&path, from).cross_site;
-        let site = self.site.clone();
-        let fetch = Fetch {
-            origin: &site,
-            path: path_only(&path),
-            cross_site,
-        };
-        let current = self.current;
         let set_cookies = cookies
             .morsels
             .into_iter()
             .map(|morsel| SetCookie {
-                blocked: self.browsers[current].receive(&morsel, fetch, now),
                 morsel,
+                blocked: None,
             })
             .collect();
         let exchange = Exchange {
             status,
             set_cookies,
             vary_cookie,
-            ..self.exchange_of(request, from)
+            ..exchange
         };
         (exchange, error)
+    }
+
+    /// Browser `browser` reads the response: it stores each `Set-Cookie`, or
+    /// refuses it and says why.
+    pub fn deliver(&mut self, browser: usize, exchange: &mut Exchange) {
+        let now = self.now();
+        let cross_site = self
+            .fetch(&exchange.path, exchange.initiator.as_ref())
+            .cross_site;
+        let site = self.site.clone();
+        let path = exchange.path.clone();
+        let fetch = Fetch {
+            origin: &site,
+            path: path_only(&path),
+            cross_site,
+        };
+        for set in &mut exchange.set_cookies {
+            set.blocked = self.browsers[browser].receive(&set.morsel, fetch, now);
+        }
+    }
+
+    /// One whole round trip from the current browser with no view code (a
+    /// page, or a request another origin makes): for tests and tools.
+    pub fn visit(&mut self, path: &str, from: Option<&Initiator>) -> (Exchange, Option<PyErr>) {
+        let out = Outbound {
+            browser: Some(self.current),
+            path: path.to_string(),
+            from: from.cloned(),
+            method: None,
+            cookie_header: None,
+        };
+        let prepared = self.prepare(&out);
+        let exchange = self.exchange_of(prepared.clone(), &out);
+        match self.arrive(&prepared) {
+            Err(e) => (
+                Exchange {
+                    status: 500,
+                    ..exchange
+                },
+                Some(e),
+            ),
+            Ok(request) => {
+                let (mut exchange, error) = self.respond(request, None, exchange);
+                self.deliver(self.current, &mut exchange);
+                (exchange, error)
+            }
+        }
     }
 
     /// Apply a world command other than `visit` (which the runner sends as a

@@ -618,7 +618,13 @@ impl HttpPane<'_> {
         lines.push(Line::from(vec![
             Span::styled("→ ", t.dim),
             Span::styled(format!("{} {}", x.method, x.url()), t.title),
-            Span::styled(format!("   (browser {})", self.browser), t.dim),
+            Span::styled(
+                match &x.sender {
+                    Some(b) => format!("   (browser {b})"),
+                    None => "   (sent by the workbench: no browser reads the response)".into(),
+                },
+                t.dim,
+            ),
         ]));
         if let Some(from) = &x.initiator {
             lines.push(Line::styled(
@@ -721,6 +727,7 @@ impl Output {
                 message: message.clone(),
                 col: *col,
             }),
+            Outcome::Text(text) => out.extend(text.lines().map(|l| Output::Note(l.to_string()))),
         }
         out
     }
