@@ -121,6 +121,8 @@ pub struct Work {
     pub before: Snapshot,
     /// The last exchange, and whether the last command made it.
     pub exchange: Option<(Exchange, bool)>,
+    /// The exchange the HTTP pane shows in detail (`None`: the newest).
+    pub flow: Option<usize>,
     pub output: Vec<Output>,
     pub lesson: Option<LessonState>,
     pub demo: Option<DemoState>,
@@ -243,6 +245,7 @@ impl App {
             undo: Vec::new(),
             last: None,
             exchange: None,
+            flow: None,
             output,
             lesson: None,
             demo: None,
@@ -488,6 +491,31 @@ impl App {
             .min(10_000);
     }
 
+    /// Show the exchange before or after the one the HTTP pane shows.
+    fn pick_flow(&mut self, forward: bool) {
+        if self.focus != Pane::Http {
+            return;
+        }
+        let Some(work) = self.work.as_mut() else {
+            return;
+        };
+        let numbers: Vec<usize> = work.runner.bench.flows.iter().map(|f| f.number).collect();
+        let Some(&newest) = numbers.last() else {
+            return;
+        };
+        let at = work
+            .flow
+            .and_then(|n| numbers.iter().position(|m| *m == n))
+            .unwrap_or(numbers.len() - 1);
+        let at = if forward {
+            (at + 1).min(numbers.len() - 1)
+        } else {
+            at.saturating_sub(1)
+        };
+        work.flow = Some(numbers[at]).filter(|n| *n != newest);
+        self.scroll[Pane::Http.index()] = 0;
+    }
+
     fn focus_step(&mut self, forward: bool) {
         let panes = self.panes();
         let i = panes.iter().position(|p| *p == self.focus).unwrap_or(0);
@@ -608,6 +636,7 @@ impl App {
             Action::ResetStep => self.reset_step(),
             Action::ResetLesson => self.overlay = Some(Overlay::Confirm(Question::ResetLesson)),
             Action::Zoom => self.zoom = !self.zoom,
+            Action::FlowPrev | Action::FlowNext => self.pick_flow(action == Action::FlowNext),
             Action::Menu => {
                 self.ensure_course();
                 self.screen = Screen::Menu;
@@ -734,6 +763,7 @@ impl App {
         }
         work.before = work.runner.snapshot().clone();
         let step = work.runner.step(line);
+        work.flow = None;
         work.output.extend(Output::of(&step));
         work.output
             .extend(self.messages.drain(..).map(Output::Note));
@@ -830,6 +860,7 @@ impl App {
         work.last = undo.last;
         work.before = undo.before;
         work.exchange = undo.exchange;
+        work.flow = None;
         work.output.truncate(undo.output_len);
         work.output.push(Output::Note("Undone.".into()));
         if let Some(state) = &mut work.lesson {
@@ -851,6 +882,7 @@ impl App {
         work.before = work.runner.snapshot().clone();
         work.last = None;
         work.exchange = None;
+        work.flow = None;
         work.undo.clear();
         state.hints = 0;
         let lesson = &self.course.lessons[state.lesson];

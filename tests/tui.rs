@@ -448,3 +448,42 @@ fn embedded_course_plays_through_in_the_app() {
         let _ = screen(&mut app, 80, 24);
     }
 }
+
+#[test]
+fn the_http_pane_lists_ten_exchanges() {
+    let mut app = app();
+    app.open_sandbox();
+    for line in [
+        "login(request, 'alice')",
+        "request.session['cart'] = ['apple']",
+        "visit /shop",
+        "site https://shop.example",
+        "response.set_cookie('theme', 'dark', secure=True)",
+        "visit /transfer from https://evil.example via form",
+        "site http://shop.example",
+        "response.set_cookie('theme', 'light')",
+        "replay 2",
+        "request.COOKIES",
+        "visit /pixel.gif from https://evil.example via image",
+        "replay 1 with Cookie: sessionid=forged123",
+    ] {
+        type_line(&mut app, line);
+    }
+    assert_eq!(app.work.as_ref().unwrap().runner.bench.flows.len(), 10);
+    // Focus the HTTP pane and enlarge it, as a learner reading the flows would.
+    key(&mut app, KeyCode::Tab);
+    while app.focus != Pane::Http {
+        key(&mut app, KeyCode::Tab);
+    }
+    key(&mut app, KeyCode::F(8));
+    for (w, h) in SIZES {
+        let text = screen(&mut app, w, h);
+        assert!(text.contains("#10 workbench GET"), "{text}");
+        assert!(text.contains("refused"), "{text}");
+        insta::assert_snapshot!(format!("flows_{w}x{h}"), text);
+    }
+    // `p` shows an earlier exchange in detail.
+    key(&mut app, KeyCode::Char('p'));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("▶ #9"), "{text}");
+}

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+mod forge;
 mod methods;
 mod ops;
 
@@ -362,6 +363,7 @@ impl View<'_> {
             "request" => Value::object(Object::Request),
             "response" => Value::object(Object::Response),
             "settings" => Value::object(Object::Settings),
+            "signing" => Value::object(Object::Module("django.core.signing")),
             "str" | "int" | "float" | "bool" | "list" | "tuple" | "dict" | "set" | "type" => {
                 Value::object(Object::Type(type_name_static(name)))
             }
@@ -429,6 +431,11 @@ impl View<'_> {
             return method(methods).ok_or_else(|| attribute_error(object, name));
         };
         match &**o {
+            Object::Module(_) => forge::attribute(object, name),
+            Object::Signer(_) => Ok(Value::object(Object::Method(
+                object.clone(),
+                Rc::from(name),
+            ))),
             Object::Date(t) => {
                 let c = crate::sim::value::civil(*t);
                 match name {
@@ -1179,6 +1186,7 @@ impl View<'_> {
         }
         match receiver {
             Value::Object(o) => match &**o {
+                Object::Module(_) | Object::Signer(_) => forge::call(self, receiver, name, args),
                 Object::Session(_) => self.session_method(name, args),
                 Object::Request => self.request_method(name, args),
                 Object::Response => self.response_method(name, args),

@@ -226,6 +226,35 @@ pub const GLOBALS: &[Entry] = &[
     e("request", "", "the request: session, COOKIES, user…"),
     e("response", "", "the response the view returns: set_cookie…"),
     e("settings", "", "django.conf.settings"),
+    e(
+        "signing",
+        "",
+        "django.core.signing: dumps, loads, Signer, TimestampSigner",
+    ),
+];
+
+/// `signing.` functions and classes.
+pub const SIGNING: &[Entry] = &[
+    e(
+        "dumps",
+        "(obj, key=None, salt='django.core.signing', compress=False)",
+        "sign an object as Django does (signed_cookies sessions use it)",
+    ),
+    e(
+        "loads",
+        "(s, key=None, salt='django.core.signing', max_age=None)",
+        "check a signed object and read it back",
+    ),
+    e(
+        "Signer",
+        "(key=None, salt=None)",
+        "a signer: .sign(value), .unsign(signed)",
+    ),
+    e(
+        "TimestampSigner",
+        "(key=None, salt=None)",
+        "a signer with a timestamp: .sign, .unsign(signed, max_age=None)",
+    ),
 ];
 
 /// Methods of plain values, by type.

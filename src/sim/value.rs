@@ -60,6 +60,19 @@ pub enum Object {
     Range(i64, i64, i64),
     /// A `datetime.date`, as the midnight it starts (seconds since the epoch).
     Date(i64),
+    /// A module a view can use (`django.core.signing`).
+    Module(&'static str),
+    /// `signing.Signer(...)` or `signing.TimestampSigner(...)`.
+    Signer(Rc<SignerSpec>),
+}
+
+/// A signer as `django.core.signing` builds one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignerSpec {
+    pub timestamped: bool,
+    pub key: String,
+    pub salt: String,
+    pub fallback_keys: Vec<String>,
 }
 
 /// Which of the three dict views.
@@ -230,6 +243,9 @@ impl Value {
                 Object::Type(_) => "type",
                 Object::Range(..) => "range",
                 Object::Date(_) => "date",
+                Object::Module(_) => "module",
+                Object::Signer(spec) if spec.timestamped => "TimestampSigner",
+                Object::Signer(_) => "Signer",
             },
         }
     }
@@ -537,6 +553,18 @@ fn write_object_repr(out: &mut String, object: &Object, depth: usize) {
         Object::Date(t) => {
             let c = civil(*t);
             let _ = write!(out, "datetime.date({}, {}, {})", c.year, c.month, c.day);
+        }
+        Object::Module(name) => {
+            let path = name.replace('.', "/");
+            let _ = write!(out, "<module '{name}' from '.../{path}.py'>");
+        }
+        Object::Signer(spec) => {
+            let class = if spec.timestamped {
+                "TimestampSigner"
+            } else {
+                "Signer"
+            };
+            let _ = write!(out, "<django.core.signing.{class} object at 0x...>");
         }
         Object::Range(start, stop, 1) => {
             let _ = write!(out, "range({start}, {stop})");

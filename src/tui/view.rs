@@ -307,16 +307,10 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     .render(rect, buf);
             }
             Pane::Http => {
-                let browser = work
-                    .last
-                    .as_ref()
-                    .map_or(work.runner.world.browser().name.as_str(), |s| {
-                        s.browser.as_str()
-                    });
                 (&HttpPane {
-                    exchange: work.exchange.as_ref().map(|(x, _)| x),
+                    bench: &work.runner.bench,
+                    selected: work.flow,
                     fresh: work.exchange.as_ref().is_some_and(|(_, f)| *f),
-                    browser,
                     theme: t,
                     focused,
                     scroll,

@@ -481,6 +481,7 @@ def setup_django(unmigrated):
     from django.http import HttpResponse
     from django.urls import re_path
     from django.contrib.auth import logout as auth_logout, login as auth_login
+    from django.core import signing
 
     def login(request, user, backend=None):
         if isinstance(user, str):
@@ -505,6 +506,7 @@ def setup_django(unmigrated):
             "settings": settings,
             "login": login,
             "logout": auth_logout,
+            "signing": signing,
         }
         try:
             exec(State.body, ns)
