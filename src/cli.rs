@@ -189,7 +189,7 @@ fn run(path: &PathBuf, json: bool, seed: u64) -> Result<ExitCode> {
         }
         let text = if json {
             let server = &runner.world.server;
-            transcript.line(line, step, &server.created_keys, &server.auth_hashes) + "\n"
+            transcript.line(line, step, server) + "\n"
         } else {
             readable(step) + "\n"
         };

@@ -82,6 +82,9 @@ pub struct StartWorld {
     /// Settings applied at the start (`SESSION_ENGINE = "cache"`).
     #[serde(default)]
     pub settings: BTreeMap<String, Literal>,
+    /// Whether `CsrfViewMiddleware` is in `MIDDLEWARE` (default: not).
+    #[serde(default)]
+    pub csrf: bool,
 }
 
 /// A setting's value as a lesson file writes it (TOML has no `None`:
@@ -122,6 +125,7 @@ impl Default for StartWorld {
             clock: START_TIME,
             browsers: Vec::new(),
             settings: BTreeMap::new(),
+            csrf: false,
         }
     }
 }
@@ -235,6 +239,7 @@ impl World {
     pub fn build(start: &StartWorld, seed: u64) -> Result<Self, PyErr> {
         let mut world = World::new(seed);
         world.server = Server::new(start.clock, seed, start.migrated);
+        world.server.csrf_middleware = start.csrf;
         if !start.browsers.is_empty() {
             world.browsers = start.browsers.iter().map(|b| Browser::new(b)).collect();
         }
@@ -300,17 +305,23 @@ impl World {
         let outgoing = self.browser().outgoing(self.fetch(path, from), now);
         let mut request = Request::new(&self.server, &self.site, path, outgoing.sent);
         request.not_sent = outgoing.not_sent;
+        super::csrf::process_request(&mut self.server, &mut request);
         request
+    }
+
+    /// A form posts; everything else gets.
+    fn exchange_of_method(&self, from: Option<&Initiator>) -> &'static str {
+        if from.is_some_and(|i| i.via == super::browser::Via::Form) {
+            "POST"
+        } else {
+            "GET"
+        }
     }
 
     /// The exchange of a request that got no response cookies yet.
     fn exchange_of(&self, request: Request, from: Option<&Initiator>) -> Exchange {
         Exchange {
-            method: if from.is_some_and(|i| i.via == super::browser::Via::Form) {
-                "POST"
-            } else {
-                "GET"
-            },
+            method: self.exchange_of_method(from),
             origin: request.origin,
             path: request.path,
             initiator: from.cloned(),
@@ -337,16 +348,23 @@ impl World {
             None => (200, std::mem::take(&mut request.response)),
         };
         let mut error = None;
-        let vary_cookie =
-            match process_response(&mut self.server, &mut request, &mut cookies, status) {
-                Ok(vary) => vary,
-                Err(e) => {
-                    status = status_for(&e);
-                    cookies = Default::default();
-                    error = Some(e);
-                    false
-                }
-            };
+        let method = self.exchange_of_method(from);
+        if super::csrf::rejects(&self.server, method) {
+            status = 403;
+        }
+        let csrf_set = super::csrf::process_response(&self.server, &mut request, &mut cookies);
+        let vary_cookie = match csrf_set.and_then(|csrf| {
+            process_response(&mut self.server, &mut request, &mut cookies, status)
+                .map(|vary| vary || csrf)
+        }) {
+            Ok(vary) => vary,
+            Err(e) => {
+                status = status_for(&e);
+                cookies = Default::default();
+                error = Some(e);
+                false
+            }
+        };
         let now = self.now();
         let path = request.path.clone();
         let cross_site = self.fetch(&path, from).cross_site;
