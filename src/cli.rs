@@ -74,6 +74,9 @@ pub enum Command {
     Check {
         /// Lesson files or folders to check instead of the course.
         paths: Vec<PathBuf>,
+        /// Also print each step's prediction answer and teacher notes.
+        #[arg(long)]
+        notes: bool,
         #[command(flatten)]
         lessons: LessonsArg,
     },
@@ -111,7 +114,11 @@ pub fn main() -> ExitCode {
             json,
             seed,
         }) => run(&scenario, json, seed),
-        Some(Command::Check { paths, lessons }) => Ok(crate::lesson::cli::check(&paths, &lessons)),
+        Some(Command::Check {
+            paths,
+            notes,
+            lessons,
+        }) => Ok(crate::lesson::cli::check(&paths, &lessons, notes)),
         Some(Command::Lessons { lessons }) => Ok(crate::lesson::cli::list(&lessons)),
         Some(Command::Learn { id, lessons }) => interactive(&Start::Learn(id), &lessons),
         Some(Command::Sandbox { lessons }) => interactive(&Start::Sandbox, &lessons),
@@ -182,7 +189,7 @@ fn run(path: &PathBuf, json: bool, seed: u64) -> Result<ExitCode> {
         }
         let text = if json {
             let server = &runner.world.server;
-            transcript.line(line, step, &server.created_keys, &server.auth_hashes) + "\n"
+            transcript.line(line, step, server) + "\n"
         } else {
             readable(step) + "\n"
         };

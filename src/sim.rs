@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod browser;
 pub mod cookie;
+pub mod csrf;
 pub mod dates;
 pub mod decode;
 pub mod error;

@@ -9,6 +9,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::runner::{Change, Outcome, Step};
 use crate::sim::request::{Exchange, SetCookie};
+use crate::sim::server::Server;
 use crate::sim::value::{Value, to_display_json};
 use crate::sim::world::JarEntry;
 
@@ -27,9 +28,22 @@ impl JsonTranscript {
         Self::default()
     }
 
-    /// The JSON line for `step` at scenario line `line`. `keys` are the session
-    /// keys the server generated, `hashes` the auth hashes it computed.
-    pub fn line(&mut self, line: usize, step: &Step, keys: &[String], hashes: &[String]) -> String {
+    /// The JSON line for `step` at scenario line `line`, normalized with
+    /// what `server` generated: session keys, auth hashes, CSRF secrets.
+    pub fn line(&mut self, line: usize, step: &Step, server: &Server) -> String {
+        let text = self.line_with(line, step, &server.created_keys, &server.auth_hashes);
+        mask_csrf(text, &server.csrf_secrets)
+    }
+
+    /// The JSON line with `keys` (the session keys the server generated) and
+    /// `hashes` (the auth hashes it computed) normalized.
+    fn line_with(
+        &mut self,
+        line: usize,
+        step: &Step,
+        keys: &[String],
+        hashes: &[String],
+    ) -> String {
         let mut body = Map::new();
         body.insert("outcome".into(), outcome_json(&step.outcome));
         body.insert("browser".into(), Json::String(step.browser.clone()));
@@ -119,6 +133,16 @@ impl JsonTranscript {
         }
         out
     }
+}
+
+/// CSRF secrets are written `<csrfN>`, numbered in the order they were made.
+fn mask_csrf(mut text: String, secrets: &[String]) -> String {
+    for (n, secret) in secrets.iter().enumerate() {
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), &format!("<csrf{}>", n + 1));
+        }
+    }
+    text
 }
 
 fn outcome_json(outcome: &Outcome) -> Json {
@@ -391,6 +415,7 @@ pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         400 => "Bad Request",
+        403 => "Forbidden",
         _ => "Internal Server Error",
     }
 }

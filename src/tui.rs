@@ -90,6 +90,8 @@ pub struct LessonState {
     pub start: Runner,
     /// Every step is done.
     pub finished: bool,
+    /// The step's prediction, if it asks for one.
+    pub predicted: crate::lesson::predict::Asked,
 }
 
 /// Presenter mode: the lesson's solutions, typed out one by one.
@@ -319,6 +321,7 @@ impl App {
             conditions,
             start: work.runner.clone(),
             finished: false,
+            predicted: Default::default(),
         });
         self.store.progress.last = Some(lesson.id.clone());
         if let Err(e) = self.store.save() {
@@ -354,6 +357,7 @@ impl App {
             conditions,
             start: work.runner.clone(),
             finished: false,
+            predicted: Default::default(),
         });
         work.demo = Some(DemoState {
             commands,
@@ -729,6 +733,9 @@ impl App {
     /// Enter: run the prompt's line (or, on an empty prompt with the goal met, go on).
     pub fn submit(&mut self) {
         let line = self.prompt.take();
+        if self.take_prediction(&line) {
+            return;
+        }
         if !is_command(&line) {
             if line.trim().is_empty()
                 && self
@@ -745,6 +752,28 @@ impl App {
             self.messages.push(e);
         }
         self.run_line(&line);
+    }
+
+    /// While the step's question is open, the prompt takes the prediction.
+    fn take_prediction(&mut self, line: &str) -> bool {
+        let Some(work) = &mut self.work else {
+            return false;
+        };
+        let Some(state) = &mut work.lesson else {
+            return false;
+        };
+        let step = self.course.lessons[state.lesson].steps.get(state.step);
+        if state.finished || work.demo.is_some() {
+            return false;
+        }
+        let Some(note) = state
+            .predicted
+            .take(step.and_then(|s| s.predict.as_ref()), line)
+        else {
+            return false;
+        };
+        work.output.push(Output::Note(note));
+        true
     }
 
     /// Run one command in the world, mark what changed, check the goal.
@@ -842,6 +871,7 @@ impl App {
         } else {
             state.step += 1;
             state.hints = 0;
+            state.predicted = Default::default();
             state.solution_shown = false;
             state.start = work.runner.clone();
             state.conditions = lesson.steps[state.step].evaluate(&work.runner, None);

@@ -125,7 +125,7 @@ proptest! {
         for (i, line) in lines.iter().enumerate() {
             let step = runner.step(line);
             let server = &runner.world.server;
-            let json = transcript.line(i + 1, &step, &server.created_keys, &server.auth_hashes);
+            let json = transcript.line(i + 1, &step, server);
             let parsed: serde_json::Value = serde_json::from_str(&json).expect("every line is JSON");
             prop_assert!(parsed.get("outcome").is_some());
             if let Outcome::Error { message, .. } = &step.outcome {

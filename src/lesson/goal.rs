@@ -347,7 +347,7 @@ impl<'a> Cursor<'a> {
     }
 }
 
-fn literal_value(text: &str) -> Option<Value> {
+pub(crate) fn literal_value(text: &str) -> Option<Value> {
     let stmts = crate::script::parser::parse_line(text).ok()?;
     match stmts.as_slice() {
         [Stmt::Expr(expr)] => script::eval::literal(expr),

@@ -858,6 +858,38 @@ impl View<'_> {
                 auth::login(self.server, self.request, username.as_deref())?;
                 Ok(Value::None)
             }
+            "authenticate" => {
+                let b = args.bind("authenticate", &["request", "username", "password"], 0)?;
+                if let Some(request) = &b[0] {
+                    self.expect_request(Some(request), "authenticate")?;
+                }
+                let (Some(Value::Str(username)), Some(Value::Str(password))) = (&b[1], &b[2])
+                else {
+                    return Err(PyErr::unsupported(
+                        "authenticate() takes username='...' and password='...' in sessionlab",
+                    ));
+                };
+                Ok(match auth::authenticate(self.server, username, password)? {
+                    Some(user) => Value::object(Object::User(UserRef::Plain(Some(user)))),
+                    None => Value::None,
+                })
+            }
+            "update_session_auth_hash" => {
+                let b = args.bind("update_session_auth_hash", &["request", "user"], 2)?;
+                self.expect_request(b[0].as_ref(), "update_session_auth_hash")?;
+                let user =
+                    self.user_arg(b[1].clone().expect("required"), "update_session_auth_hash")?;
+                auth::update_session_auth_hash(self.server, self.request, user.as_ref())?;
+                Ok(Value::None)
+            }
+            "get_token" => {
+                let b = args.bind("get_token", &["request"], 1)?;
+                self.expect_request(b[0].as_ref(), "get_token")?;
+                Ok(Value::str(&crate::sim::csrf::get_token(
+                    self.server,
+                    self.request,
+                )))
+            }
             "logout" => {
                 let bound = args.bind("logout", &["request"], 1)?;
                 self.expect_request(bound[0].as_ref(), "logout")?;
@@ -1197,6 +1229,7 @@ impl View<'_> {
                         user.as_ref().map_or("", |u| u.username.as_str()),
                     ))
                 }
+                Object::User(user) => self.user_method(user, name, args),
                 _ => Err(attribute_error(receiver, name)),
             },
             Value::DateTime(t) => {
@@ -1226,6 +1259,66 @@ impl View<'_> {
                 }
             }
             _ => value_method(receiver, name, args, self),
+        }
+    }
+
+    /// The user a user object stands for (a lazy `request.user` is evaluated).
+    fn user_info(&mut self, user: &UserRef) -> Result<Option<UserInfo>, PyErr> {
+        match user {
+            UserRef::Lazy(u) | UserRef::Plain(u) => Ok(u.clone()),
+            UserRef::LazyUnevaluated => auth::resolve_user(self.server, self.request),
+        }
+    }
+
+    /// `set_password()`, `save()` and `check_password()` of a user object.
+    fn user_method(&mut self, user: &UserRef, name: &str, args: Args) -> Result<Value, PyErr> {
+        let user = self.user_info(user)?;
+        match name {
+            "set_password" | "check_password" => {
+                let b = args.bind(name, &["raw_password"], 1)?;
+                let raw = match b[0].clone().expect("required") {
+                    Value::Str(s) => s.to_string(),
+                    other => {
+                        return Err(PyErr::unsupported(format!(
+                            "{name}() takes the password as a string in sessionlab, not {}",
+                            other.type_name()
+                        )));
+                    }
+                };
+                if name == "set_password" {
+                    auth::set_password(self.server, self.request, user.as_ref(), &raw)?;
+                    Ok(Value::None)
+                } else {
+                    auth::check_password(self.server, self.request, user.as_ref(), &raw)
+                        .map(Value::Bool)
+                }
+            }
+            "save" => {
+                args.bind("save", &[], 0)?;
+                auth::save_user(self.server, self.request, user.as_ref())?;
+                Ok(Value::None)
+            }
+            _ => Err(PyErr::new(
+                "AttributeError",
+                format!("'User' object has no attribute '{name}'"),
+            )),
+        }
+    }
+
+    /// A user argument: a user object, or a name (the `login()` shorthand's
+    /// convention does not apply here).
+    fn user_arg(&mut self, value: Value, func: &str) -> Result<Option<UserInfo>, PyErr> {
+        match value {
+            Value::Object(o) => match &*o {
+                Object::User(user) => self.user_info(user),
+                _ => Err(PyErr::unsupported(format!(
+                    "{func}() takes a user object, e.g. request.user"
+                ))),
+            },
+            Value::None => Ok(None),
+            _ => Err(PyErr::unsupported(format!(
+                "{func}() takes a user object, e.g. request.user"
+            ))),
         }
     }
 
@@ -1619,8 +1712,8 @@ fn user_attribute(object: &Value, user: Option<&UserInfo>, name: &str) -> Option
         ("id" | "pk", None) => Value::None,
         ("is_active", u) => Value::Bool(u.is_some()),
         ("is_staff" | "is_superuser", _) => Value::Bool(false),
-        ("get_username", _) => {
-            Value::object(Object::Method(object.clone(), Rc::from("get_username")))
+        ("get_username" | "set_password" | "save" | "check_password", _) => {
+            Value::object(Object::Method(object.clone(), Rc::from(name)))
         }
         _ => return None,
     })

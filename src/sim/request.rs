@@ -25,6 +25,11 @@ pub struct Request {
     cookies_dict: Option<DictRef>,
     pub session: SessionStore,
     pub user: UserRef,
+    /// A password set on a user object this request but maybe not saved:
+    /// (user id, raw password, hash field).
+    pub new_password: Option<(i64, String, String)>,
+    /// What `CsrfViewMiddleware` keeps in `request.META`.
+    pub csrf: super::csrf::CsrfMeta,
     /// `response.cookies` of the response the view returns.
     pub response: ResponseCookies,
 }
@@ -105,6 +110,8 @@ impl Request {
             cookies_dict: None,
             session,
             user: UserRef::LazyUnevaluated,
+            new_password: None,
+            csrf: Default::default(),
             response: ResponseCookies::default(),
         }
     }

@@ -82,6 +82,8 @@ pub struct Settings {
     pub expire_at_browser_close: bool,
     pub file_path: Option<String>,
     pub signed_cookie_legacy_salt_fallback: bool,
+    pub csrf_cookie_secure: bool,
+    pub csrf_cookie_httponly: bool,
     /// The Python values assigned, as `settings.NAME` reads them back (a
     /// boolean setting set to `1` reads `1`).
     assigned: Assigned,
@@ -123,6 +125,8 @@ impl Default for Settings {
             expire_at_browser_close: false,
             file_path: None,
             signed_cookie_legacy_salt_fallback: true,
+            csrf_cookie_secure: false,
+            csrf_cookie_httponly: false,
             assigned: Default::default(),
         }
     }
@@ -200,6 +204,14 @@ pub const SETTINGS: &[SettingInfo] = &[
         name: "SIGNED_COOKIE_LEGACY_SALT_FALLBACK",
         doc: "accept signed cookies made before Django 5.2.15 (default True)",
     },
+    SettingInfo {
+        name: "CSRF_COOKIE_SECURE",
+        doc: "send the CSRF cookie over HTTPS only (default False)",
+    },
+    SettingInfo {
+        name: "CSRF_COOKIE_HTTPONLY",
+        doc: "hide the CSRF cookie from JavaScript (default False)",
+    },
 ];
 
 const SERIALIZER: &str = "django.contrib.sessions.serializers.JSONSerializer";
@@ -235,6 +247,8 @@ impl Settings {
             "SIGNED_COOKIE_LEGACY_SALT_FALLBACK" => {
                 Value::Bool(self.signed_cookie_legacy_salt_fallback)
             }
+            "CSRF_COOKIE_SECURE" => Value::Bool(self.csrf_cookie_secure),
+            "CSRF_COOKIE_HTTPONLY" => Value::Bool(self.csrf_cookie_httponly),
             _ => return None,
         })
     }
@@ -279,6 +293,8 @@ impl Settings {
             "SESSION_COOKIE_PATH" => self.cookie_path = string()?,
             "SESSION_COOKIE_SECURE" => self.cookie_secure = boolean()?,
             "SESSION_COOKIE_HTTPONLY" => self.cookie_httponly = boolean()?,
+            "CSRF_COOKIE_SECURE" => self.csrf_cookie_secure = boolean()?,
+            "CSRF_COOKIE_HTTPONLY" => self.csrf_cookie_httponly = boolean()?,
             "SESSION_COOKIE_SAMESITE" => {
                 let samesite = match value {
                     Value::Bool(false) => None,

@@ -83,6 +83,9 @@ pub struct StartWorld {
     /// Settings applied at the start (`SESSION_ENGINE = "cache"`).
     #[serde(default)]
     pub settings: BTreeMap<String, Literal>,
+    /// Whether `CsrfViewMiddleware` is in `MIDDLEWARE` (default: not).
+    #[serde(default)]
+    pub csrf: bool,
 }
 
 /// A setting's value as a lesson file writes it (TOML has no `None`:
@@ -123,6 +126,7 @@ impl Default for StartWorld {
             clock: START_TIME,
             browsers: Vec::new(),
             settings: BTreeMap::new(),
+            csrf: false,
         }
     }
 }
@@ -278,6 +282,7 @@ impl World {
     pub fn build(start: &StartWorld, seed: u64) -> Result<Self, PyErr> {
         let mut world = World::new(seed);
         world.server = Server::new(start.clock, seed, start.migrated);
+        world.server.csrf_middleware = start.csrf;
         if !start.browsers.is_empty() {
             world.browsers = start.browsers.iter().map(|b| Browser::new(b)).collect();
         }
@@ -345,7 +350,7 @@ impl World {
     /// The request reaches the server: the session middleware and
     /// `AuthenticationMiddleware` see it. `None` (with the error) when the
     /// session engine cannot even be imported.
-    pub fn arrive(&self, prepared: &Prepared) -> Result<Request, PyErr> {
+    pub fn arrive(&mut self, prepared: &Prepared) -> Result<Request, PyErr> {
         if let Some(error) = self.server.settings.engine_error() {
             return Err(error);
         }
@@ -356,6 +361,7 @@ impl World {
             prepared.sent.clone(),
         );
         request.not_sent = prepared.not_sent.clone();
+        super::csrf::process_request(&mut self.server, &mut request);
         Ok(request)
     }
 
@@ -390,16 +396,22 @@ impl World {
             None => (200, std::mem::take(&mut request.response)),
         };
         let mut error = None;
-        let vary_cookie =
-            match process_response(&mut self.server, &mut request, &mut cookies, status) {
-                Ok(vary) => vary,
-                Err(e) => {
-                    status = status_for(&e);
-                    cookies = Default::default();
-                    error = Some(e);
-                    false
-                }
-            };
+        if super::csrf::rejects(&self.server, exchange.method) {
+            status = 403;
+        }
+        let csrf_set = super::csrf::process_response(&self.server, &mut request, &mut cookies);
+        let vary_cookie = match csrf_set.and_then(|csrf| {
+            process_response(&mut self.server, &mut request, &mut cookies, status)
+                .map(|vary| vary || csrf)
+        }) {
+            Ok(vary) => vary,
+            Err(e) => {
+                status = status_for(&e);
+                cookies = Default::default();
+                error = Some(e);
+                false
+            }
+        };
         let set_cookies = cookies
             .morsels
             .into_iter()

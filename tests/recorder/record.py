@@ -68,6 +68,14 @@ View code
 * If the last statement is an expression, it is evaluated and, when not None,
   the outcome is ``{"value": repr(value)}`` (repr taken inside the view, right
   after evaluation).  Otherwise ``{"ok": true}``.
+* ``authenticate``, ``update_session_auth_hash`` (``django.contrib.auth``) and
+  ``get_token`` (``django.middleware.csrf``) are in the namespace as they are.
+  ``request.user.set_password()`` / ``.save()`` hash with the default PBKDF2
+  hasher; the simulation keeps one user object per user and request.
+* A first line ``# world: csrf`` puts ``CsrfViewMiddleware`` in ``MIDDLEWARE``
+  between the session and auth middleware (``startproject``'s order); then
+  ``login()`` rotates the token and a posted form is rejected with 403.  Each
+  CSRF secret the middleware made is written ``<csrfN>`` (in order made).
 * ``login(request, 'alice')``: the User named alice, created with
   ``User.objects.create_user('alice')`` on first use (pks 1, 2, ... in order of
   first use; unusable random password, so the session hash is random and
@@ -352,6 +360,7 @@ KEY_ORDER = []  # session keys in the order Django generated them
 KEY_SEEN = set()
 SIGNED_VALUES = set()  # cookie values the signed_cookies engine produced
 HASHES = set()
+CSRF_SECRETS = []  # CSRF secrets in the order CsrfViewMiddleware made them
 
 
 class WorldError(Exception):
@@ -364,7 +373,7 @@ def fmt_exc(e):
     return f"{name}: {msg}" if msg else name
 
 
-def setup_django(unmigrated):
+def setup_django(unmigrated, csrf=False):
     import tempfile
     import time
     import types
@@ -386,6 +395,9 @@ def setup_django(unmigrated):
         ],
         MIDDLEWARE=[
             "django.contrib.sessions.middleware.SessionMiddleware",
+        ]
+        + (["django.middleware.csrf.CsrfViewMiddleware"] if csrf else [])
+        + [
             "django.contrib.auth.middleware.AuthenticationMiddleware",
         ],
         DATABASES={
@@ -454,6 +466,17 @@ def setup_django(unmigrated):
 
     AbstractBaseUser._get_session_auth_hash = tracked_hash
 
+    import django.middleware.csrf as mcsrf
+
+    orig_new_csrf = mcsrf._add_new_csrf_cookie
+
+    def tracked_new_csrf(request):
+        secret = orig_new_csrf(request)
+        CSRF_SECRETS.append(secret)
+        return secret
+
+    mcsrf._add_new_csrf_cookie = tracked_new_csrf
+
     orig_file_save = sfile.SessionStore.save
 
     def file_save(self, must_create=False):
@@ -482,6 +505,8 @@ def setup_django(unmigrated):
     from django.urls import re_path
     from django.contrib.auth import logout as auth_logout, login as auth_login
     from django.core import signing
+    from django.contrib.auth import authenticate, update_session_auth_hash
+    from django.middleware.csrf import get_token
 
     def login(request, user, backend=None):
         if isinstance(user, str):
@@ -507,6 +532,9 @@ def setup_django(unmigrated):
             "login": login,
             "logout": auth_logout,
             "signing": signing,
+            "authenticate": authenticate,
+            "update_session_auth_hash": update_session_auth_hash,
+            "get_token": get_token,
         }
         try:
             exec(State.body, ns)
@@ -965,8 +993,8 @@ class Browser:
 
 
 class World:
-    def __init__(self, unmigrated):
-        setup_django(unmigrated)
+    def __init__(self, unmigrated, csrf=False):
+        setup_django(unmigrated, csrf)
         from django.conf import settings
 
         self.settings = settings
@@ -1407,6 +1435,8 @@ class World:
                 text = text.replace(k, f"<key{num}>")
         for h in HASHES:
             text = text.replace(h, "<auth_hash>")
+        for n, secret in enumerate(CSRF_SECRETS, 1):
+            text = text.replace(secret, f"<csrf{n}>")
         text = re.sub(r" at 0x[0-9a-fA-F]+>", " at 0x...>", text)
         rec = json.loads(text)
         out = {"line": rec.pop("line"), "input": inp}
@@ -1418,10 +1448,11 @@ def emit(path):
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
     unmigrated = bool(lines) and lines[0].strip() == "# world: unmigrated"
+    csrf = bool(lines) and lines[0].strip() == "# world: csrf"
     out = sys.stdout
     # print() in view code goes to the server console, not into the transcript
     sys.stdout = open(os.devnull, "w")
-    world = World(unmigrated)
+    world = World(unmigrated, csrf)
     for i, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s or s.startswith("#"):
