@@ -31,6 +31,7 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario file (one command a line; `-` reads standard input) and
     /// print its transcript.
+    #[command(after_long_help = crate::script::commands::help_text())]
     Run {
         /// The scenario file, or `-` for standard input.
         scenario: PathBuf,

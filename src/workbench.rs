@@ -416,13 +416,39 @@ pub fn simple(
         ToolCommand::Edit(edit) => bench.edit(edit),
         ToolCommand::Drop(Some(name)) => bench.drop_set_cookie(name),
         ToolCommand::Drop(None) => bench.drop_pending(),
-        ToolCommand::Decode(value) => Ok(Outcome::Text(crate::sim::decode::decode(world, value))),
+        ToolCommand::Decode(value) => decoded(world, value).map(Outcome::Text),
         ToolCommand::Export(Export::Jar) => Ok(Outcome::Text(cookies_txt(world))),
         ToolCommand::Export(Export::Flow(n, format)) => {
             bench.export_flow(*n, *format).map(Outcome::Text)
         }
         ToolCommand::Replay { .. } | ToolCommand::Forward => return None,
     })
+}
+
+/// `decode VALUE`, or `decode cookie NAME` for the value a cookie of the
+/// current browser holds for the current site.
+fn decoded(world: &crate::sim::World, text: &str) -> Result<String, PyErr> {
+    let Some(name) = text.strip_prefix("cookie ").map(str::trim) else {
+        return Ok(crate::sim::decode::decode(world, text));
+    };
+    let browser = world.browser();
+    let cookie = browser
+        .for_host(&world.site.host, world.now())
+        .into_iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| {
+            PyErr::tool(format!(
+                "browser {} has no cookie {} for {}",
+                crate::sim::value::str_repr(&browser.name),
+                crate::sim::value::str_repr(name),
+                world.site.host
+            ))
+        })?;
+    Ok(format!(
+        "{name} = {}\n{}",
+        cookie.raw_value,
+        crate::sim::decode::decode(world, &cookie.raw_value)
+    ))
 }
 
 fn nothing_held() -> PyErr {

@@ -66,14 +66,14 @@ fn the_lessons_folder_is_the_embedded_course() {
     assert_eq!(ids(&embedded), ids(&folder));
     let (ok, out) = sessionlab(&["check", "--lessons", "lessons"]);
     assert!(ok, "{out}");
-    assert!(out.contains("20 lessons"), "{out}");
+    assert!(out.contains("21 lessons"), "{out}");
 }
 
 #[test]
 fn check_passes_on_the_embedded_course() {
     let (ok, out) = sessionlab(&["check"]);
     assert!(ok, "{out}");
-    assert!(out.starts_with("sessionlab check: 20 lessons, "), "{out}");
+    assert!(out.starts_with("sessionlab check: 21 lessons, "), "{out}");
 }
 
 #[test]

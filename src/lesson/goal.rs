@@ -163,6 +163,9 @@ pub enum Kind {
     Value(Option<String>),
     /// `error [Class | Class: message]`.
     Error(Option<String>),
+    /// `output ['text']`: the last command printed a workbench report
+    /// (containing the text).
+    Output(Option<String>),
     /// `sent cookie NAME [= 'v']`: the last request carried it.
     Sent { name: String, value: Option<String> },
     /// `set cookie NAME [= 'v'] [attributes]`: the last response set it.
@@ -199,7 +202,7 @@ pub struct GoalError {
 
 const SYNTAX: &str = "cookie NAME, session, session has KEY, session = {...}, stored KEY, sessions = N, \
                       expired sessions = N, engine NAME, setting NAME = VALUE, migrated, cookies on|off, \
-                      browser NAME, clock >= +2w, ok, value [REPR], error [CLASS], sent cookie NAME, \
+                      browser NAME, clock >= +2w, ok, value [REPR], error [CLASS], output ['text'], sent cookie NAME, \
                       set cookie NAME, deleted cookie NAME, refused cookie NAME [REASON], left out cookie NAME [REASON], site ORIGIN, key changed, status N (each may start with `not` and `in BROWSER:`)";
 
 /// The position of the `#` that starts a label: the first one outside quotes.
@@ -548,6 +551,16 @@ impl Condition {
                 c.pos = c.line.len();
                 Kind::Error((!rest.is_empty()).then_some(rest))
             }
+            "output" => {
+                c.skip_space();
+                let text = if c.rest().trim().is_empty() {
+                    None
+                } else {
+                    let at = c.here();
+                    Some(string_literal(c.literal()?, at)?)
+                };
+                Kind::Output(text)
+            }
             "sent" => {
                 if !c.eat("cookie") {
                     return Err(c.error("expected `sent cookie NAME`"));
@@ -791,6 +804,15 @@ impl Condition {
             }
             Kind::Value(Some(x)) => format!("the last command {} {x}", v("showed", "did not show")),
             Kind::Error(None) => format!("the last command {}", v("failed", "did not fail")),
+            Kind::Output(None) => format!(
+                "the last command {} a report",
+                v("printed", "did not print")
+            ),
+            Kind::Output(Some(text)) => format!(
+                "the last command {} {}",
+                v("printed", "did not print"),
+                str_repr(text)
+            ),
             Kind::Error(Some(e)) => {
                 format!("the last command {} {e}", v("raised", "did not raise"))
             }
@@ -1006,7 +1028,7 @@ impl Condition {
                     format!("{} passed since the lesson started", duration(passed)),
                 )
             }
-            Kind::Ok | Kind::Value(_) | Kind::Error(_) => {
+            Kind::Ok | Kind::Value(_) | Kind::Error(_) | Kind::Output(_) => {
                 let Some(step) = last else {
                     return (false, "nothing has run yet".into());
                 };
@@ -1018,6 +1040,9 @@ impl Condition {
                 };
                 let holds = match (&self.kind, &step.outcome) {
                     (Kind::Ok, Outcome::Ok) => true,
+                    (Kind::Output(want), Outcome::Text(got)) => {
+                        want.as_ref().is_none_or(|w| got.contains(w.as_str()))
+                    }
                     (Kind::Value(want), Outcome::Value(got)) => {
                         want.as_ref().is_none_or(|w| w == got)
                     }

@@ -244,7 +244,7 @@ pub const WORLD_COMMANDS: &[WorldEntry] = &[
     ),
     w(
         "decode",
-        " VALUE",
+        " VALUE | cookie NAME",
         "take a cookie or session_data value apart as Django reads it",
         |a| {
             if a.rest.is_empty() {
@@ -451,6 +451,17 @@ fn usage(command: &str) -> ParseError {
         }
     };
     ParseError::world(message)
+}
+
+/// The world and workbench commands, a line each, for `--help`.
+pub fn help_text() -> String {
+    let mut out = String::from(
+        "A line is Python view code (request.session['name'] = 'Ada') or one of these commands:\n",
+    );
+    for e in WORLD_COMMANDS {
+        out.push_str(&format!("  {}{}\n      {}\n", e.name, e.args, e.doc));
+    }
+    out
 }
 
 /// Whether `word` starts a world command.
