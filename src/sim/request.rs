@@ -186,10 +186,14 @@ pub fn process_response(
     if !((modified || settings.save_every_request) && !empty) {
         return Ok(accessed);
     }
-    let max_age = if session.get_expire_at_browser_close(server)? {
-        None
+    // `expires = http_date(time.time() + max_age)` comes before the save: a
+    // date past year 9999 fails there and nothing is saved.
+    let (max_age, expires) = if session.get_expire_at_browser_close(server)? {
+        (None, None)
     } else {
-        Some(session.get_expiry_age(server)?)
+        let age = session.get_expiry_age(server)?;
+        let expires = super::dates::http_date_checked(server.now as f64 + age as f64)?;
+        (Some(age), Some(expires))
     };
     if status >= 500 {
         return Ok(true);
@@ -206,7 +210,7 @@ pub fn process_response(
     let key = session.session_key().unwrap_or_default().to_string();
     let options = CookieOptions {
         max_age: max_age.map(MaxAge::seconds),
-        expires: None,
+        expires,
         path: Some(settings.cookie_path.clone()),
         domain: settings.cookie_domain.clone(),
         secure: settings.cookie_secure,
