@@ -108,11 +108,15 @@ pub fn set_cookie(
             ));
         }
     }
+    // Django: `http_date(time.time() + max_age)` raises OverflowError.
+    let expires = max_age
+        .map(|age| super::value::add_seconds(now, age))
+        .transpose()?;
     let morsel = cookies.entry(name, value);
     morsel.expires = String::new();
     if let Some(age) = max_age {
         morsel.max_age = Some(age);
-        morsel.expires = http_date(now + age);
+        morsel.expires = expires.map(http_date).unwrap_or_default();
     }
     if let Some(path) = path {
         morsel.path = path.to_string();

@@ -10,7 +10,9 @@ use super::keys::VALID_KEY_CHARS;
 use super::server::{Server, SessionFile, SessionRow, no_such_table};
 use super::settings::Engine;
 use super::signing;
-use super::value::{Dict, DictRef, Value, deep_copy_dict, iso_format, parse_iso, py_eq};
+use super::value::{
+    Dict, DictRef, Value, add_seconds, deep_copy_dict, float_seconds, iso_format, parse_iso, py_eq,
+};
 
 /// `SessionBase.key_salt` for every built-in engine (`__qualname__` is
 /// `SessionStore` in each).
@@ -153,7 +155,7 @@ impl SessionStore {
             return deep_copy_dict(&dict);
         }
         let settings = &server.settings;
-        let dict = match signing::loads(
+        let dict = match &signing::loads(
             session_data,
             &settings.secret_key,
             &settings.secret_key_fallbacks,
@@ -197,7 +199,7 @@ impl SessionStore {
                 match self.session_from_db(server)? {
                     Some(row) => {
                         let data = Self::decode(server, &row.session_data);
-                        let timeout = row.expire_date - server.now;
+                        let timeout = row.expire_date.saturating_sub(server.now);
                         let key = self.cache_key(server, CACHED_DB_PREFIX);
                         server.cache.set(&key, &data, Some(timeout), server.now);
                         Ok(data)
@@ -216,7 +218,7 @@ impl SessionStore {
                     Some(settings.cookie_age),
                     server.now,
                 );
-                match loaded {
+                match &loaded {
                     Ok(Value::Dict(d)) => Ok(d.borrow().clone()),
                     _ => {
                         self.create(server)?;
@@ -639,8 +641,8 @@ impl SessionStore {
         match &expiry {
             Value::DateTime(t) => Ok(*t),
             Value::Str(s) => parse_iso_or_error(s),
-            v if !v.truthy() => Ok(server.now + server.settings.cookie_age),
-            v => Ok(server.now + expiry_age(server, v)?),
+            v if !v.truthy() => add_seconds(server.now, server.settings.cookie_age),
+            v => add_seconds(server.now, expiry_age(server, v)?),
         }
     }
 
@@ -663,9 +665,16 @@ impl SessionStore {
             Value::DateTime(t) => {
                 self.set_item(server, Value::str(EXPIRY_KEY), Value::str(&iso_format(t)))
             }
-            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) => {
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+                // Django fails later, when it works out the date; fail now.
+                let seconds = match &value {
+                    Value::Float(f) => float_seconds(*f)?,
+                    other => expiry_age(server, other)?,
+                };
+                add_seconds(server.now, seconds)?;
                 self.set_item(server, Value::str(EXPIRY_KEY), value)
             }
+            Value::Str(_) => self.set_item(server, Value::str(EXPIRY_KEY), value),
             other => Err(PyErr::unsupported(format!(
                 "set_expiry() takes seconds (an int), 0, None or a datetime in sessionlab, not {}",
                 other.type_name()
@@ -695,7 +704,7 @@ impl SessionStore {
 pub fn file_expiry(server: &Server, data: &Dict, mtime: i64) -> Value {
     match data.get_str(EXPIRY_KEY) {
         Some(v) if v.truthy() => v.clone(),
-        _ => Value::DateTime(mtime + server.settings.cookie_age),
+        _ => Value::DateTime(mtime.saturating_add(server.settings.cookie_age)),
     }
 }
 
@@ -706,9 +715,9 @@ pub fn expiry_age(server: &Server, expiry: &Value) -> Result<i64, PyErr> {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(i64::from(*b)),
         // Django keeps the float; Max-Age and dates use its whole seconds.
-        Value::Float(f) => Ok(f.trunc() as i64),
-        Value::DateTime(t) => Ok(t - server.now),
-        Value::Str(s) => Ok(parse_iso_or_error(s)? - server.now),
+        Value::Float(f) => float_seconds(*f),
+        Value::DateTime(t) => Ok(t.saturating_sub(server.now)),
+        Value::Str(s) => Ok(parse_iso_or_error(s)?.saturating_sub(server.now)),
         other => Err(PyErr::unsupported(format!(
             "a session expiry of type {} is not modelled",
             other.type_name()

@@ -2,7 +2,7 @@
 //! (`django/conf/global_settings.py`).
 
 use super::error::PyErr;
-use super::value::Value;
+use super::value::{MAX_TIME, MIN_TIME, Value};
 
 /// The five built-in session engines (`django.contrib.sessions.backends.*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -259,6 +259,10 @@ impl Settings {
                 self.cookie_name = cookie_name;
             }
             "SESSION_COOKIE_AGE" => match value {
+                // Any age that no date can reach fails as Django would, later.
+                Value::Int(age) if age.unsigned_abs() > (MAX_TIME - MIN_TIME) as u64 => {
+                    return Err(super::value::time_out_of_range());
+                }
                 Value::Int(age) => self.cookie_age = *age,
                 _ => return Err(want("a whole number of seconds")),
             },

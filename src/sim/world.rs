@@ -338,7 +338,8 @@ impl World {
                 if *seconds < 0 {
                     return Err(PyErr::tool("time only moves forward: use clock +N"));
                 }
-                self.server.now = now.saturating_add(*seconds);
+                self.server.now = super::value::add_seconds(now, *seconds)
+                    .map_err(|_| PyErr::tool("the clock cannot go past the year 9999"))?;
             }
             WorldCommand::Setting { name, value } => self.server.settings.set(name, value)?,
             WorldCommand::Migrate => self.server.migrate(),
@@ -396,7 +397,7 @@ impl World {
                 .map(|row| StoredSession {
                     key: row.session_key.clone(),
                     data: SessionStore::decode(server, &row.session_data),
-                    expires_in: row.expire_date - now,
+                    expires_in: row.expire_date.saturating_sub(now),
                     location: "django_session".into(),
                     raw: row.session_data.clone(),
                 })
@@ -447,7 +448,7 @@ impl World {
     /// find (as the store shows it, without loading anything).
     pub fn session_behind(&self, value: &str) -> SessionBehind {
         if self.server.settings.engine == Engine::SignedCookies {
-            return match self.signed_session_data(value) {
+            return match &self.signed_session_data(value) {
                 Some(Value::Dict(d)) => SessionBehind::Live(d.borrow().clone()),
                 _ => SessionBehind::Rejected,
             };
