@@ -2,6 +2,7 @@
 //! does them, by watching a simulated browser and server.
 
 pub mod cli;
+pub mod files;
 pub mod interop;
 pub mod lesson;
 pub mod runner;
