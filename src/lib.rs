@@ -6,6 +6,7 @@ pub mod files;
 pub mod interop;
 pub mod lesson;
 pub mod runner;
+pub mod safe_text;
 pub mod scenario;
 pub mod script;
 pub mod sim;

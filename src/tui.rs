@@ -1064,6 +1064,17 @@ pub trait Host<B: Backend> {
     fn suspend(&mut self);
 }
 
+/// Lesson text, cookie values and typed lines may hold characters that
+/// reorder a line on a bidi-aware terminal; none is drawn.
+pub fn drop_bidi_controls(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(crate::safe_text::is_bidi_control) {
+            let clean = crate::safe_text::without_bidi_controls(cell.symbol()).into_owned();
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
+}
+
 /// How often typed history is written out while the app runs.
 const HISTORY_FLUSH: Duration = Duration::from_secs(2);
 
@@ -1084,6 +1095,7 @@ pub fn run<B: Backend>(
             .draw(|frame| {
                 app.size = frame.area();
                 view::draw(app, frame);
+                drop_bidi_controls(frame.buffer_mut());
             })
             .map_err(error)?;
         let now = wall_clock();
