@@ -13,6 +13,7 @@
 //! The `fuzz` profile is the release profile with overflow checks, so that
 //! arithmetic that would wrap in the shipped binary panics here instead.
 //! `FUZZ_REPO` (default `.`) is where the scenarios and lessons are read from.
+#![allow(clippy::disallowed_methods, reason = "the fuzzer times its cases")]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};

@@ -159,7 +159,7 @@ fn interactive(start: &Start, lessons: &LessonsArg) -> Result<ExitCode> {
 /// The largest scenario file read.
 const MAX_SCENARIO_BYTES: u64 = 64 << 20;
 
-fn run(path: &PathBuf, json: bool, seed: u64) -> Result<ExitCode> {
+fn run(path: &std::path::Path, json: bool, seed: u64) -> Result<ExitCode> {
     let bytes = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()

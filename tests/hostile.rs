@@ -1,6 +1,7 @@
 //! A hostile teacher's folder and hostile scenario lines, through the real
 //! binary: nothing raw reaches the terminal, nothing hangs, nothing is read
 //! out of the folder, and nothing costs more than it should.
+#![allow(clippy::disallowed_methods, reason = "these tests time the binary")]
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -1,7 +1,7 @@
 //! The real binary in a pseudo-terminal: start the sandbox, type a line,
 //! see the browser and server panes change, quit with Ctrl-C, and find the
 //! terminal restored.
-
+#![allow(clippy::disallowed_methods, reason = "these tests wait for the binary")]
 #![cfg(unix)]
 
 use std::io::{Read as _, Write as _};

@@ -1,5 +1,9 @@
 //! Garbage in never panics: arbitrary text through the parser, random command
 //! sequences through the world, and hostile scenario files.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a runaway command is caught by time"
+)]
 
 use proptest::prelude::*;
 use sessionlab::runner::{Outcome, Runner};

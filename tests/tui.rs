@@ -102,10 +102,7 @@ fn fake_course() -> Course {
 }
 
 fn app_with(dir: Option<std::path::PathBuf>) -> App {
-    let store = Store {
-        dir,
-        progress: Default::default(),
-    };
+    let store = Store::in_dir(dir);
     App::new(fake_course(), store, Vec::new(), Theme::mono(), 0)
 }
 
@@ -422,10 +419,7 @@ fn changes_are_marked_by_symbols() {
 #[test]
 fn embedded_course_plays_through_in_the_app() {
     let course = Course::embedded().expect("the embedded course loads");
-    let store = Store {
-        dir: None,
-        progress: Default::default(),
-    };
+    let store = Store::default();
     let mut app = App::new(course, store, Vec::new(), Theme::mono(), 0);
     for index in 0..app.course.lessons.len() {
         app.open_lesson_at(index, 0);

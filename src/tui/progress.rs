@@ -77,6 +77,14 @@ pub struct Store {
 }
 
 impl Store {
+    /// A store that writes to `dir` and starts from nothing (for tests).
+    pub fn in_dir(dir: Option<PathBuf>) -> Self {
+        Self {
+            dir,
+            ..Self::default()
+        }
+    }
+
     /// Load from `dir`. Messages for the learner (a file moved aside, a
     /// directory that cannot be used) come back beside it.
     pub fn open(dir: Option<PathBuf>) -> (Self, Vec<String>) {
