@@ -370,3 +370,14 @@ fn values_nested_a_hundred_thousand_deep_neither_overflow_nor_leak_the_stack() {
     let said = last_outcome(&[&format!("{deep}x == [x]")]);
     assert!(said.starts_with("RecursionError"), "{said}");
 }
+
+#[test]
+fn a_deeply_nested_session_still_makes_a_readable_json_transcript() {
+    let mut runner = Runner::new(World::new(0));
+    let line = "x = []; ".to_string() + &"x = [x]; ".repeat(150) + "request.session['a'] = x";
+    let step = runner.step(&line);
+    assert_eq!(step.outcome, Outcome::Ok);
+    let server = &runner.world.server;
+    let json = JsonTranscript::new().line(1, &step, &server.created_keys, &server.auth_hashes);
+    serde_json::from_str::<serde_json::Value>(&json).expect("serde_json reads it");
+}

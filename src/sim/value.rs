@@ -1477,7 +1477,10 @@ pub fn to_display_json(v: &Value) -> serde_json::Value {
 /// list a million times over does not turn into a trillion JSON items.
 fn to_display_json_depth(v: &Value, depth: usize, left: &mut usize) -> serde_json::Value {
     use serde_json::Value as J;
-    if depth > MAX_DEPTH || *left == 0 {
+    // Shallower than JSON readers' usual limit (serde_json's is 128), with
+    // room for the transcript line around the value.
+    const DISPLAY_DEPTH: usize = 100;
+    if depth > DISPLAY_DEPTH || *left == 0 {
         return serde_json::json!({"repr": "..."});
     }
     *left -= 1;
