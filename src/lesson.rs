@@ -66,10 +66,6 @@ pub struct Lesson {
     pub steps: Vec<LessonStep>,
     /// Where the lesson came from, as findings name it (`lessons/01-x.md`).
     pub path: String,
-    /// The file's text.
-    pub source: String,
-    /// 1-based line of the `[start]` table, or of the front matter.
-    pub start_line: usize,
 }
 
 /// One step of a lesson.

@@ -1156,7 +1156,7 @@ pub enum Start {
 }
 
 /// The app for `start`, or the words for why it cannot start. `load` reads
-/// the lessons; the sandbox starts at once and reads them on another thread.
+/// the lessons; the sandbox starts at once and reads them when the menu opens.
 pub fn app_for<F>(start: &Start, load: F, theme: Theme, now: Instant) -> Result<App, String>
 where
     F: FnOnce() -> Result<crate::lesson::Course, String> + 'static,

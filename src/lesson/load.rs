@@ -346,8 +346,6 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
         start,
         steps,
         path: file.to_string(),
-        source: text.to_string(),
-        start_line,
     })
 }
 
