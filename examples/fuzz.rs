@@ -450,7 +450,14 @@ fn fuzz() {
     let mut slow = 0u64;
     let deadline = Duration::from_secs(secs);
     let current = out.join(format!("current-{seed}.txt"));
+    let mut reported = 0;
     while t0.elapsed() < deadline {
+        if t0.elapsed().as_secs() >= reported + 60 {
+            reported = t0.elapsed().as_secs();
+            eprintln!(
+                "{mode} seed {seed}: {cases} cases, {steps} lines, {panics} panics, {slow} slow after {reported}s"
+            );
+        }
         cases += 1;
         let case: Vec<String>;
         let kind;

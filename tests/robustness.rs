@@ -355,8 +355,8 @@ fn a_runaway_line_stops_with_a_clear_error() {
 }
 
 #[test]
-fn values_nested_a_hundred_thousand_deep_neither_overflow_nor_leak_the_stack() {
-    let deep = "x = []; ".to_string() + &"x = [x]; ".repeat(100_000);
+fn values_nested_as_deep_as_a_line_allows_neither_overflow_nor_leak_the_stack() {
+    let deep = "x = []; ".to_string() + &"x = [x]; ".repeat(14_000);
     for tail in [
         "x == [x]",
         "x",
@@ -380,4 +380,45 @@ fn a_deeply_nested_session_still_makes_a_readable_json_transcript() {
     let server = &runner.world.server;
     let json = JsonTranscript::new().line(1, &step, &server.created_keys, &server.auth_hashes);
     serde_json::from_str::<serde_json::Value>(&json).expect("serde_json reads it");
+}
+
+#[test]
+fn a_line_longer_than_the_cap_is_refused_before_parsing() {
+    let said = last_outcome(&[&("x = 1; ".repeat(20_000) + "x")]);
+    assert!(said.contains("a line is at most 128 KB"), "{said}");
+}
+
+#[test]
+fn every_reproducer_behaves_the_same_in_the_app_and_the_screen_still_draws() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use sessionlab::lesson::Course;
+    use sessionlab::tui::progress::Store;
+    use sessionlab::tui::theme::Theme;
+    use sessionlab::tui::{App, view};
+    for (lines, expected) in REPRODUCERS {
+        let mut app = App::new(
+            Course::default(),
+            Store::default(),
+            Vec::new(),
+            Theme::mono(),
+            0,
+        );
+        app.open_sandbox();
+        for line in *lines {
+            app.run_line(line);
+        }
+        let work = app.work.as_ref().expect("the sandbox");
+        let said = match &work.last.as_ref().expect("a step").outcome {
+            Outcome::Ok => "ok".to_string(),
+            Outcome::Value(v) => v.clone(),
+            Outcome::Error { message, .. } => message.clone(),
+        };
+        assert!(
+            said.contains(expected),
+            "{lines:?} said {said:?} in the app"
+        );
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal.draw(|f| view::draw(&app, f)).unwrap();
+    }
 }

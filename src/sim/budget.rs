@@ -16,6 +16,10 @@ use super::error::PyErr;
 pub const MAX_SIZE: usize = 1_000_000;
 /// Bytes of text one value may turn into (`repr()`, `str()`, JSON).
 pub const MAX_TEXT: usize = 8_000_000;
+/// Items (or bytes of strings) all the values one command builds may hold
+/// together, so that a line building several big values stays within about
+/// 100 MB.
+pub const MAX_BUILT: u64 = 3_000_000;
 /// Units of work one command may do (one unit is about one evaluation step or
 /// one item copied or compared).
 pub const MAX_STEPS: u64 = 20_000_000;
@@ -30,6 +34,8 @@ static INTERRUPT: AtomicBool = AtomicBool::new(false);
 thread_local! {
     /// Units spent by the running command, or `None` outside a command.
     static SPENT: Cell<Option<u64>> = const { Cell::new(None) };
+    /// Items built by the running command.
+    static BUILT: Cell<u64> = const { Cell::new(0) };
 }
 
 /// The running command's meter: created when the command starts, and the
@@ -43,6 +49,7 @@ impl Meter {
     /// Start metering a command (an earlier interrupt is forgotten).
     pub fn start() -> Self {
         INTERRUPT.store(false, Ordering::Relaxed);
+        BUILT.set(0);
         let outer = SPENT.replace(Some(0));
         Self { outer }
     }
@@ -112,6 +119,15 @@ pub fn check_size(len: usize, what: &str) -> Result<(), PyErr> {
 pub fn check_grow(len: usize, added: usize, what: &str) -> Result<(), PyErr> {
     if len > MAX_SIZE {
         return Err(too_big(what));
+    }
+    if SPENT.get().is_some() {
+        let built = BUILT.get().saturating_add(added as u64);
+        BUILT.set(built);
+        if built > MAX_BUILT {
+            return Err(PyErr::unsupported(
+                "this command builds more than sessionlab allows (3 million items in all)",
+            ));
+        }
     }
     charge(added as u64)
 }
