@@ -153,9 +153,46 @@ fn approx_bytes(snapshot: &Snapshot) -> usize {
     let store: usize = snapshot
         .store
         .iter()
-        .map(|s| s.key.len() + s.location.len() + 2 * s.raw.len() + 128)
+        .map(|s| {
+            let data = s
+                .data
+                .iter()
+                .map(|(k, v)| value_bytes(k) + value_bytes(v))
+                .sum::<usize>();
+            s.key.len() + s.location.len() + s.raw.len() + data + 128
+        })
         .sum();
-    3 * (jar + store) + 1024
+    2 * (jar + store) + 1024
+}
+
+/// About how many bytes a value holds (shared parts counted each time they
+/// are met, up to a million items).
+fn value_bytes(value: &crate::sim::Value) -> usize {
+    use crate::sim::Value;
+    let mut pending = vec![value.clone()];
+    let (mut bytes, mut seen) = (0usize, 0usize);
+    while let Some(v) = pending.pop() {
+        seen += 1;
+        if seen > 1_000_000 {
+            break;
+        }
+        bytes += 32;
+        match &v {
+            Value::Str(s) => bytes += s.len(),
+            Value::BigInt(s) => bytes += s.len(),
+            Value::Bytes(b) => bytes += b.len(),
+            Value::List(l) | Value::Set(l) => pending.extend(l.borrow().iter().cloned()),
+            Value::Tuple(t) => pending.extend(t.iter().cloned()),
+            Value::Dict(d) => {
+                for (k, v) in d.borrow().iter() {
+                    pending.push(k.clone());
+                    pending.push(v.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    bytes
 }
 
 /// The whole model.

@@ -161,22 +161,28 @@ fn sandbox_in_a_pty_types_a_line_and_restores_the_terminal() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A line that runs until its step budget is spent (seconds in a debug build).
+const LONG_COMMAND: &str = "x = [[0]] * 999999; y = [[0]] * 999998 + [[1]]; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y; x == y\r";
+
 /// The sandbox running in a pseudo-terminal, with everything it wrote.
 struct Session {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     master: Box<dyn portable_pty::MasterPty + Send>,
     writer: Box<dyn std::io::Write + Send>,
     output: Arc<Mutex<Vec<u8>>>,
-    dir: tempfile::TempDir,
+    dir: std::path::PathBuf,
+    _owned: Option<tempfile::TempDir>,
 }
 
 impl Session {
     fn start(args: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        Self::start_in(args, dir)
+        let mut session = Self::start_in(args, dir.path());
+        session._owned = Some(dir);
+        session
     }
 
-    fn start_in(args: &[&str], dir: tempfile::TempDir) -> Self {
+    fn start_in(args: &[&str], dir: &std::path::Path) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -187,7 +193,7 @@ impl Session {
             .expect("a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sessionlab"));
         cmd.args(args);
-        cmd.env("SESSIONLAB_DATA_DIR", dir.path());
+        cmd.env("SESSIONLAB_DATA_DIR", dir);
         cmd.env("TERM", "xterm-256color");
         let child = pair.slave.spawn_command(cmd).expect("the binary starts");
         drop(pair.slave);
@@ -209,7 +215,8 @@ impl Session {
             master: pair.master,
             writer,
             output,
-            dir,
+            dir: dir.to_path_buf(),
+            _owned: None,
         };
         session.wait_for("the first frame", |rows| {
             rows.iter().any(|r| r.contains(">>>")) && !pane(rows, "Browser").is_empty()
@@ -294,7 +301,7 @@ impl Session {
     }
 
     fn history(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("history.txt")).unwrap_or_default()
+        std::fs::read_to_string(self.dir.join("history.txt")).unwrap_or_default()
     }
 }
 
@@ -351,8 +358,8 @@ fn each_ending_signal_restores_the_terminal_and_saves_the_history() {
 #[test]
 fn a_signal_stops_a_long_command_at_once() {
     let mut session = Session::start(&["sandbox"]);
-    session.type_bytes(b"x = [0] * 999999; y = [x == x for x in [x]]; s = set(x * 1)\r");
-    std::thread::sleep(Duration::from_millis(100));
+    session.type_bytes(LONG_COMMAND.as_bytes());
+    std::thread::sleep(Duration::from_millis(300));
     let started = std::time::Instant::now();
     session.signal(nix::sys::signal::Signal::SIGTERM);
     session.exit();
@@ -518,4 +525,58 @@ fn at_the_end_of_terminal_input_it_saves_and_quits_without_spinning() {
     assert!(status.success(), "{status:?}");
     let history = std::fs::read_to_string(dir.path().join("history.txt")).unwrap();
     assert_eq!(history, "request.session['name'] = 'Ada'\n");
+}
+
+#[test]
+fn ctrl_c_stops_a_long_command_and_quits() {
+    let mut session = Session::start(&["sandbox"]);
+    session.type_bytes(LONG_COMMAND.as_bytes());
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    session.type_bytes(b"\x03");
+    assert!(session.exit().success());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    session.assert_terminal_restored();
+}
+
+#[test]
+fn two_windows_on_one_data_directory_keep_each_others_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = Session::start_in(&["learn", "01-what-is-a-cookie"], dir.path());
+    let mut b = Session::start_in(&["learn", "02-what-is-a-session"], dir.path());
+    a.type_bytes(b"response.set_cookie('theme', 'dark')\r");
+    b.type_bytes(b"request.session['name'] = 'Ada'\r");
+    a.wait_for("the goal met in window A", |rows| {
+        rows.iter().any(|r| r.contains("Goal met"))
+    });
+    b.wait_for("the goal met in window B", |rows| {
+        rows.iter().any(|r| r.contains("Goal met"))
+    });
+    a.type_bytes(b"\x03");
+    b.type_bytes(b"\x03");
+    assert!(a.exit().success() && b.exit().success());
+    let progress: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("progress.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        progress["lessons"]["01-what-is-a-cookie"]["done"], 1,
+        "{progress}"
+    );
+    assert_eq!(
+        progress["lessons"]["02-what-is-a-session"]["done"], 1,
+        "{progress}"
+    );
+    let history = std::fs::read_to_string(dir.path().join("history.txt")).unwrap();
+    assert!(
+        history.contains("response.set_cookie('theme', 'dark')"),
+        "{history}"
+    );
+    assert!(
+        history.contains("request.session['name'] = 'Ada'"),
+        "{history}"
+    );
 }
