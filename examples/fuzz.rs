@@ -545,9 +545,7 @@ fn fuzz() {
                 app.open_sandbox();
                 for (i, line) in case.iter().enumerate() {
                     let step = runner.step(line);
-                    let server = &runner.world.server;
-                    let json =
-                        transcript.line(i + 1, &step, &server.created_keys, &server.auth_hashes);
+                    let json = transcript.line(i + 1, &step, &runner.world.server);
                     serde_json::from_str::<serde_json::Value>(&json)
                         .expect("transcript line is JSON");
                     let _ = readable(&step);

@@ -32,6 +32,7 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario file (one command a line; `-` reads standard input) and
     /// print its transcript.
+    #[command(after_long_help = crate::script::commands::help_text())]
     Run {
         /// The scenario file, or `-` for standard input.
         scenario: PathBuf,
@@ -75,6 +76,9 @@ pub enum Command {
     Check {
         /// Lesson files or folders to check instead of the course.
         paths: Vec<PathBuf>,
+        /// Also print each step's prediction answer and teacher notes.
+        #[arg(long)]
+        notes: bool,
         #[command(flatten)]
         lessons: LessonsArg,
     },
@@ -112,7 +116,11 @@ pub fn main() -> ExitCode {
             json,
             seed,
         }) => run(&scenario, json, seed),
-        Some(Command::Check { paths, lessons }) => Ok(crate::lesson::cli::check(&paths, &lessons)),
+        Some(Command::Check {
+            paths,
+            notes,
+            lessons,
+        }) => Ok(crate::lesson::cli::check(&paths, &lessons, notes)),
         Some(Command::Lessons { lessons }) => Ok(crate::lesson::cli::list(&lessons)),
         Some(Command::Learn { id, lessons }) => interactive(&Start::Learn(id), &lessons),
         Some(Command::Sandbox { lessons }) => interactive(&Start::Sandbox, &lessons),
@@ -187,7 +195,7 @@ fn run(path: &std::path::Path, json: bool, seed: u64) -> Result<ExitCode> {
         }
         let text = if json {
             let server = &runner.world.server;
-            transcript.line(line, step, &server.created_keys, &server.auth_hashes) + "\n"
+            transcript.line(line, step, server) + "\n"
         } else {
             // Lines, names and values come from the scenario: keep them from
             // acting on the terminal.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod embedded;
 pub mod goal;
 pub mod load;
+pub mod predict;
 
 use std::fmt;
 use std::path::Path;
@@ -81,6 +82,12 @@ pub struct LessonStep {
     pub solution: Vec<String>,
     /// Shown once the goal is met: why it happened.
     pub explanation_markdown: String,
+    /// The question asked before the step's command, if any.
+    pub predict: Option<predict::Predict>,
+    /// `### If you predicted KEY` sections, by key (a choice, `right`, `wrong`).
+    pub feedback: std::collections::BTreeMap<String, String>,
+    /// `### Notes`: for the teacher only (presenter mode, `check --notes`).
+    pub notes_markdown: String,
     /// Where the pieces are in the file (1-based lines).
     pub lines: StepLines,
 }
@@ -98,6 +105,8 @@ pub struct StepLines {
     pub solution: Vec<(usize, usize)>,
     /// The `### Why` heading.
     pub explanation: usize,
+    /// Each `### If you predicted KEY` heading.
+    pub feedback: Vec<(String, usize)>,
 }
 
 impl LessonStep {

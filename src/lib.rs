@@ -12,3 +12,4 @@ pub mod script;
 pub mod sim;
 pub mod transcript;
 pub mod tui;
+pub mod workbench;

@@ -3,12 +3,17 @@
 //! after it, and what changed). The TUI, `run` and `check` all go through
 //! [`Runner::step`], so they cannot disagree.
 
+use std::rc::Rc;
+
+use crate::script::commands::{Replay, ToolCommand};
 use crate::script::eval::run_view;
 use crate::script::{self, Command, ParseError};
-use crate::sim::request::Exchange;
-use crate::sim::settings::Engine;
+use crate::sim::request::{Exchange, Initiator};
+use crate::sim::value::str_repr;
 use crate::sim::world::{JarEntry, StoredSession};
+use crate::sim::world::{Outbound, Prepared};
 use crate::sim::{PyErr, Value, World, WorldCommand};
+use crate::workbench::{self, Pending, Plan, Source, Workbench};
 
 /// How a command ended.
 #[must_use]
@@ -21,6 +26,8 @@ pub enum Outcome {
     /// `KeyError: 'name'`, a SyntaxError, or the tool's words for a world
     /// command; `col` points into the line when the error is about its text.
     Error { message: String, col: Option<usize> },
+    /// What a workbench command prints (`history`, `decode`, `export`).
+    Text(String),
 }
 
 impl Outcome {
@@ -86,7 +93,7 @@ impl ChangeKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub kind: ChangeKind,
-    /// The cookie name or the session key.
+    /// The cookie's [`JarEntry::id`] or the session key.
     pub name: String,
 }
 
@@ -102,27 +109,21 @@ pub struct Step {
     pub after: Snapshot,
     pub jar_changes: Vec<Change>,
     pub store_changes: Vec<Change>,
-    /// For the `signed_cookies` engine: the session cookie values the step
-    /// shows and what each holds.
-    pub signed: Option<SignedSessions>,
+    /// The cookie values the `signed_cookies` engine made, and what each holds.
+    pub signed: SignedSessions,
 }
 
-/// The `signed_cookies` session cookies a step shows.
-#[derive(Clone, Debug)]
+/// The cookie values of a step that the `signed_cookies` engine made.
+#[derive(Clone, Debug, Default)]
 pub struct SignedSessions {
-    /// `SESSION_COOKIE_NAME`: only cookies of this name hold a session.
-    pub cookie_name: String,
     /// Each value with the data inside, if the engine would accept it now.
     pub values: Vec<(String, Option<Value>)>,
 }
 
 impl SignedSessions {
-    /// What the cookie `name=value` holds, if it is a signed session cookie:
-    /// `Some(None)` for one the engine would reject.
-    pub fn data(&self, name: &str, value: &str) -> Option<Option<&Value>> {
-        if name != self.cookie_name {
-            return None;
-        }
+    /// What `value` holds, if the `signed_cookies` engine made it:
+    /// `Some(None)` for one the engine would reject now.
+    pub fn data(&self, value: &str) -> Option<Option<&Value>> {
         self.values
             .iter()
             .find(|(v, _)| v == value)
@@ -130,18 +131,30 @@ impl SignedSessions {
     }
 }
 
-/// A world and the snapshot of it after the last step.
+/// A world, the snapshot of it after the last step, and the workbench that
+/// keeps its exchanges.
 #[derive(Clone, Debug)]
 pub struct Runner {
     pub world: World,
     snapshot: Snapshot,
+    pub bench: Workbench,
+}
+
+/// What a command did on the wire, for the step and the flow list.
+struct Sent {
+    exchange: Exchange,
+    plan: Plan,
 }
 
 impl Runner {
     /// A runner over `world`.
     pub fn new(world: World) -> Self {
         let snapshot = Snapshot::of(&world);
-        Self { world, snapshot }
+        Self {
+            world,
+            snapshot,
+            bench: Workbench::default(),
+        }
     }
 
     /// The jar and store as they stand.
@@ -153,22 +166,30 @@ impl Runner {
     /// error nothing changes except what Django itself would already have done.
     pub fn step(&mut self, line: &str) -> Step {
         let input = line.trim().to_string();
-        let (outcome, exchange) = match script::parse_command(&input) {
+        let (outcome, sent) = match script::parse_command(&input) {
             Err(e) => (e.into(), None),
             Ok(command) => self.execute(&command),
         };
         let before = std::mem::replace(&mut self.snapshot, Snapshot::of(&self.world));
         let after = self.snapshot.clone();
         let jar_changes = if before.browser == after.browser {
+            let row = |c: &JarEntry, now: i64| {
+                (
+                    c.id(),
+                    (
+                        c.raw.clone(),
+                        c.expires_in.map(|e| e + now),
+                        c.secure,
+                        c.httponly,
+                        c.samesite,
+                    ),
+                )
+            };
+            let before_rows: Vec<_> = before.jar.iter().map(|c| row(c, before.now)).collect();
+            let after_rows: Vec<_> = after.jar.iter().map(|c| row(c, after.now)).collect();
             diff(
-                before
-                    .jar
-                    .iter()
-                    .map(|c| (&c.name, (&c.value, c.expires_in.map(|e| e + before.now)))),
-                after
-                    .jar
-                    .iter()
-                    .map(|c| (&c.name, (&c.value, c.expires_in.map(|e| e + after.now)))),
+                before_rows.iter().map(|(k, v)| (k, v)),
+                after_rows.iter().map(|(k, v)| (k, v)),
             )
         } else {
             Vec::new()
@@ -183,6 +204,11 @@ impl Runner {
                 .iter()
                 .map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(after.now)))),
         );
+        let exchange = sent.map(|Sent { exchange, plan }| {
+            self.bench
+                .record(&input, plan, exchange.clone(), store_changes.clone());
+            exchange
+        });
         let signed = self.signed_values(exchange.as_ref(), &after);
         Step {
             input,
@@ -196,25 +222,29 @@ impl Runner {
         }
     }
 
-    fn execute(&mut self, command: &Command) -> (Outcome, Option<Exchange>) {
+    fn execute(&mut self, command: &Command) -> (Outcome, Option<Sent>) {
+        let current = Some(self.world.current);
+        let plan = |path: &str, from: Option<&Initiator>, source| Plan {
+            out: Outbound {
+                browser: current,
+                path: path.to_string(),
+                from: from.cloned(),
+                method: None,
+                cookie_header: None,
+            },
+            source,
+        };
         match command {
-            Command::World(WorldCommand::Visit(_)) | Command::View(_)
-                if self.world.server.settings.engine_error().is_some() =>
-            {
-                let path = match command {
-                    Command::World(WorldCommand::Visit(path)) => path.clone(),
-                    _ => self.world.path.clone(),
-                };
-                let (exchange, error) = self.world.failed_request(&path).expect("checked above");
-                (Outcome::from_error(&error), Some(exchange))
+            Command::View(stmts) => {
+                let plan = plan(
+                    &self.world.path.clone(),
+                    None,
+                    Source::View(Rc::new(stmts.clone())),
+                );
+                self.request(plan)
             }
-            Command::World(WorldCommand::Visit(path)) => {
-                let request = self.world.begin_request(path);
-                let (exchange, error) = self.world.finish_request(request, None);
-                (
-                    error.map_or(Outcome::Ok, |e| Outcome::from_error(&e)),
-                    Some(exchange),
-                )
+            Command::World(WorldCommand::Visit { path, from }) => {
+                self.request(plan(path, from.as_ref(), Source::Page))
             }
             Command::World(world_command) => {
                 let outcome = match self.world.apply(world_command) {
@@ -224,63 +254,135 @@ impl Runner {
                 };
                 (outcome, None)
             }
-            Command::View(stmts) => {
-                let path = self.world.path.clone();
-                let mut request = self.world.begin_request(&path);
-                let result = run_view(&mut self.world.server, &mut request, stmts);
-                let view_error = result.as_ref().err();
-                let (exchange, middleware_error) = self.world.finish_request(request, view_error);
-                let outcome = match (result, middleware_error) {
-                    (Err(e), _) | (Ok(_), Some(e)) => Outcome::from_error(&e),
-                    (Ok(Some(value)), None) => Outcome::Value(value.repr()),
-                    (Ok(None), None) => Outcome::Ok,
-                };
-                (outcome, Some(exchange))
-            }
+            Command::Tool(tool) => self.tool(tool),
         }
     }
 
-    fn signed_values(
-        &self,
-        exchange: Option<&Exchange>,
-        after: &Snapshot,
-    ) -> Option<SignedSessions> {
-        let settings = &self.world.server.settings;
-        if settings.engine != Engine::SignedCookies || settings.engine_error().is_some() {
-            return None;
+    /// A workbench command.
+    fn tool(&mut self, tool: &ToolCommand) -> (Outcome, Option<Sent>) {
+        if let Some(result) = workbench::simple(&mut self.bench, &self.world, tool) {
+            return (result.unwrap_or_else(|e| Outcome::from_error(&e)), None);
         }
-        let name = &settings.cookie_name;
-        let mut values: Vec<String> = after
-            .jar
-            .iter()
-            .filter(|c| c.name == *name)
-            .map(|c| c.value.clone())
-            .collect();
+        match tool {
+            ToolCommand::Replay { number, how } => {
+                let flow = match self.bench.flow(*number) {
+                    Ok(flow) => flow.clone(),
+                    Err(e) => return (Outcome::from_error(&e), None),
+                };
+                let browser = match how {
+                    Replay::As(name) => {
+                        match self.world.browsers.iter().position(|b| b.name == *name) {
+                            Some(i) => Some(i),
+                            None => {
+                                let e = PyErr::tool(format!("no browser named {}", str_repr(name)));
+                                return (Outcome::from_error(&e), None);
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                self.request(workbench::replay_plan(&flow, how, browser))
+            }
+            ToolCommand::Forward => match self.bench.pending.take() {
+                None => (
+                    Outcome::from_error(&PyErr::tool(
+                        "nothing is intercepted: `intercept on`, then make a request",
+                    )),
+                    None,
+                ),
+                Some(Pending::Request { plan, prepared }) => self.send(plan, prepared),
+                Some(Pending::Response { plan, mut exchange }) => {
+                    if let Some(i) = plan.out.browser {
+                        self.world.deliver(i, &mut exchange);
+                    }
+                    (Outcome::Ok, Some(Sent { exchange, plan }))
+                }
+            },
+            _ => unreachable!("simple() runs every other tool command"),
+        }
+    }
+
+    /// Make a request, or hold it when the workbench intercepts requests.
+    fn request(&mut self, plan: Plan) -> (Outcome, Option<Sent>) {
+        if self.bench.pending.is_some() {
+            let e = PyErr::tool("a request is held in the workbench: `forward` or `drop` it first");
+            return (Outcome::from_error(&e), None);
+        }
+        let prepared = self.world.prepare(&plan.out);
+        if self.bench.stops_requests() {
+            let pending = Pending::Request { plan, prepared };
+            let text = pending.describe();
+            self.bench.pending = Some(pending);
+            return (Outcome::Text(text), None);
+        }
+        self.send(plan, prepared)
+    }
+
+    /// The request reaches the server, its view runs, and the response goes
+    /// back to the browser (or is held, when the workbench intercepts
+    /// responses).
+    fn send(&mut self, plan: Plan, prepared: Prepared) -> (Outcome, Option<Sent>) {
+        let exchange = self.world.exchange_of(prepared.clone(), &plan.out);
+        let request = match self.world.arrive(&prepared) {
+            Ok(request) => request,
+            Err(e) => {
+                let exchange = Exchange {
+                    status: 500,
+                    ..exchange
+                };
+                return (Outcome::from_error(&e), Some(Sent { exchange, plan }));
+            }
+        };
+        let mut request = request;
+        let result = match &plan.source {
+            Source::View(stmts) => run_view(&mut self.world.server, &mut request, stmts),
+            Source::Page => Ok(None),
+        };
+        let view_error = result.as_ref().err();
+        let (mut exchange, middleware_error) = self.world.respond(request, view_error, exchange);
+        let outcome = match (result, middleware_error) {
+            (Err(e), _) | (Ok(_), Some(e)) => Outcome::from_error(&e),
+            (Ok(Some(value)), None) => Outcome::Value(value.repr()),
+            (Ok(None), None) => Outcome::Ok,
+        };
+        if self.bench.stops_responses() && plan.out.browser.is_some() {
+            let pending = Pending::Response { plan, exchange };
+            let text = pending.describe();
+            self.bench.pending = Some(pending);
+            let outcome = match outcome {
+                Outcome::Ok => Outcome::Text(text),
+                other => other,
+            };
+            return (outcome, None);
+        }
+        if let Some(i) = plan.out.browser {
+            self.world.deliver(i, &mut exchange);
+        }
+        (outcome, Some(Sent { exchange, plan }))
+    }
+
+    /// The values in this step's exchange and jar that the `signed_cookies`
+    /// engine made, each with the data it holds if that engine would accept
+    /// it now.
+    fn signed_values(&self, exchange: Option<&Exchange>, after: &Snapshot) -> SignedSessions {
+        let made = &self.world.server.signed_made;
+        if made.is_empty() {
+            return SignedSessions::default();
+        }
+        let mut values: Vec<&str> = after.jar.iter().map(|c| c.raw.as_str()).collect();
         if let Some(exchange) = exchange {
-            values.extend(
-                crate::sim::cookie::parse_cookie_header(&exchange.sent)
-                    .into_iter()
-                    .filter(|(n, _)| n == name)
-                    .map(|(_, v)| v),
-            );
-            values.extend(
-                exchange
-                    .set_cookies
-                    .iter()
-                    .filter(|m| m.name == *name && !m.value.is_empty())
-                    .map(|m| m.value.clone()),
-            );
+            values.extend(exchange.sent.iter().map(|(_, v)| v.as_str()));
+            values.extend(exchange.set_cookies.iter().map(|s| s.morsel.value.as_str()));
         }
-        values.sort();
+        values.retain(|v| made.contains(*v));
+        values.sort_unstable();
         values.dedup();
-        let values = values
-            .into_iter()
-            .map(|v| (v.clone(), self.world.signed_session_data(&v)))
-            .collect();
-        Some(SignedSessions {
-            cookie_name: name.clone(),
-            values,
-        })
+        SignedSessions {
+            values: values
+                .into_iter()
+                .map(|v| (v.to_string(), self.world.signed_cookie_data(v)))
+                .collect(),
+        }
     }
 }
 

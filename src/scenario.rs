@@ -12,6 +12,8 @@ pub struct Scenario {
     /// The commands with their 1-based line numbers.
     pub lines: Vec<(usize, String)>,
     pub migrated: bool,
+    /// `# world: csrf`: `CsrfViewMiddleware` is installed.
+    pub csrf: bool,
 }
 
 /// Why a scenario file cannot be run.
@@ -56,6 +58,7 @@ impl Scenario {
         let mut scenario = Scenario {
             lines: Vec::new(),
             migrated: true,
+            csrf: false,
         };
         for (i, line) in text.lines().enumerate() {
             let trimmed = line.trim();
@@ -63,6 +66,7 @@ impl Scenario {
                 if let Some(world) = trimmed.strip_prefix("# world:") {
                     match world.trim() {
                         "unmigrated" => scenario.migrated = false,
+                        "csrf" => scenario.csrf = true,
                         "migrated" | "" => {}
                         other => {
                             return Err(ScenarioError {
@@ -87,6 +91,7 @@ impl Scenario {
     pub fn world(&self, seed: u64) -> World {
         let mut world = World::new(seed);
         world.server = Server::new(START_TIME, seed, self.migrated);
+        world.server.csrf_middleware = self.csrf;
         world
     }
 

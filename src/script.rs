@@ -3,6 +3,7 @@
 //! Lexer → parser → eval, each with errors that carry a column.
 
 pub mod ast;
+pub mod commands;
 pub mod eval;
 pub mod lexer;
 pub mod parser;
@@ -67,6 +68,8 @@ pub enum Command {
     /// Python statements, run as one view.
     View(Vec<Stmt>),
     World(WorldCommand),
+    /// The HTTP workbench: history, replay, intercept, decode, export.
+    Tool(commands::ToolCommand),
 }
 
 /// Why a line could not be parsed: the outcome text, and the column to point
@@ -78,7 +81,7 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    fn world(message: impl Into<String>) -> Self {
+    pub(crate) fn world(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
             col: None,
@@ -100,18 +103,12 @@ impl From<SyntaxError> for ParseError {
     }
 }
 
-/// The first words of world commands.
-pub const WORLD_WORDS: &[&str] = &["visit", "path", "browser", "clock", "manage.py", "server"];
-
-const BROWSER_USAGE: &str = "unknown browser command; use: browser close | clear | set NAME=VALUE | \
-                             delete NAME | open NAME | copy NAME from OTHER | cookies on|off | js";
-
 /// Whether a (trimmed) line is a world command rather than Python: its first
 /// word is a world word followed by whitespace or the end, and the rest does not
 /// start with `=` (so `path = 1` is Python).
 pub fn is_world_command(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or_default();
-    if !WORLD_WORDS.contains(&first) {
+    if !commands::is_world_word(first) {
         return false;
     }
     let rest = &line[first.len()..];
@@ -132,7 +129,7 @@ pub fn parse_command(line: &str) -> Result<Command, ParseError> {
         )));
     }
     if is_world_command(line) {
-        return parse_world(line).map(Command::World);
+        return commands::parse_world(line);
     }
     let stmts = parser::parse_line(line)?;
     if let [Stmt::Assign(targets, value)] = stmts.as_slice() {
@@ -151,90 +148,6 @@ pub fn parse_command(line: &str) -> Result<Command, ParseError> {
         }
     }
     Ok(Command::View(stmts))
-}
-
-fn parse_world(line: &str) -> Result<WorldCommand, ParseError> {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let (command, args) = (words[0], &words[1..]);
-    let path_arg = |usage: &str| match args {
-        [path] if path.starts_with('/') => Ok(path.to_string()),
-        _ => Err(ParseError::world(usage)),
-    };
-    Ok(match command {
-        "visit" => WorldCommand::Visit(path_arg(
-            "visit needs a path starting with '/', e.g. visit /about",
-        )?),
-        "path" => WorldCommand::Path(path_arg(
-            "path needs a path starting with '/', e.g. path /cart",
-        )?),
-        "clock" => WorldCommand::Clock(
-            args.first()
-                .filter(|_| args.len() == 1)
-                .and_then(|a| parse_duration(a))
-                .ok_or_else(|| {
-                    ParseError::world("clock needs an amount like +90s, +15m, +2h, +3d or +2w")
-                })?,
-        ),
-        "server" => match args {
-            ["restart"] => WorldCommand::ServerRestart,
-            _ => {
-                return Err(ParseError::world(
-                    "unknown server command; use: server restart",
-                ));
-            }
-        },
-        "manage.py" => match args {
-            ["migrate"] => WorldCommand::Migrate,
-            ["clearsessions"] => WorldCommand::ClearSessions,
-            _ => {
-                return Err(ParseError::world(
-                    "unknown manage.py command; use: manage.py migrate or manage.py clearsessions",
-                ));
-            }
-        },
-        _ => parse_browser(line, args)?,
-    })
-}
-
-fn parse_browser(line: &str, args: &[&str]) -> Result<WorldCommand, ParseError> {
-    let usage = || ParseError::world(BROWSER_USAGE);
-    let Some((sub, rest)) = args.split_first() else {
-        return Err(usage());
-    };
-    Ok(match (*sub, rest) {
-        ("close", []) => WorldCommand::BrowserClose,
-        ("clear", []) => WorldCommand::BrowserClear,
-        ("js", []) => WorldCommand::BrowserJs,
-        ("set", _) => {
-            // Everything after `set`, so that values may hold spaces.
-            let text = line
-                .trim_start()
-                .split_once(char::is_whitespace)
-                .map(|(_, r)| r.trim_start())
-                .and_then(|r| r.split_once(char::is_whitespace).map(|(_, v)| v))
-                .unwrap_or_default();
-            match text.split_once('=') {
-                Some((name, value)) if !name.trim().is_empty() => WorldCommand::BrowserSet {
-                    name: name.trim().to_string(),
-                    value: value.trim().to_string(),
-                },
-                _ => {
-                    return Err(ParseError::world(
-                        "browser set needs NAME=VALUE, e.g. browser set sessionid=forged123",
-                    ));
-                }
-            }
-        }
-        ("delete", [name]) => WorldCommand::BrowserDelete(name.to_string()),
-        ("open", [name]) => WorldCommand::BrowserOpen(name.to_string()),
-        ("copy", [name, "from", other]) => WorldCommand::BrowserCopy {
-            name: name.to_string(),
-            from: other.to_string(),
-        },
-        ("cookies", ["on"]) => WorldCommand::BrowserCookies(true),
-        ("cookies", ["off"]) => WorldCommand::BrowserCookies(false),
-        _ => return Err(usage()),
-    })
 }
 
 /// `+90s`, `+15m`, `+2h`, `+3d`, `+2w`, or `+90` (seconds).
@@ -299,7 +212,9 @@ mod tests {
             error("clock 90s"),
             "clock needs an amount like +90s, +15m, +2h, +3d or +2w"
         );
-        assert_eq!(error("browser fly"), BROWSER_USAGE);
+        assert!(
+            error("browser fly").starts_with("unknown browser command; use: browser close | clear")
+        );
         assert_eq!(
             error("browser set novalue"),
             "browser set needs NAME=VALUE, e.g. browser set sessionid=forged123"

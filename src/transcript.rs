@@ -8,8 +8,10 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value as Json, json};
 
 use crate::runner::{Change, Outcome, Step};
-use crate::sim::cookie::{Morsel, parse_cookie_header};
+use crate::sim::request::{Exchange, SetCookie};
+use crate::sim::server::Server;
 use crate::sim::value::{Value, to_display_json};
+use crate::sim::world::JarEntry;
 
 /// Writes the JSON lines of one transcript, numbering session keys across it.
 #[derive(Debug, Default)]
@@ -26,48 +28,41 @@ impl JsonTranscript {
         Self::default()
     }
 
-    /// The JSON line for `step` at scenario line `line`. `keys` are the session
-    /// keys the server generated, `hashes` the auth hashes it computed.
-    pub fn line(&mut self, line: usize, step: &Step, keys: &[String], hashes: &[String]) -> String {
+    /// The JSON line for `step` at scenario line `line`, normalized with
+    /// what `server` generated: session keys, auth hashes, CSRF secrets.
+    pub fn line(&mut self, line: usize, step: &Step, server: &Server) -> String {
+        let text = self.line_with(line, step, &server.created_keys, &server.auth_hashes);
+        mask_csrf(text, &server.csrf_secrets)
+    }
+
+    /// The JSON line with `keys` (the session keys the server generated) and
+    /// `hashes` (the auth hashes it computed) normalized.
+    fn line_with(
+        &mut self,
+        line: usize,
+        step: &Step,
+        keys: &[String],
+        hashes: &[String],
+    ) -> String {
         let mut body = Map::new();
         body.insert("outcome".into(), outcome_json(&step.outcome));
         body.insert("browser".into(), Json::String(step.browser.clone()));
-        let shown = |name: &str, value: &str| cookie_json(step, name, value);
+        let shown = |value: &str| cookie_json(step, value);
         if let Some(exchange) = &step.exchange {
-            let cookies: Map<String, Json> = parse_cookie_header(&exchange.sent)
-                .into_iter()
-                .map(|(n, v)| {
-                    let value = shown(&n, &v);
-                    (n, value)
-                })
-                .collect();
-            body.insert(
-                "request".into(),
-                json!({"path": exchange.path, "cookies": cookies}),
-            );
+            body.insert("request".into(), request_json(exchange, &shown));
             body.insert(
                 "set_cookies".into(),
                 Json::Array(
                     exchange
                         .set_cookies
                         .iter()
-                        .map(|m| morsel_json(m, &shown))
+                        .map(|s| set_cookie_json(s, &shown))
                         .collect(),
                 ),
             );
         }
-        let jar: Map<String, Json> = step
-            .after
-            .jar
-            .iter()
-            .map(|c| {
-                (
-                    c.name.clone(),
-                    json!({"value": shown(&c.name, &c.value), "expires_in": c.expires_in}),
-                )
-            })
-            .collect();
-        body.insert("jar".into(), Json::Object(jar));
+        let jar = step.after.jar.iter().map(|c| jar_json(c, &shown)).collect();
+        body.insert("jar".into(), Json::Array(jar));
         let store: Map<String, Json> = step
             .after
             .store
@@ -140,31 +135,70 @@ impl JsonTranscript {
     }
 }
 
+/// CSRF secrets are written `<csrfN>`, numbered in the order they were made.
+fn mask_csrf(mut text: String, secrets: &[String]) -> String {
+    for (n, secret) in secrets.iter().enumerate() {
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), &format!("<csrf{}>", n + 1));
+        }
+    }
+    text
+}
+
 fn outcome_json(outcome: &Outcome) -> Json {
     match outcome {
         Outcome::Ok => json!({"ok": true}),
         Outcome::Value(v) => json!({"value": v}),
         Outcome::Error { message, .. } => json!({"error": message}),
+        Outcome::Text(text) => json!({"output": text}),
     }
 }
 
-/// A cookie value as the transcript shows it: decoded, or `{"signed": data}`
-/// for a `signed_cookies` session cookie.
-fn cookie_json(step: &Step, name: &str, value: &str) -> Json {
-    match step.signed.as_ref().and_then(|s| s.data(name, value)) {
+/// A cookie value as the transcript shows it: as is, or `{"signed": data}`
+/// for a value the `signed_cookies` engine made.
+fn cookie_json(step: &Step, value: &str) -> Json {
+    match step.signed.data(value) {
         Some(Some(data)) => json!({"signed": to_display_json(data)}),
         Some(None) => json!({"signed": "invalid"}),
         None => Json::String(value.to_string()),
     }
 }
 
-fn morsel_json(m: &Morsel, shown: &dyn Fn(&str, &str) -> Json) -> Json {
+/// The `request` field: method, URL, the Cookie header's pairs, the cookies
+/// left out and why, and the page that made it.
+fn request_json(exchange: &Exchange, shown: &dyn Fn(&str) -> Json) -> Json {
+    let mut out = Map::new();
+    out.insert("method".into(), json!(exchange.method));
+    out.insert("url".into(), json!(exchange.url()));
+    let cookies = exchange
+        .sent
+        .iter()
+        .map(|(n, v)| json!([n, shown(v)]))
+        .collect();
+    out.insert("cookies".into(), Json::Array(cookies));
+    if !exchange.not_sent.is_empty() {
+        let not_sent = exchange
+            .not_sent
+            .iter()
+            .map(|n| json!({"name": n.name, "reason": n.reason.cdp_name()}))
+            .collect();
+        out.insert("not_sent".into(), Json::Array(not_sent));
+    }
+    if let Some(from) = &exchange.initiator {
+        out.insert("from".into(), json!(from.origin.to_string()));
+        out.insert("via".into(), json!(from.via.as_str()));
+    }
+    Json::Object(out)
+}
+
+fn set_cookie_json(set: &SetCookie, shown: &dyn Fn(&str) -> Json) -> Json {
+    let m = &set.morsel;
     let mut out = Map::new();
     out.insert("name".into(), Json::String(m.name.clone()));
     let value = if m.value.is_empty() {
         Json::String(String::new())
     } else {
-        shown(&m.name, &m.value)
+        shown(&m.value)
     };
     out.insert("value".into(), value);
     if let Some(age) = m.max_age {
@@ -173,13 +207,31 @@ fn morsel_json(m: &Morsel, shown: &dyn Fn(&str, &str) -> Json) -> Json {
     if !m.path.is_empty() {
         out.insert("path".into(), json!(m.path));
     }
-    if let Some(domain) = &m.domain {
+    if let Some(domain) = m.domain.as_ref().filter(|d| !d.is_empty()) {
         out.insert("domain".into(), json!(domain));
     }
     out.insert("secure".into(), json!(m.secure));
     out.insert("httponly".into(), json!(m.httponly));
-    if let Some(samesite) = &m.samesite {
+    if let Some(samesite) = m.samesite.as_ref().filter(|s| !s.is_empty()) {
         out.insert("samesite".into(), json!(samesite));
+    }
+    if let Some(reason) = set.blocked {
+        out.insert("blocked".into(), json!(reason.cdp_name()));
+    }
+    Json::Object(out)
+}
+
+fn jar_json(c: &JarEntry, shown: &dyn Fn(&str) -> Json) -> Json {
+    let mut out = Map::new();
+    out.insert("name".into(), json!(c.name));
+    out.insert("value".into(), shown(&c.raw));
+    out.insert("domain".into(), json!(c.domain));
+    out.insert("path".into(), json!(c.path));
+    out.insert("expires_in".into(), json!(c.expires_in));
+    out.insert("secure".into(), json!(c.secure));
+    out.insert("httponly".into(), json!(c.httponly));
+    if let Some(samesite) = c.samesite {
+        out.insert("samesite".into(), json!(samesite.as_str()));
     }
     Json::Object(out)
 }
@@ -239,9 +291,22 @@ pub fn readable(step: &Step) -> String {
             }
             let _ = writeln!(out, "{message}");
         }
+        Outcome::Text(text) => {
+            let _ = writeln!(out, "{text}");
+        }
     }
     if let Some(exchange) = &step.exchange {
-        let _ = writeln!(out, "    [{}] GET {}", step.browser, exchange.path);
+        let _ = write!(
+            out,
+            "    [{}] {} {}",
+            exchange.sender.as_deref().unwrap_or("workbench"),
+            exchange.method,
+            exchange.url()
+        );
+        if let Some(from) = &exchange.initiator {
+            let _ = write!(out, " (a {} on {})", from.via.as_str(), from.origin);
+        }
+        out.push('\n');
         if exchange.sent.is_empty() {
             let _ = writeln!(out, "      Cookie: (none)");
         } else {
@@ -252,15 +317,34 @@ pub fn readable(step: &Step) -> String {
                 .collect();
             let _ = writeln!(out, "      Cookie: {}", header.join("; "));
         }
+        let request_path = crate::sim::request::path_only(&exchange.path);
+        for n in &exchange.not_sent {
+            let _ = writeln!(
+                out,
+                "      not sent: {} ({})",
+                n.name,
+                n.reason.not_sent_words(&n.path, request_path)
+            );
+        }
         let _ = writeln!(out, "    {} {}", exchange.status, reason(exchange.status));
-        for morsel in &exchange.set_cookies {
-            let _ = writeln!(out, "      Set-Cookie: {}", morsel.header_value());
+        for set in &exchange.set_cookies {
+            let _ = writeln!(out, "      Set-Cookie: {}", set.morsel.header_value());
+            if let Some(why) = set.blocked {
+                let _ = writeln!(out, "        refused: {}", why.refusal_words());
+            }
         }
     }
     let describe_jar = |c: &Change| {
-        let entry = step.after.jar.iter().find(|j| j.name == c.name);
+        let entry = step.after.jar.iter().find(|j| j.id() == c.name);
         match entry {
-            Some(j) => format!("{} = {} ({})", j.name, j.value, expiry_text(j.expires_in)),
+            Some(j) => format!(
+                "{} = {} ({}, {}{})",
+                j.name,
+                j.raw,
+                expiry_text(j.expires_in),
+                j.domain,
+                j.path
+            ),
             None => c.name.clone(),
         }
     };
@@ -332,6 +416,7 @@ pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         400 => "Bad Request",
+        403 => "Forbidden",
         _ => "Internal Server Error",
     }
 }

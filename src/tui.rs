@@ -90,6 +90,8 @@ pub struct LessonState {
     pub start: Runner,
     /// Every step is done.
     pub finished: bool,
+    /// The step's prediction, if it asks for one.
+    pub predicted: crate::lesson::predict::Asked,
 }
 
 /// Presenter mode: the lesson's solutions, typed out one by one.
@@ -121,6 +123,8 @@ pub struct Work {
     pub before: Snapshot,
     /// The last exchange, and whether the last command made it.
     pub exchange: Option<(Exchange, bool)>,
+    /// The exchange the HTTP pane shows in detail (`None`: the newest).
+    pub flow: Option<usize>,
     pub output: Vec<Output>,
     pub lesson: Option<LessonState>,
     pub demo: Option<DemoState>,
@@ -303,6 +307,7 @@ impl App {
             undo: Vec::new(),
             last: None,
             exchange: None,
+            flow: None,
             output,
             lesson: None,
             demo: None,
@@ -376,6 +381,7 @@ impl App {
             conditions,
             start: work.runner.clone(),
             finished: false,
+            predicted: Default::default(),
         });
         self.store.progress.last = Some(lesson.id.clone());
         if let Err(e) = self.store.save() {
@@ -411,6 +417,7 @@ impl App {
             conditions,
             start: work.runner.clone(),
             finished: false,
+            predicted: Default::default(),
         });
         work.demo = Some(DemoState {
             commands,
@@ -548,6 +555,31 @@ impl App {
             .min(10_000);
     }
 
+    /// Show the exchange before or after the one the HTTP pane shows.
+    fn pick_flow(&mut self, forward: bool) {
+        if self.focus != Pane::Http {
+            return;
+        }
+        let Some(work) = self.work.as_mut() else {
+            return;
+        };
+        let numbers: Vec<usize> = work.runner.bench.flows.iter().map(|f| f.number).collect();
+        let Some(&newest) = numbers.last() else {
+            return;
+        };
+        let at = work
+            .flow
+            .and_then(|n| numbers.iter().position(|m| *m == n))
+            .unwrap_or(numbers.len() - 1);
+        let at = if forward {
+            (at + 1).min(numbers.len() - 1)
+        } else {
+            at.saturating_sub(1)
+        };
+        work.flow = Some(numbers[at]).filter(|n| *n != newest);
+        self.scroll[Pane::Http.index()] = 0;
+    }
+
     fn focus_step(&mut self, forward: bool) {
         let panes = self.panes();
         let i = panes.iter().position(|p| *p == self.focus).unwrap_or(0);
@@ -668,6 +700,7 @@ impl App {
             Action::ResetStep => self.reset_step(),
             Action::ResetLesson => self.overlay = Some(Overlay::Confirm(Question::ResetLesson)),
             Action::Zoom => self.zoom = !self.zoom,
+            Action::FlowPrev | Action::FlowNext => self.pick_flow(action == Action::FlowNext),
             Action::Menu => {
                 self.ensure_course();
                 self.screen = Screen::Menu;
@@ -760,6 +793,9 @@ impl App {
     /// Enter: run the prompt's line (or, on an empty prompt with the goal met, go on).
     pub fn submit(&mut self) {
         let line = self.prompt.take();
+        if self.take_prediction(&line) {
+            return;
+        }
         if !is_command(&line) {
             if line.trim().is_empty()
                 && self
@@ -774,6 +810,28 @@ impl App {
         }
         self.store.add_history(&line);
         self.run_line(&line);
+    }
+
+    /// While the step's question is open, the prompt takes the prediction.
+    fn take_prediction(&mut self, line: &str) -> bool {
+        let Some(work) = &mut self.work else {
+            return false;
+        };
+        let Some(state) = &mut work.lesson else {
+            return false;
+        };
+        let step = self.course.lessons[state.lesson].steps.get(state.step);
+        if state.finished || work.demo.is_some() {
+            return false;
+        }
+        let Some(note) = state
+            .predicted
+            .take(step.and_then(|s| s.predict.as_ref()), line)
+        else {
+            return false;
+        };
+        work.output.push(Output::Note(note));
+        true
     }
 
     /// Run one command in the world, mark what changed, check the goal.
@@ -794,6 +852,7 @@ impl App {
         }
         work.before = work.runner.snapshot().clone();
         let step = work.runner.step(line);
+        work.flow = None;
         work.output.extend(Output::of(&step));
         work.output
             .extend(self.messages.drain(..).map(Output::Note));
@@ -872,6 +931,7 @@ impl App {
         } else {
             state.step += 1;
             state.hints = 0;
+            state.predicted = Default::default();
             state.solution_shown = false;
             state.start = work.runner.clone();
             state.conditions = lesson.steps[state.step].evaluate(&work.runner, None);
@@ -890,6 +950,7 @@ impl App {
         work.last = undo.last;
         work.before = undo.before;
         work.exchange = undo.exchange;
+        work.flow = None;
         work.output.truncate(undo.output_len);
         work.output.push(Output::Note("Undone.".into()));
         if let Some(state) = &mut work.lesson {
@@ -911,6 +972,7 @@ impl App {
         work.before = work.runner.snapshot().clone();
         work.last = None;
         work.exchange = None;
+        work.flow = None;
         work.undo.clear();
         state.hints = 0;
         let lesson = &self.course.lessons[state.lesson];

@@ -26,7 +26,7 @@ fn transcript(path: &Path) -> Vec<String> {
     let mut writer = JsonTranscript::new();
     scenario.run(0, |number, step, runner| {
         let server = &runner.world.server;
-        lines.push(writer.line(number, step, &server.created_keys, &server.auth_hashes));
+        lines.push(writer.line(number, step, server));
     });
     lines
 }

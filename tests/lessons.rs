@@ -33,12 +33,18 @@ fn the_embedded_course_proves_itself() {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    assert!(course.lessons.len() >= 10, "at least 10 lessons");
+    assert!(course.lessons.len() >= 20, "at least 20 lessons");
+    let capstones = course
+        .lessons
+        .iter()
+        .filter(|l| l.id.contains("capstone"))
+        .count();
+    assert!(capstones >= 2, "two capstones");
     for lesson in &course.lessons {
         let n = lesson.steps.len();
         assert!(
-            (5..=8).contains(&n),
-            "{} has {n} steps; a lesson has 5 to 8",
+            (5..=10).contains(&n),
+            "{} has {n} steps; a lesson has 5 to 10",
             lesson.id
         );
     }
@@ -60,14 +66,14 @@ fn the_lessons_folder_is_the_embedded_course() {
     assert_eq!(ids(&embedded), ids(&folder));
     let (ok, out) = sessionlab(&["check", "--lessons", "lessons"]);
     assert!(ok, "{out}");
-    assert!(out.contains("15 lessons"), "{out}");
+    assert!(out.contains("21 lessons"), "{out}");
 }
 
 #[test]
 fn check_passes_on_the_embedded_course() {
     let (ok, out) = sessionlab(&["check"]);
     assert!(ok, "{out}");
-    assert!(out.starts_with("sessionlab check: 15 lessons, "), "{out}");
+    assert!(out.starts_with("sessionlab check: 21 lessons, "), "{out}");
 }
 
 #[test]
@@ -137,6 +143,10 @@ const BROKEN: &[(&str, &str)] = &[
     (
         "unknown-field",
         "tests/fixtures/lessons/broken/unknown-field.md:5:1: front matter: unknown field `level`, expected one of `id`, `title`, `summary`, `start`",
+    ),
+    (
+        "wrong-prediction",
+        "tests/fixtures/lessons/broken/wrong-prediction.md:16:1: step 1's predicted answer (b) {}) is not what the simulation shows: after the solution, the browser's session data is {} is false (now browser 'default's session holds {'name': 'Ada'}); fix the answer or the proof",
     ),
     (
         "wrong-id",
@@ -251,4 +261,64 @@ proptest! {
         }
         prop_assert!(true);
     }
+}
+
+/// From lesson 8 on the scaffolding fades: no last hint spells out a line of
+/// the solution (F3 still shows it).
+#[test]
+fn from_lesson_8_no_last_hint_spells_the_solution() {
+    let course = Course::embedded().expect("embedded course loads");
+    let mut offenders = Vec::new();
+    for lesson in &course.lessons {
+        let number: u32 = lesson.id[..2].parse().expect("lesson ids start with NN");
+        if number < 8 {
+            continue;
+        }
+        for (n, step) in lesson.steps.iter().enumerate() {
+            let last = step.hints.last().expect("every step has a hint");
+            if let Some(line) = step
+                .solution
+                .iter()
+                .find(|line| last.contains(line.as_str()))
+            {
+                offenders.push(format!("{} step {}: {line}", lesson.id, n + 1));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{offenders:#?}");
+}
+
+/// The steps where something surprising happens ask for a prediction first.
+#[test]
+fn the_surprises_are_predicted_first() {
+    let course = Course::embedded().expect("embedded course loads");
+    for (id, title) in [
+        (
+            "05-reading-and-writing",
+            "Delete everything, keep the session",
+        ),
+        ("07-when-django-saves", "The nested-list trap"),
+        ("09-expiry-and-time", "Two weeks pass"),
+        ("10-browser-close", "Close the browser"),
+        ("12-stealing-a-session", "Logging out ends it"),
+        ("13-fixation-and-tampering", "Logout cannot revoke it"),
+    ] {
+        let lesson = course.lesson(id).expect(id);
+        let step = lesson.steps.iter().find(|s| s.title == title).expect(title);
+        assert!(
+            step.predict.is_some(),
+            "{id}: {title} asks for a prediction"
+        );
+    }
+}
+
+#[test]
+fn check_notes_prints_the_answers_and_the_teachers_notes() {
+    let (ok, out) = sessionlab(&["check", "--notes", "lessons/16-password-change.md"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("predict: "), "{out}");
+    assert!(out.contains("-> b) No: her session was flushed"), "{out}");
+    assert!(out.contains("    | Ask the class"), "{out}");
+    let (_, plain) = sessionlab(&["check", "lessons/16-password-change.md"]);
+    assert!(!plain.contains("Ask the class"), "{plain}");
 }

@@ -129,7 +129,7 @@ proptest! {
         for (i, line) in lines.iter().enumerate() {
             let step = runner.step(line);
             let server = &runner.world.server;
-            let json = transcript.line(i + 1, &step, &server.created_keys, &server.auth_hashes);
+            let json = transcript.line(i + 1, &step, server);
             let parsed: serde_json::Value = serde_json::from_str(&json).expect("every line is JSON");
             prop_assert!(parsed.get("outcome").is_some());
             if let Outcome::Error { message, .. } = &step.outcome {
@@ -208,7 +208,7 @@ fn last_outcome(lines: &[&str]) -> String {
     }
     match outcome {
         Outcome::Ok => "ok".into(),
-        Outcome::Value(v) => v,
+        Outcome::Value(v) | Outcome::Text(v) => v,
         Outcome::Error { message, .. } => message,
     }
 }
@@ -364,8 +364,7 @@ fn a_deeply_nested_session_still_makes_a_readable_json_transcript() {
     let line = "x = []; ".to_string() + &"x = [x]; ".repeat(150) + "request.session['a'] = x";
     let step = runner.step(&line);
     assert_eq!(step.outcome, Outcome::Ok);
-    let server = &runner.world.server;
-    let json = JsonTranscript::new().line(1, &step, &server.created_keys, &server.auth_hashes);
+    let json = JsonTranscript::new().line(1, &step, &runner.world.server);
     serde_json::from_str::<serde_json::Value>(&json).expect("serde_json reads it");
 }
 
@@ -398,7 +397,7 @@ fn every_reproducer_behaves_the_same_in_the_app_and_the_screen_still_draws() {
         let work = app.work.as_ref().expect("the sandbox");
         let said = match &work.last.as_ref().expect("a step").outcome {
             Outcome::Ok => "ok".to_string(),
-            Outcome::Value(v) => v.clone(),
+            Outcome::Value(v) | Outcome::Text(v) => v.clone(),
             Outcome::Error { message, .. } => message.clone(),
         };
         assert!(
@@ -408,4 +407,23 @@ fn every_reproducer_behaves_the_same_in_the_app_and_the_screen_still_draws() {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         terminal.draw(|f| view::draw(&app, f)).unwrap();
     }
+}
+
+#[test]
+fn a_value_nested_past_the_recursion_limit_is_not_pickled_into_the_cache() {
+    let deep = "x = []; ".to_string() + &"x = [x]; ".repeat(1200) + "request.session['a'] = x";
+    let said = last_outcome(&[
+        "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.cache'",
+        &deep,
+    ]);
+    assert!(
+        said.contains("RecursionError: maximum recursion depth exceeded while pickling"),
+        "{said}"
+    );
+    let shallow = "x = []; ".to_string() + &"x = [x]; ".repeat(900) + "request.session['a'] = x";
+    let said = last_outcome(&[
+        "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.cache'",
+        &shallow,
+    ]);
+    assert_eq!(said, "ok");
 }

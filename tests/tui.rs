@@ -7,6 +7,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, Mouse
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sessionlab::lesson::Course;
+use sessionlab::lesson::predict::{Answer, Asked, Predict};
 use sessionlab::sim::settings::Engine;
 use sessionlab::tui::progress::Store;
 use sessionlab::tui::theme::Theme;
@@ -425,10 +426,22 @@ fn embedded_course_plays_through_in_the_app() {
         app.open_lesson_at(index, 0);
         let steps = app.course.lessons[index].steps.clone();
         for (i, step) in steps.iter().enumerate() {
+            if let Some(predict) = &step.predict {
+                type_line(&mut app, &right_answer(predict));
+            }
             for line in &step.solution {
                 type_line(&mut app, line);
             }
             let state = app.work.as_ref().unwrap().lesson.clone().unwrap();
+            if step.predict.is_some() {
+                assert!(
+                    matches!(&state.predicted, Asked::Answered(p) if p.right),
+                    "{} step {}: {:?}",
+                    app.course.lessons[index].id,
+                    i + 1,
+                    state.predicted
+                );
+            }
             assert!(
                 state.met,
                 "{} step {}: {:?}",
@@ -525,4 +538,79 @@ fn the_undo_history_is_bounded_by_memory() {
     }
     assert!(undone < 38, "{undone} undone");
     assert!(undone > 1, "{undone} undone");
+}
+
+#[test]
+fn the_http_pane_lists_ten_exchanges() {
+    let mut app = app();
+    app.open_sandbox();
+    for line in [
+        "login(request, 'alice')",
+        "request.session['cart'] = ['apple']",
+        "visit /shop",
+        "site https://shop.example",
+        "response.set_cookie('theme', 'dark', secure=True)",
+        "visit /transfer from https://evil.example via form",
+        "site http://shop.example",
+        "response.set_cookie('theme', 'light')",
+        "replay 2",
+        "request.COOKIES",
+        "visit /pixel.gif from https://evil.example via image",
+        "replay 1 with Cookie: sessionid=forged123",
+    ] {
+        type_line(&mut app, line);
+    }
+    assert_eq!(app.work.as_ref().unwrap().runner.bench.flows.len(), 10);
+    // Focus the HTTP pane and enlarge it, as a learner reading the flows would.
+    key(&mut app, KeyCode::Tab);
+    while app.focus != Pane::Http {
+        key(&mut app, KeyCode::Tab);
+    }
+    key(&mut app, KeyCode::F(8));
+    for (w, h) in SIZES {
+        let text = screen(&mut app, w, h);
+        assert!(text.contains("#10 workbench GET"), "{text}");
+        assert!(text.contains("refused"), "{text}");
+        insta::assert_snapshot!(format!("flows_{w}x{h}"), text);
+    }
+    // `p` shows an earlier exchange in detail.
+    key(&mut app, KeyCode::Char('p'));
+    let text = screen(&mut app, 120, 40);
+    assert!(text.contains("▶ #9"), "{text}");
+}
+
+/// What a learner types to give the right answer.
+fn right_answer(predict: &Predict) -> String {
+    match &predict.answer {
+        Answer::Choice(key) => key.clone(),
+        Answer::Value(value) => value.repr(),
+    }
+}
+
+#[test]
+fn a_prediction_is_asked_first_and_answered_after_the_goal() {
+    let course = Course::embedded().expect("the embedded course loads");
+    let store = Store::default();
+    let mut app = App::new(course, store, Vec::new(), Theme::mono(), 0);
+    let index = app.course.find("07-when-django-saves").expect("lesson 7");
+    let step = app.course.lessons[index]
+        .steps
+        .iter()
+        .position(|s| s.predict.is_some())
+        .expect("a step with a prediction");
+    app.open_lesson_at(index, step);
+    let text = screen(&mut app, 120, 60);
+    assert!(text.contains("Predict"), "{text}");
+    assert!(text.contains("Type your prediction (a or b)"), "{text}");
+    type_line(&mut app, "request.session['cart']");
+    let text = screen(&mut app, 120, 60);
+    assert!(text.contains("Predict first: answer a or b"), "{text}");
+    type_line(&mut app, "a");
+    type_line(&mut app, "request.session['cart'].append('pear')");
+    let text = screen(&mut app, 120, 60);
+    assert!(text.contains("You predicted a; the answer is b)"), "{text}");
+    assert!(
+        text.contains("The list in memory did get the pear"),
+        "{text}"
+    );
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Course, Finding, Lesson};
+use super::{Course, Finding, Goal, Lesson, LessonStep};
 use crate::runner::{Runner, Step, is_command};
 use crate::script;
 
@@ -106,6 +106,7 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
                 format!("step {n}'s `### Why` section is empty: explain why the goal was reached"),
             );
         }
+        check_feedback(step, n, &mut at);
         for (command, (line, col)) in step.solution.iter().zip(&step.lines.solution) {
             if let Err(e) = script::parse_command(command) {
                 parse_failed = true;
@@ -141,6 +142,27 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
         for command in step.solution.iter().filter(|c| is_command(c)) {
             last = Some(runner.step(command));
         }
+        if let Some(predict) = &step.predict {
+            let proof = Goal {
+                conditions: predict.proof.clone(),
+                start_clock: step.goal.start_clock,
+            };
+            let statuses = proof.evaluate(&runner, last.as_ref());
+            for (condition, status) in predict.proof.iter().zip(statuses) {
+                if !status.holds {
+                    at(
+                        condition.line,
+                        1,
+                        format!(
+                            "step {n}'s predicted answer ({}) is not what the simulation shows: after the solution, {} is false (now {}); fix the answer or the proof",
+                            predict.answer_text(),
+                            status.label,
+                            status.now
+                        ),
+                    );
+                }
+            }
+        }
         let statuses = step.goal.evaluate(&runner, last.as_ref());
         for (condition, status) in step.goal.conditions.iter().zip(statuses) {
             if !status.holds {
@@ -156,4 +178,60 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
         }
     }
     findings
+}
+
+/// `### If you predicted KEY` sections go with a ```predict block, name one of
+/// its answers, and every wrong answer has one.
+fn check_feedback(step: &LessonStep, n: usize, at: &mut impl FnMut(usize, usize, String)) {
+    let Some(predict) = &step.predict else {
+        for (_, line) in &step.lines.feedback {
+            at(
+                *line,
+                1,
+                format!(
+                    "step {n} has an `### If you predicted` section but no ```predict block: add the question or remove the section"
+                ),
+            );
+        }
+        return;
+    };
+    for (key, line) in &step.lines.feedback {
+        if !predict.knows_key(key) {
+            at(
+                *line,
+                1,
+                format!(
+                    "'{key}' is not an answer of step {n}'s question: use a choice key, `right` or `wrong`"
+                ),
+            );
+        }
+    }
+    for key in predict.missing_feedback(&step.feedback) {
+        at(
+            predict.line,
+            1,
+            format!(
+                "step {n}'s question has no feedback for '{key}': add `### If you predicted {key}` (or `### If you predicted wrong`) after `### Why`"
+            ),
+        );
+    }
+}
+
+/// The teacher's view of a lesson: each step's question, its answer, and its notes.
+pub fn notes(lesson: &Lesson) -> String {
+    let mut out = format!("{} ({})\n", lesson.title, lesson.id);
+    for (n, step) in lesson.steps.iter().enumerate() {
+        out.push_str(&format!("  step {}: {}\n", n + 1, step.title));
+        if let Some(p) = &step.predict {
+            out.push_str(&format!(
+                "    predict: {} -> {}\n",
+                p.question.replace('\n', " "),
+                p.answer_text()
+            ));
+        }
+        for line in step.notes_markdown.lines() {
+            out.push_str(&format!("    | {line}\n"));
+        }
+    }
+    out
 }

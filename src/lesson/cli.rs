@@ -48,8 +48,8 @@ fn report(findings: &[Finding]) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// `sessionlab check [PATH...] [--lessons DIR]`.
-pub fn check(paths: &[PathBuf], lessons: &LessonsArg) -> ExitCode {
+/// `sessionlab check [PATH...] [--notes] [--lessons DIR]`.
+pub fn check(paths: &[PathBuf], lessons: &LessonsArg, notes: bool) -> ExitCode {
     let course = match load(paths, lessons) {
         Ok(course) => course,
         Err(findings) => return report(&findings),
@@ -58,12 +58,24 @@ pub fn check(paths: &[PathBuf], lessons: &LessonsArg) -> ExitCode {
     if !findings.is_empty() {
         return report(&findings);
     }
+    if notes {
+        for lesson in &course.lessons {
+            println!("{}", super::check::notes(lesson));
+        }
+    }
     let steps: usize = course.lessons.iter().map(|l| l.steps.len()).sum();
+    let predictions = course
+        .lessons
+        .iter()
+        .flat_map(|l| &l.steps)
+        .filter(|s| s.predict.is_some())
+        .count();
     let n = course.lessons.len();
     println!(
-        "sessionlab check: {n} lesson{}, {steps} step{}: every goal is unmet before its solution and met after it",
+        "sessionlab check: {n} lesson{}, {steps} step{}: every goal is unmet before its solution and met after it; {predictions} prediction{} proven",
         if n == 1 { "" } else { "s" },
-        if steps == 1 { "" } else { "s" }
+        if steps == 1 { "" } else { "s" },
+        if predictions == 1 { "" } else { "s" }
     );
     ExitCode::SUCCESS
 }

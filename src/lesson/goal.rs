@@ -163,12 +163,29 @@ pub enum Kind {
     Value(Option<String>),
     /// `error [Class | Class: message]`.
     Error(Option<String>),
+    /// `output ['text']`: the last command printed a workbench report
+    /// (containing the text).
+    Output(Option<String>),
     /// `sent cookie NAME [= 'v']`: the last request carried it.
     Sent { name: String, value: Option<String> },
     /// `set cookie NAME [= 'v'] [attributes]`: the last response set it.
     SetCookie(CookieSpec),
     /// `deleted cookie NAME`: the last response told the browser to drop it.
     Deleted(String),
+    /// `refused cookie NAME [REASON]`: the browser refused the last
+    /// response's `Set-Cookie` for it (for this DevTools reason).
+    Refused {
+        name: String,
+        reason: Option<String>,
+    },
+    /// `left out cookie NAME [REASON]`: the browser left the cookie out of the
+    /// last request (for this DevTools reason).
+    LeftOut {
+        name: String,
+        reason: Option<String>,
+    },
+    /// `site ORIGIN`: where the browsers' requests go.
+    Site(String),
     /// `status N`: the last response's status.
     Status(u16),
     /// `key changed`: the last request sent a session cookie and the response
@@ -185,8 +202,8 @@ pub struct GoalError {
 
 const SYNTAX: &str = "cookie NAME, session, session has KEY, session = {...}, stored KEY, sessions = N, \
                       expired sessions = N, engine NAME, setting NAME = VALUE, migrated, cookies on|off, \
-                      browser NAME, clock >= +2w, ok, value [REPR], error [CLASS], sent cookie NAME, \
-                      set cookie NAME, deleted cookie NAME, key changed, status N (each may start with `not` and `in BROWSER:`)";
+                      browser NAME, clock >= +2w, ok, value [REPR], error [CLASS], output ['text'], sent cookie NAME, \
+                      set cookie NAME, deleted cookie NAME, refused cookie NAME [REASON], left out cookie NAME [REASON], site ORIGIN, key changed, status N (each may start with `not` and `in BROWSER:`)";
 
 /// The position of the `#` that starts a label: the first one outside quotes.
 fn label_start(line: &str) -> Option<usize> {
@@ -333,7 +350,7 @@ impl<'a> Cursor<'a> {
     }
 }
 
-fn literal_value(text: &str) -> Option<Value> {
+pub(crate) fn literal_value(text: &str) -> Option<Value> {
     let stmts = crate::script::parser::parse_line(text).ok()?;
     match stmts.as_slice() {
         [Stmt::Expr(expr)] => script::eval::literal(expr),
@@ -534,6 +551,16 @@ impl Condition {
                 c.pos = c.line.len();
                 Kind::Error((!rest.is_empty()).then_some(rest))
             }
+            "output" => {
+                c.skip_space();
+                let text = if c.rest().trim().is_empty() {
+                    None
+                } else {
+                    let at = c.here();
+                    Some(string_literal(c.literal()?, at)?)
+                };
+                Kind::Output(text)
+            }
             "sent" => {
                 if !c.eat("cookie") {
                     return Err(c.error("expected `sent cookie NAME`"));
@@ -557,6 +584,37 @@ impl Condition {
                     return Err(c.error("expected `deleted cookie NAME`"));
                 }
                 Kind::Deleted(c.name("a cookie name")?.to_string())
+            }
+            "refused" => {
+                if !c.eat("cookie") {
+                    return Err(c.error("expected `refused cookie NAME [REASON]`"));
+                }
+                let name = c.name("a cookie name")?.to_string();
+                let reason = c.word().to_string();
+                Kind::Refused {
+                    name,
+                    reason: (!reason.is_empty()).then_some(reason),
+                }
+            }
+            "left" => {
+                if !(c.eat("out") && c.eat("cookie")) {
+                    return Err(c.error("expected `left out cookie NAME [REASON]`"));
+                }
+                let name = c.name("a cookie name")?.to_string();
+                let reason = c.word().to_string();
+                Kind::LeftOut {
+                    name,
+                    reason: (!reason.is_empty()).then_some(reason),
+                }
+            }
+            "site" => {
+                let at = c.here();
+                let origin =
+                    crate::sim::origin::Origin::parse(c.word()).map_err(|e| GoalError {
+                        col: at,
+                        message: e.message,
+                    })?;
+                Kind::Site(origin.to_string())
             }
             "key" => {
                 if !c.eat("changed") {
@@ -746,6 +804,15 @@ impl Condition {
             }
             Kind::Value(Some(x)) => format!("the last command {} {x}", v("showed", "did not show")),
             Kind::Error(None) => format!("the last command {}", v("failed", "did not fail")),
+            Kind::Output(None) => format!(
+                "the last command {} a report",
+                v("printed", "did not print")
+            ),
+            Kind::Output(Some(text)) => format!(
+                "the last command {} {}",
+                v("printed", "did not print"),
+                str_repr(text)
+            ),
             Kind::Error(Some(e)) => {
                 format!("the last command {} {e}", v("raised", "did not raise"))
             }
@@ -765,6 +832,23 @@ impl Condition {
                 "the last response {} the cookie {name}",
                 v("deleted", "did not delete")
             ),
+            Kind::Refused { name, reason } => format!(
+                "the browser {} the cookie {name}{}",
+                v("refused", "did not refuse"),
+                reason
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            ),
+            Kind::LeftOut { name, reason } => format!(
+                "the last request {} the cookie {name}{}",
+                v("left out", "did not leave out"),
+                reason
+                    .as_ref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            ),
+            Kind::Site(origin) => format!("the site is {not}{origin}"),
             Kind::Status(code) => format!("the last response's status was {not}{code}"),
             Kind::KeyChanged => format!(
                 "the last response {} the session key",
@@ -814,11 +898,22 @@ impl Condition {
                     Ok(b) => b,
                     Err(e) => return (false, e),
                 };
-                match browser
-                    .cookies
-                    .iter()
-                    .find(|c| c.name == spec.name && !c.expired(now))
-                {
+                let named: Vec<_> = browser
+                    .jar(now)
+                    .into_iter()
+                    .filter(|c| c.name == spec.name)
+                    .collect();
+                let matching = |c: &&crate::sim::browser::StoredCookie| {
+                    spec.matches(
+                        &c.value(),
+                        c.expires_at.map(|at| at - now),
+                        c.httponly,
+                        c.secure,
+                        c.samesite.map(|s| s.as_str()),
+                        &c.path,
+                    )
+                };
+                match named.iter().find(|c| matching(c)).or(named.first()) {
                     None => (
                         false,
                         format!(
@@ -828,21 +923,7 @@ impl Condition {
                             jar_list(browser, now)
                         ),
                     ),
-                    Some(cookie) => {
-                        let shown = cookie_text(cookie, now);
-                        let lifetime = cookie.expires_at.map(|at| at - now);
-                        (
-                            spec.matches(
-                                &cookie.value(),
-                                lifetime,
-                                cookie.httponly,
-                                cookie.secure,
-                                &cookie.samesite,
-                                &cookie.path,
-                            ),
-                            shown,
-                        )
-                    }
+                    Some(cookie) => (matching(cookie), cookie_text(cookie, now)),
                 }
             }
             Kind::Session | Kind::SessionHas { .. } | Kind::SessionData(_) => {
@@ -947,7 +1028,7 @@ impl Condition {
                     format!("{} passed since the lesson started", duration(passed)),
                 )
             }
-            Kind::Ok | Kind::Value(_) | Kind::Error(_) => {
+            Kind::Ok | Kind::Value(_) | Kind::Error(_) | Kind::Output(_) => {
                 let Some(step) = last else {
                     return (false, "nothing has run yet".into());
                 };
@@ -955,9 +1036,13 @@ impl Condition {
                     Outcome::Ok => format!("`{}` ended without a value", step.input),
                     Outcome::Value(v) => format!("`{}` showed {v}", step.input),
                     Outcome::Error { message, .. } => format!("`{}` failed: {message}", step.input),
+                    Outcome::Text(_) => format!("`{}` printed its report", step.input),
                 };
                 let holds = match (&self.kind, &step.outcome) {
                     (Kind::Ok, Outcome::Ok) => true,
+                    (Kind::Output(want), Outcome::Text(got)) => {
+                        want.as_ref().is_none_or(|w| got.contains(w.as_str()))
+                    }
                     (Kind::Value(want), Outcome::Value(got)) => {
                         want.as_ref().is_none_or(|w| w == got)
                     }
@@ -1002,17 +1087,20 @@ impl Condition {
             Kind::SetCookie(spec) => match last_exchange() {
                 Err(e) => (false, e),
                 Ok(exchange) => {
-                    let holds = exchange.set_cookies.iter().any(|m| {
+                    let holds = exchange.set_cookies.iter().map(|s| &s.morsel).any(|m| {
                         m.name == spec.name && !m.is_deletion() && {
-                            let lifetime = m.max_age.or_else(|| {
-                                crate::sim::browser::parse_http_date(&m.expires).map(|at| at - now)
-                            });
+                            let lifetime =
+                                m.max_age
+                                    .or_else(|| match crate::sim::dates::parse(&m.expires)? {
+                                        crate::sim::dates::Expires::At(at) => Some(at - now),
+                                        crate::sim::dates::Expires::FarFuture => Some(i64::MAX),
+                                    });
                             spec.matches(
                                 &m.value,
                                 lifetime,
                                 m.httponly,
                                 m.secure,
-                                &m.samesite,
+                                m.samesite.as_deref(),
                                 &m.path,
                             )
                         }
@@ -1024,12 +1112,45 @@ impl Condition {
                 Err(e) => (false, e),
                 Ok(exchange) => {
                     let holds = exchange
-                        .set_cookies
-                        .iter()
+                        .stored()
                         .any(|m| m.name == *name && m.is_deletion());
                     (holds, set_cookie_text(exchange))
                 }
             },
+            Kind::Refused { name, reason } => match last_exchange() {
+                Err(e) => (false, e),
+                Ok(exchange) => {
+                    let holds = exchange.set_cookies.iter().any(|s| {
+                        s.morsel.name == *name
+                            && s.blocked
+                                .is_some_and(|b| reason.as_ref().is_none_or(|r| r == b.cdp_name()))
+                    });
+                    (holds, set_cookie_text(exchange))
+                }
+            },
+            Kind::LeftOut { name, reason } => match last_exchange() {
+                Err(e) => (false, e),
+                Ok(exchange) => {
+                    let holds = exchange.not_sent.iter().any(|n| {
+                        n.name == *name && reason.as_ref().is_none_or(|r| r == n.reason.cdp_name())
+                    });
+                    let left: Vec<String> = exchange
+                        .not_sent
+                        .iter()
+                        .map(|n| format!("{} ({})", n.name, n.reason))
+                        .collect();
+                    let shown = if left.is_empty() {
+                        "the last request left no cookie out".to_string()
+                    } else {
+                        format!("the last request left out {}", left.join(", "))
+                    };
+                    (holds, shown)
+                }
+            },
+            Kind::Site(origin) => (
+                world.site.to_string() == *origin,
+                format!("the site is {}", world.site),
+            ),
             Kind::Status(code) => match last_exchange() {
                 Err(e) => (false, e),
                 Ok(exchange) => (
@@ -1046,8 +1167,7 @@ impl Condition {
                         .find(|(n, _)| n == name)
                         .map(|(_, v)| v);
                     let set = exchange
-                        .set_cookies
-                        .iter()
+                        .stored()
                         .find(|m| m.name == *name && !m.is_deletion());
                     match (sent, set) {
                         (None, _) => (false, format!("the last request sent no {name} cookie")),
@@ -1109,7 +1229,7 @@ impl CookieSpec {
         lifetime: Option<i64>,
         httponly: bool,
         secure: bool,
-        samesite: &Option<String>,
+        samesite: Option<&str>,
         path: &str,
     ) -> bool {
         self.value.as_ref().is_none_or(|v| v == value)
@@ -1211,7 +1331,14 @@ fn set_cookie_text(exchange: &crate::sim::request::Exchange) -> String {
     let items: Vec<String> = exchange
         .set_cookies
         .iter()
-        .map(|m| m.header_value())
+        .map(|s| match s.blocked {
+            None => s.morsel.header_value(),
+            Some(reason) => format!(
+                "{} (refused: {})",
+                s.morsel.header_value(),
+                reason.refusal_words()
+            ),
+        })
         .collect();
     format!("the last response sent Set-Cookie: {}", items.join(" | "))
 }

@@ -8,6 +8,7 @@
 use serde::Deserialize;
 
 use super::goal::{Condition, Goal};
+use super::predict::Predict;
 use super::{Finding, Lesson, LessonStep, StepLines};
 use crate::sim::World;
 use crate::sim::value::{MAX_TIME, MIN_TIME};
@@ -35,10 +36,14 @@ const NEAR_MISSES: &[(&str, &str)] = &[
 ];
 
 /// Which part of a step a line belongs to.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum Part {
     Instruction,
     Explanation,
+    /// `### Notes`: for the teacher (presenter mode, `check --notes`).
+    Notes,
+    /// `### If you predicted KEY`: feedback to a prediction.
+    Feedback(String),
 }
 
 /// An open fenced block.
@@ -55,6 +60,8 @@ struct StepBuilder {
     part: Part,
     instruction: Vec<String>,
     explanation: Vec<String>,
+    notes: Vec<String>,
+    feedback: Vec<(String, Vec<String>)>,
     has_goal: bool,
     has_solution: bool,
 }
@@ -253,6 +260,9 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
                         hints: Vec::new(),
                         solution: Vec::new(),
                         explanation_markdown: String::new(),
+                        predict: None,
+                        feedback: Default::default(),
+                        notes_markdown: String::new(),
                         lines: StepLines {
                             heading: line_no,
                             ..StepLines::default()
@@ -261,6 +271,8 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
                     part: Part::Instruction,
                     instruction: Vec::new(),
                     explanation: Vec::new(),
+                    notes: Vec::new(),
+                    feedback: Vec::new(),
                     has_goal: false,
                     has_solution: false,
                 });
@@ -284,9 +296,23 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
                 step.step.lines.explanation = line_no;
                 continue;
             }
-            match step.part {
+            if let Some(part) = section(trimmed) {
+                if let Part::Feedback(key) = &part {
+                    step.feedback.push((key.clone(), Vec::new()));
+                    step.step.lines.feedback.push((key.clone(), line_no));
+                }
+                step.part = part;
+                continue;
+            }
+            match &step.part {
                 Part::Instruction => step.instruction.push(raw.to_string()),
                 Part::Explanation => step.explanation.push(raw.to_string()),
+                Part::Notes => step.notes.push(raw.to_string()),
+                Part::Feedback(_) => {
+                    if let Some((_, text)) = step.feedback.last_mut() {
+                        text.push(raw.to_string());
+                    }
+                }
             }
         } else {
             body.push(raw.to_string());
@@ -331,6 +357,12 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
             }
             b.step.instruction_markdown = b.instruction.join("\n").trim().to_string();
             b.step.explanation_markdown = b.explanation.join("\n").trim().to_string();
+            b.step.notes_markdown = b.notes.join("\n").trim().to_string();
+            for (key, text) in b.feedback {
+                b.step
+                    .feedback
+                    .insert(key, text.join("\n").trim().to_string());
+            }
             b.step
         })
         .collect();
@@ -367,11 +399,16 @@ fn finish_fence(
     } = fence;
     let closing = marker.to_string().repeat(len);
     let step = match step {
-        Some(step) if matches!(info.as_str(), "goal" | "hint" | "solution") => step,
+        Some(step) if matches!(info.as_str(), "goal" | "hint" | "solution" | "predict") => step,
         Some(step) => {
-            let target = match step.part {
+            let target = match &step.part {
                 Part::Instruction => &mut step.instruction,
                 Part::Explanation => &mut step.explanation,
+                Part::Notes => &mut step.notes,
+                Part::Feedback(_) => match step.feedback.last_mut() {
+                    Some((_, text)) => text,
+                    None => &mut step.explanation,
+                },
             };
             target.extend(lines.into_iter().map(|(_, l)| l));
             target.push(closing);
@@ -384,7 +421,7 @@ fn finish_fence(
         }
     };
     lines.remove(0);
-    if step.part == Part::Explanation {
+    if step.part != Part::Instruction {
         findings.push(Finding::new(
             file,
             line,
@@ -393,6 +430,24 @@ fn finish_fence(
         ));
     }
     match info.as_str() {
+        "predict" => {
+            if step.step.predict.is_some() {
+                findings.push(Finding::new(
+                    file,
+                    line,
+                    1,
+                    "a second ```predict block in this step: ask one question a step",
+                ));
+            }
+            match Predict::parse(line, &lines) {
+                Ok(p) => step.step.predict = Some(p),
+                Err(errors) => findings.extend(
+                    errors
+                        .into_iter()
+                        .map(|(l, c, m)| Finding::new(file, l, c, m)),
+                ),
+            }
+        }
         "goal" => {
             if step.has_goal {
                 findings.push(Finding::new(
@@ -445,6 +500,16 @@ fn finish_fence(
             }
         }
     }
+}
+
+/// A `### Notes` or `### If you predicted KEY` heading.
+fn section(line: &str) -> Option<Part> {
+    let title = line.strip_prefix("### ")?.trim();
+    if title == "Notes" {
+        return Some(Part::Notes);
+    }
+    let key = title.strip_prefix("If you predicted ")?.trim();
+    Some(Part::Feedback(key.to_lowercase()))
 }
 
 fn indent(line: &str) -> usize {

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+mod forge;
 mod methods;
 mod ops;
 
@@ -19,10 +20,11 @@ use super::table::{self, Entry};
 use crate::sim::auth;
 use crate::sim::budget;
 use crate::sim::cookie::ResponseCookies;
+use crate::sim::cookie::{CookieOptions, MaxAge};
 use crate::sim::error::PyErr;
-use crate::sim::request::{Request, delete_cookie, set_cookie};
+use crate::sim::request::Request;
 use crate::sim::server::Server;
-use crate::sim::signing::{self, Signer};
+use crate::sim::signing;
 use crate::sim::value::{Dict, Number, Object, UserInfo, UserRef, Value, number, try_eq};
 
 /// The view being run: the server, the request and the line's local names.
@@ -365,6 +367,7 @@ impl View<'_> {
             "request" => Value::object(Object::Request),
             "response" => Value::object(Object::Response),
             "settings" => Value::object(Object::Settings),
+            "signing" => Value::object(Object::Module("django.core.signing")),
             "str" | "int" | "float" | "bool" | "list" | "tuple" | "dict" | "set" | "type" => {
                 Value::object(Object::Type(type_name_static(name)))
             }
@@ -419,7 +422,8 @@ impl View<'_> {
                         "hour" => Ok(Value::Int(i64::from(c.hour))),
                         "minute" => Ok(Value::Int(i64::from(c.minute))),
                         "second" => Ok(Value::Int(i64::from(c.second))),
-                        "isoformat" | "timestamp" => Ok(Value::object(Object::Method(
+                        "isoformat" | "timestamp" | "weekday" | "isoweekday" | "date"
+                        | "strftime" => Ok(Value::object(Object::Method(
                             object.clone(),
                             Rc::from(name),
                         ))),
@@ -431,6 +435,23 @@ impl View<'_> {
             return method(methods).ok_or_else(|| attribute_error(object, name));
         };
         match &**o {
+            Object::Module(_) => forge::attribute(object, name),
+            Object::Signer(_) => Ok(Value::object(Object::Method(
+                object.clone(),
+                Rc::from(name),
+            ))),
+            Object::Date(t) => {
+                let c = crate::sim::value::civil(*t);
+                match name {
+                    "year" => Ok(Value::Int(c.year)),
+                    "month" => Ok(Value::Int(i64::from(c.month))),
+                    "day" => Ok(Value::Int(i64::from(c.day))),
+                    "isoformat" | "weekday" | "isoweekday" | "strftime" => Ok(Value::object(
+                        Object::Method(object.clone(), Rc::from(name)),
+                    )),
+                    _ => Err(attribute_error(object, name)),
+                }
+            }
             Object::Request => match name {
                 "session" => Ok(Value::object(Object::Session(self.session_module()))),
                 "COOKIES" => Ok(Value::Dict(self.request.cookies_dict())),
@@ -633,6 +654,10 @@ impl View<'_> {
                     Ok(())
                 }
                 (Object::Settings, _) => self.server.settings.set(name, &value),
+                (Object::Session(_), "session_key") => Err(PyErr::new(
+                    "AttributeError",
+                    "property 'session_key' of 'SessionStore' object has no setter",
+                )),
                 (Object::Session(_), _) => Err(PyErr::unsupported(format!(
                     "sessionlab lets a view set request.session.modified and .accessed, not .{name}"
                 ))),
@@ -734,6 +759,23 @@ impl View<'_> {
             Value::Object(o) => match &**o {
                 Object::Session(_) => self.request.session.contains(self.server, item),
                 Object::DictView(_, items) => any_eq(items, item),
+                Object::Range(start, stop, step) => Ok(match item {
+                    Value::Int(i) => {
+                        let (i, start, stop, step) = (
+                            i128::from(*i),
+                            i128::from(*start),
+                            i128::from(*stop),
+                            i128::from(*step),
+                        );
+                        let inside = if step > 0 {
+                            start <= i && i < stop
+                        } else {
+                            stop < i && i <= start
+                        };
+                        inside && (i - start) % step == 0
+                    }
+                    _ => false,
+                }),
                 _ => Err(type_error(format!(
                     "argument of type '{}' is not iterable",
                     container.type_name()
@@ -826,6 +868,38 @@ impl View<'_> {
                 auth::login(self.server, self.request, username.as_deref())?;
                 Ok(Value::None)
             }
+            "authenticate" => {
+                let b = args.bind("authenticate", &["request", "username", "password"], 0)?;
+                if let Some(request) = &b[0] {
+                    self.expect_request(Some(request), "authenticate")?;
+                }
+                let (Some(Value::Str(username)), Some(Value::Str(password))) = (&b[1], &b[2])
+                else {
+                    return Err(PyErr::unsupported(
+                        "authenticate() takes username='...' and password='...' in sessionlab",
+                    ));
+                };
+                Ok(match auth::authenticate(self.server, username, password)? {
+                    Some(user) => Value::object(Object::User(UserRef::Plain(Some(user)))),
+                    None => Value::None,
+                })
+            }
+            "update_session_auth_hash" => {
+                let b = args.bind("update_session_auth_hash", &["request", "user"], 2)?;
+                self.expect_request(b[0].as_ref(), "update_session_auth_hash")?;
+                let user =
+                    self.user_arg(b[1].clone().expect("required"), "update_session_auth_hash")?;
+                auth::update_session_auth_hash(self.server, self.request, user.as_ref())?;
+                Ok(Value::None)
+            }
+            "get_token" => {
+                let b = args.bind("get_token", &["request"], 1)?;
+                self.expect_request(b[0].as_ref(), "get_token")?;
+                Ok(Value::str(&crate::sim::csrf::get_token(
+                    self.server,
+                    self.request,
+                )))
+            }
             "logout" => {
                 let bound = args.bind("logout", &["request"], 1)?;
                 self.expect_request(bound[0].as_ref(), "logout")?;
@@ -849,6 +923,9 @@ impl View<'_> {
                         Object::DictView(_, items) => items.len(),
                         _ => 0,
                     },
+                    Value::Object(o) if matches!(&**o, Object::Range(..)) => {
+                        iterate_plain(&x)?.len()
+                    }
                     other => {
                         return Err(type_error(format!(
                             "object of type '{}' has no len()",
@@ -862,6 +939,22 @@ impl View<'_> {
                 None => Value::str(""),
                 Some(x) => Value::str(&self.evaluated(x)?.to_str()),
             }),
+            "int" if args.positional.len() + args.keywords.len() >= 2 => {
+                let b = args.bind("int", &["x", "base"], 1)?;
+                let x = b[0].clone().expect("required");
+                let base = match &b[1] {
+                    Some(Value::Int(n)) => *n,
+                    Some(Value::Bool(v)) => i64::from(*v),
+                    Some(other) => {
+                        return Err(type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            other.type_name()
+                        )));
+                    }
+                    None => 10,
+                };
+                int_with_base(&x, base)
+            }
             "int" => match optional_one(args, "int")? {
                 None => Ok(Value::Int(0)),
                 Some(x) => to_int(&x),
@@ -915,6 +1008,39 @@ impl View<'_> {
                     dict.insert(Value::str(&k), v);
                 }
                 Ok(Value::dict(dict))
+            }
+            "range" => {
+                let numbers: Vec<i64> = args
+                    .positional
+                    .iter()
+                    .map(|v| match v {
+                        Value::Int(i) => Ok(*i),
+                        Value::Bool(b) => Ok(i64::from(*b)),
+                        other => Err(type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            other.type_name()
+                        ))),
+                    })
+                    .collect::<Result<_, _>>()?;
+                if !args.keywords.is_empty() {
+                    return Err(type_error("range() takes no keyword arguments"));
+                }
+                let (start, stop, step) = match numbers[..] {
+                    [stop] => (0, stop, 1),
+                    [start, stop] => (start, stop, 1),
+                    [start, stop, step] => (start, stop, step),
+                    [] => return Err(type_error("range expected at least 1 argument, got 0")),
+                    _ => {
+                        return Err(type_error(format!(
+                            "range expected at most 3 arguments, got {}",
+                            numbers.len()
+                        )));
+                    }
+                };
+                if step == 0 {
+                    return Err(PyErr::new("ValueError", "range() arg 3 must not be zero"));
+                }
+                Ok(Value::object(Object::Range(start, stop, step)))
             }
             "sorted" => {
                 let bound = args.bind("sorted", &["iterable", "reverse"], 1)?;
@@ -990,7 +1116,7 @@ impl View<'_> {
                         Number::Float(f) => f as i64,
                     })),
                     (Value::Float(f), None | Some(Value::None)) => {
-                        Ok(Value::Int(round_half_even(*f) as i64))
+                        to_int(&Value::Float(round_half_even(*f)))
                     }
                     (Value::Float(f), Some(Value::Int(n))) if *n >= 0 => {
                         // Python rounds the exact binary value, as formatting does.
@@ -1103,8 +1229,20 @@ impl View<'_> {
     }
 
     fn call_method(&mut self, receiver: &Value, name: &str, args: Args) -> Result<Value, PyErr> {
+        if let Value::Object(o) = receiver {
+            if let Object::Date(t) = &**o {
+                if name == "isoformat" {
+                    args.bind("date.isoformat", &[], 0)?;
+                    return Ok(Value::str(
+                        &crate::sim::value::Value::object(Object::Date(*t)).to_str(),
+                    ));
+                }
+                return self.call_method(&Value::DateTime(*t), name, args);
+            }
+        }
         match receiver {
             Value::Object(o) => match &**o {
+                Object::Module(_) | Object::Signer(_) => forge::call(self, receiver, name, args),
                 Object::Session(_) => self.session_method(name, args),
                 Object::Request => self.request_method(name, args),
                 Object::Response => self.response_method(name, args),
@@ -1115,13 +1253,96 @@ impl View<'_> {
                         user.as_ref().map_or("", |u| u.username.as_str()),
                     ))
                 }
+                Object::User(user) => self.user_method(user, name, args),
                 _ => Err(attribute_error(receiver, name)),
             },
-            Value::DateTime(t) => match name {
-                "isoformat" => Ok(Value::str(&crate::sim::value::iso_format(*t))),
-                _ => Ok(Value::Float(*t as f64)),
-            },
+            Value::DateTime(t) => {
+                let qualified = format!("datetime.{name}");
+                let c = crate::sim::value::civil(*t);
+                match name {
+                    "strftime" => {
+                        let format = one(args, &qualified)?;
+                        let Value::Str(format) = format else {
+                            return Err(type_error(format!(
+                                "strftime() argument 1 must be str, not {}",
+                                format.type_name()
+                            )));
+                        };
+                        Ok(Value::str(&strftime(&format, *t)))
+                    }
+                    _ => {
+                        args.bind(&qualified, &[], 0)?;
+                        Ok(match name {
+                            "isoformat" => Value::str(&crate::sim::value::iso_format(*t)),
+                            "weekday" => Value::Int(i64::from(c.weekday)),
+                            "isoweekday" => Value::Int(i64::from(c.weekday) + 1),
+                            "date" => Value::object(Object::Date(t.div_euclid(86_400) * 86_400)),
+                            _ => Value::Float(*t as f64),
+                        })
+                    }
+                }
+            }
             _ => value_method(receiver, name, args, self),
+        }
+    }
+
+    /// The user a user object stands for (a lazy `request.user` is evaluated).
+    fn user_info(&mut self, user: &UserRef) -> Result<Option<UserInfo>, PyErr> {
+        match user {
+            UserRef::Lazy(u) | UserRef::Plain(u) => Ok(u.clone()),
+            UserRef::LazyUnevaluated => auth::resolve_user(self.server, self.request),
+        }
+    }
+
+    /// `set_password()`, `save()` and `check_password()` of a user object.
+    fn user_method(&mut self, user: &UserRef, name: &str, args: Args) -> Result<Value, PyErr> {
+        let user = self.user_info(user)?;
+        match name {
+            "set_password" | "check_password" => {
+                let b = args.bind(name, &["raw_password"], 1)?;
+                let raw = match b[0].clone().expect("required") {
+                    Value::Str(s) => s.to_string(),
+                    other => {
+                        return Err(PyErr::unsupported(format!(
+                            "{name}() takes the password as a string in sessionlab, not {}",
+                            other.type_name()
+                        )));
+                    }
+                };
+                if name == "set_password" {
+                    auth::set_password(self.server, self.request, user.as_ref(), &raw)?;
+                    Ok(Value::None)
+                } else {
+                    auth::check_password(self.server, self.request, user.as_ref(), &raw)
+                        .map(Value::Bool)
+                }
+            }
+            "save" => {
+                args.bind("save", &[], 0)?;
+                auth::save_user(self.server, self.request, user.as_ref())?;
+                Ok(Value::None)
+            }
+            _ => Err(PyErr::new(
+                "AttributeError",
+                format!("'User' object has no attribute '{name}'"),
+            )),
+        }
+    }
+
+    /// A user argument: a user object, or a name (the `login()` shorthand's
+    /// convention does not apply here).
+    fn user_arg(&mut self, value: Value, func: &str) -> Result<Option<UserInfo>, PyErr> {
+        match value {
+            Value::Object(o) => match &*o {
+                Object::User(user) => self.user_info(user),
+                _ => Err(PyErr::unsupported(format!(
+                    "{func}() takes a user object, e.g. request.user"
+                ))),
+            },
+            Value::None => Ok(None),
+            _ => Err(PyErr::unsupported(format!(
+                "{func}() takes a user object, e.g. request.user"
+            ))),
         }
     }
 
@@ -1210,7 +1431,10 @@ impl View<'_> {
             }
             "get_session_cookie_age" => {
                 args.bind(&qualified(name), &[], 0)?;
-                Ok(Value::Int(server.settings.cookie_age))
+                Ok(server
+                    .settings
+                    .get("SESSION_COOKIE_AGE")
+                    .unwrap_or(Value::Int(server.settings.cookie_age)))
             }
             "set_test_cookie" => {
                 args.bind(&qualified(name), &[], 0)?;
@@ -1304,18 +1528,25 @@ impl View<'_> {
                 let Some(cookie) = self.request.cookie(&key).map(str::to_string) else {
                     return default.ok_or_else(|| PyErr::key_error(&Value::str(&key)));
                 };
-                match self.unsign_cookie(&cookie, &key, &salt, max_age) {
+                match signing::unsign_cookie(
+                    &self.server.settings,
+                    &cookie,
+                    &key,
+                    &salt,
+                    max_age,
+                    self.server.now,
+                ) {
                     Ok(value) => Ok(Value::str(&value)),
                     Err(e) => default.ok_or(e),
                 }
             }
             "is_secure" => {
                 args.bind("HttpRequest.is_secure", &[], 0)?;
-                Ok(Value::Bool(false))
+                Ok(Value::Bool(self.request.origin.is_https()))
             }
             "get_host" => {
                 args.bind("HttpRequest.get_host", &[], 0)?;
-                Ok(Value::str(crate::sim::browser::HOST))
+                Ok(Value::str(&self.request.host()))
             }
             "get_full_path" => {
                 args.bind("HttpRequest.get_full_path", &["force_append_slash"], 0)?;
@@ -1324,49 +1555,10 @@ impl View<'_> {
             _ => {
                 args.bind("HttpRequest.build_absolute_uri", &["location"], 0)?;
                 Ok(Value::str(&format!(
-                    "http://{}{}",
-                    crate::sim::browser::HOST,
-                    self.request.path
+                    "{}{}",
+                    self.request.origin, self.request.path
                 )))
             }
-        }
-    }
-
-    /// `signing._unsign_cookie`: the v2 salt, then the legacy one.
-    fn unsign_cookie(
-        &self,
-        value: &str,
-        name: &str,
-        salt: &str,
-        max_age: Option<i64>,
-    ) -> Result<String, PyErr> {
-        let settings = &self.server.settings;
-        let key = signing::cookie_signer_key(&settings.secret_key);
-        let fallbacks: Vec<Vec<u8>> = settings
-            .secret_key_fallbacks
-            .iter()
-            .map(|k| signing::cookie_signer_key(k))
-            .collect();
-        let v2 = signing::cookie_salt(name, salt);
-        let signer = Signer {
-            key: &key,
-            fallback_keys: &fallbacks,
-            salt: &v2,
-        };
-        match signer.unsign_timestamped(value, max_age, self.server.now) {
-            Ok(v) => Ok(v.to_string()),
-            Err(e) if e.class == "BadSignature" && settings.signed_cookie_legacy_salt_fallback => {
-                let legacy = format!("{name}{salt}");
-                let signer = Signer {
-                    key: &key,
-                    fallback_keys: &fallbacks,
-                    salt: &legacy,
-                };
-                signer
-                    .unsign_timestamped(value, max_age, self.server.now)
-                    .map(str::to_string)
-            }
-            Err(e) => Err(e),
         }
     }
 
@@ -1394,15 +1586,7 @@ impl View<'_> {
                 let mut value = b.next().flatten().map_or(String::new(), |v| v.to_str());
                 if signed {
                     let salt = b.next().flatten().map_or(String::new(), |s| s.to_str());
-                    let settings = &self.server.settings;
-                    let signer_key = signing::cookie_signer_key(&settings.secret_key);
-                    let v2 = signing::cookie_salt(&key, &salt);
-                    value = Signer {
-                        key: &signer_key,
-                        fallback_keys: &[],
-                        salt: &v2,
-                    }
-                    .sign_timestamped(&value, now);
+                    value = signing::sign_cookie(&self.server.settings, &key, &value, &salt, now);
                 }
                 let max_age = b.next().flatten();
                 let expires = b.next().flatten();
@@ -1411,19 +1595,11 @@ impl View<'_> {
                 let secure = b.next().flatten().is_some_and(|v| v.truthy());
                 let httponly = b.next().flatten().is_some_and(|v| v.truthy());
                 let samesite = b.next().flatten();
+                // `self.cookies[key] = value` checks the name first.
+                crate::sim::cookie::check_name(&key)?;
                 let mut max_age = match max_age {
                     None | Some(Value::None) => None,
-                    Some(Value::Int(i)) => Some(i),
-                    Some(Value::Bool(b)) => Some(i64::from(b)),
-                    Some(Value::Float(f)) => Some(f as i64),
-                    Some(other) => {
-                        // int(max_age) first, then time.time() + max_age.
-                        to_int(&other)?;
-                        return Err(type_error(format!(
-                            "unsupported operand type(s) for +: 'float' and '{}'",
-                            other.type_name()
-                        )));
-                    }
+                    Some(other) => Some(max_age_of(&other)?),
                 };
                 let mut expires_text = None;
                 match &expires {
@@ -1435,7 +1611,8 @@ impl View<'_> {
                                 "'expires' and 'max_age' can't be used together.",
                             ));
                         }
-                        max_age = Some((t.saturating_sub(now).saturating_add(1)).max(0));
+                        let age = t.checked_sub(now).and_then(|d| d.checked_add(1));
+                        max_age = Some(MaxAge::seconds(age.map_or(i64::MAX, |d| d.max(0))));
                     }
                     Some(Value::Str(s)) => expires_text = Some(s.to_string()),
                     Some(other) => {
@@ -1452,26 +1629,26 @@ impl View<'_> {
                     other => text(other),
                 };
                 let samesite = match samesite {
-                    Some(Value::Bool(false)) => None,
-                    other => text(other),
+                    None | Some(Value::None) => None,
+                    Some(Value::Str(s)) => Some(s.to_string()),
+                    Some(v) if !v.truthy() => None,
+                    Some(v) => {
+                        return Err(PyErr::new(
+                            "AttributeError",
+                            format!("'{}' object has no attribute 'lower'", v.type_name()),
+                        ));
+                    }
                 };
-                set_cookie(
-                    cookies,
-                    now,
-                    &key,
-                    &value,
+                let options = CookieOptions {
                     max_age,
-                    path.as_deref(),
-                    text(domain).as_deref(),
+                    expires: expires_text,
+                    path,
+                    domain: text(domain),
                     secure,
                     httponly,
-                    samesite.as_deref(),
-                )?;
-                if let Some(expires) = expires_text {
-                    if let Some(m) = cookies.morsels.iter_mut().find(|m| m.name == key) {
-                        m.expires = expires;
-                    }
-                }
+                    samesite,
+                };
+                cookies.set_cookie(&key, &value, &options, now)?;
                 Ok(Value::None)
             }
             _ => {
@@ -1487,8 +1664,7 @@ impl View<'_> {
                 };
                 let key = b[0].clone().expect("required").to_str();
                 let path = text(&b[1]).unwrap_or_else(|| "/".into());
-                delete_cookie(
-                    cookies,
+                cookies.delete_cookie(
                     &key,
                     &path,
                     text(&b[2]).as_deref(),
@@ -1497,6 +1673,42 @@ impl View<'_> {
                 Ok(Value::None)
             }
         }
+    }
+}
+
+/// `int(max_age)` for `Max-Age`, and the value itself for `expires`.
+fn max_age_of(value: &Value) -> Result<MaxAge, PyErr> {
+    let whole = to_int(value)?;
+    let seconds = match value {
+        Value::Float(f) => *f,
+        Value::Int(_) | Value::Bool(_) => return Ok(MaxAge::seconds(value_int(&whole))),
+        Value::BigInt(digits) => digits.parse::<f64>().unwrap_or(f64::INFINITY),
+        // `time.time() + max_age` after `int(max_age)` accepted it.
+        other => {
+            return Err(type_error(format!(
+                "unsupported operand type(s) for +: 'float' and '{}'",
+                other.type_name()
+            )));
+        }
+    };
+    if seconds.is_infinite() {
+        return Err(PyErr::new(
+            "OverflowError",
+            "int too large to convert to float",
+        ));
+    }
+    Ok(MaxAge {
+        whole: value_int(&whole),
+        millis: (seconds * 1000.0) as i128,
+    })
+}
+
+/// An int as 64 bits, saturating a big one (only its date can fail then).
+fn value_int(v: &Value) -> i64 {
+    match v {
+        Value::Int(i) => *i,
+        Value::BigInt(d) if d.starts_with('-') => i64::MIN,
+        _ => i64::MAX,
     }
 }
 
@@ -1524,8 +1736,8 @@ fn user_attribute(object: &Value, user: Option<&UserInfo>, name: &str) -> Option
         ("id" | "pk", None) => Value::None,
         ("is_active", u) => Value::Bool(u.is_some()),
         ("is_staff" | "is_superuser", _) => Value::Bool(false),
-        ("get_username", _) => {
-            Value::object(Object::Method(object.clone(), Rc::from("get_username")))
+        ("get_username" | "set_password" | "save" | "check_password", _) => {
+            Value::object(Object::Method(object.clone(), Rc::from(name)))
         }
         _ => return None,
     })
@@ -1596,6 +1808,141 @@ pub(super) fn one(args: Args, func: &str) -> Result<Value, PyErr> {
             v.len()
         ))),
     }
+}
+
+/// `datetime.strftime(format)` for an aware UTC datetime, with the C
+/// library's directives in the C locale.
+fn strftime(format: &str, t: i64) -> String {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let c = crate::sim::value::civil(t);
+    let day_of_year = t.div_euclid(86_400) - crate::sim::value::days_from_civil(c.year, 1, 1) + 1;
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(ch) = chars.next() {
+        if ch != '%' {
+            out.push(ch);
+            continue;
+        }
+        let Some(d) = chars.next() else {
+            out.push('%');
+            break;
+        };
+        let day = DAYS[c.weekday as usize];
+        let month = MONTHS[c.month as usize - 1];
+        let text = match d {
+            'Y' => c.year.to_string(),
+            'y' => format!("{:02}", c.year.rem_euclid(100)),
+            'm' => format!("{:02}", c.month),
+            'd' => format!("{:02}", c.day),
+            'H' => format!("{:02}", c.hour),
+            'I' => format!("{:02}", (c.hour + 11) % 12 + 1),
+            'p' => (if c.hour < 12 { "AM" } else { "PM" }).to_string(),
+            'M' => format!("{:02}", c.minute),
+            'S' => format!("{:02}", c.second),
+            'f' => "000000".to_string(),
+            'A' => day.to_string(),
+            'a' => day[..3].to_string(),
+            'B' => month.to_string(),
+            'b' | 'h' => month[..3].to_string(),
+            'j' => format!("{day_of_year:03}"),
+            'w' => ((c.weekday + 1) % 7).to_string(),
+            'u' => (c.weekday + 1).to_string(),
+            'z' => "+0000".to_string(),
+            'Z' => "UTC".to_string(),
+            'F' => format!("{:04}-{:02}-{:02}", c.year, c.month, c.day),
+            'T' => format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second),
+            '%' => "%".to_string(),
+            other => format!("%{other}"),
+        };
+        out.push_str(&text);
+    }
+    out
+}
+
+/// `int(text, base)`: digits of that base (2-36, or 0 to read a prefix),
+/// with an optional sign, `_` between digits and a `0x`/`0o`/`0b` prefix
+/// matching the base.
+fn int_with_base(x: &Value, base: i64) -> Result<Value, PyErr> {
+    let Value::Str(text) = x else {
+        return Err(type_error(
+            "int() can't convert non-string with explicit base",
+        ));
+    };
+    if base != 0 && !(2..=36).contains(&base) {
+        return Err(PyErr::new(
+            "ValueError",
+            "int() base must be >= 2 and <= 36, or 0",
+        ));
+    }
+    let invalid = || {
+        PyErr::new(
+            "ValueError",
+            format!("invalid literal for int() with base {base}: {}", x.repr()),
+        )
+    };
+    let t = text.trim();
+    let (negative, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let lower = t.to_ascii_lowercase();
+    let prefixed = |p: &str| lower.starts_with(p);
+    let (base, digits) = match base {
+        16 | 0 if prefixed("0x") => (16, &t[2..]),
+        8 | 0 if prefixed("0o") => (8, &t[2..]),
+        2 | 0 if prefixed("0b") => (2, &t[2..]),
+        0 if t.len() > 1 && t.starts_with('0') && !t.bytes().all(|b| b == b'0' || b == b'_') => {
+            return Err(invalid());
+        }
+        0 => (10, t),
+        b => (b, t),
+    };
+    let digits = digits
+        .strip_prefix('_')
+        .filter(|_| digits.len() < t.len())
+        .unwrap_or(digits);
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
+        return Err(invalid());
+    }
+    let mut n: i128 = 0;
+    for c in digits.chars().filter(|c| *c != '_') {
+        let d = c
+            .to_digit(36)
+            .filter(|d| i64::from(*d) < base)
+            .ok_or_else(invalid)?;
+        n = n
+            .checked_mul(i128::from(base))
+            .and_then(|n| n.checked_add(i128::from(d)))
+            .ok_or_else(overflow)?;
+    }
+    let n = if negative { -n } else { n };
+    i64::try_from(n).map(Value::Int).map_err(|_| overflow())
 }
 
 fn optional_one(args: Args, func: &str) -> Result<Option<Value>, PyErr> {

@@ -17,72 +17,7 @@ const fn e(name: &'static str, args: &'static str, doc: &'static str) -> Entry {
     Entry { name, args, doc }
 }
 
-/// World commands: what happens outside the view.
-pub const WORLD_COMMANDS: &[Entry] = &[
-    e(
-        "visit",
-        " /PATH",
-        "the browser requests a page whose view does not touch the session",
-    ),
-    e(
-        "path",
-        " /PATH",
-        "later view code runs at this path (cookie Path matching applies)",
-    ),
-    e(
-        "browser close",
-        "",
-        "the browser quits: cookies without an expiry are dropped",
-    ),
-    e(
-        "browser clear",
-        "",
-        "the user deletes every cookie of this browser",
-    ),
-    e(
-        "browser set",
-        " NAME=VALUE",
-        "the user edits a cookie by hand (tampering)",
-    ),
-    e("browser delete", " NAME", "the user deletes one cookie"),
-    e(
-        "browser open",
-        " NAME",
-        "switch to another browser (another visitor), created empty",
-    ),
-    e(
-        "browser copy",
-        " NAME from OTHER",
-        "copy one cookie from another browser (session hijacking)",
-    ),
-    e(
-        "browser cookies",
-        " on|off",
-        "the user allows or blocks cookies",
-    ),
-    e(
-        "browser js",
-        "",
-        "what a script on the page reads from document.cookie",
-    ),
-    e("clock", " +90s|+15m|+2h|+3d|+2w", "time passes"),
-    e(
-        "settings.",
-        "NAME = VALUE",
-        "change a setting (any SESSION_* setting, SECRET_KEY…)",
-    ),
-    e("manage.py migrate", "", "create the django_session table"),
-    e(
-        "manage.py clearsessions",
-        "",
-        "delete expired sessions from the store",
-    ),
-    e(
-        "server restart",
-        "",
-        "the server process restarts: the local-memory cache is lost",
-    ),
-];
+pub use super::commands::WORLD_COMMANDS;
 
 /// `request.session` methods and attributes.
 pub const SESSION: &[Entry] = &[
@@ -247,6 +182,17 @@ pub const USER: &[Entry] = &[
     e("id", "", "the user's primary key (None when anonymous)"),
     e("pk", "", "the user's primary key (None when anonymous)"),
     e("get_username", "()", "the user's name"),
+    e(
+        "set_password",
+        "(raw_password)",
+        "hash a new password (save() stores it)",
+    ),
+    e(
+        "check_password",
+        "(raw_password)",
+        "whether this is the password",
+    ),
+    e("save", "()", "write the user to the database"),
     e("is_active", "", "whether the account is active"),
     e("is_staff", "", "whether the user may use the admin"),
     e("is_superuser", "", "whether the user has every permission"),
@@ -260,6 +206,21 @@ pub const BUILTINS: &[Entry] = &[
         "log a user in (by name): cycles the key, stores _auth_user_id",
     ),
     e("logout", "(request)", "log out: flushes the session"),
+    e(
+        "authenticate",
+        "(request, username=..., password=...)",
+        "the user with this password, or None",
+    ),
+    e(
+        "update_session_auth_hash",
+        "(request, user)",
+        "keep this session after a password change",
+    ),
+    e(
+        "get_token",
+        "(request)",
+        "the CSRF token (the middleware sets the csrftoken cookie)",
+    ),
     e("len", "(x)", "number of items"),
     e("str", "(x)", "text"),
     e("int", "(x)", "whole number"),
@@ -270,6 +231,11 @@ pub const BUILTINS: &[Entry] = &[
     e("dict", "(x)", "a new dict"),
     e("set", "(x)", "a new set"),
     e("sorted", "(x, reverse=False)", "a sorted list"),
+    e(
+        "range",
+        "(stop) or (start, stop, step=1)",
+        "the whole numbers from start up to stop",
+    ),
     e("type", "(x)", "the type; type(x).__name__ is its name"),
     e("repr", "(x)", "the text Python shows for x"),
     e("print", "(x)", "print (the output goes nowhere in a view)"),
@@ -286,6 +252,35 @@ pub const GLOBALS: &[Entry] = &[
     e("request", "", "the request: session, COOKIES, user…"),
     e("response", "", "the response the view returns: set_cookie…"),
     e("settings", "", "django.conf.settings"),
+    e(
+        "signing",
+        "",
+        "django.core.signing: dumps, loads, Signer, TimestampSigner",
+    ),
+];
+
+/// `signing.` functions and classes.
+pub const SIGNING: &[Entry] = &[
+    e(
+        "dumps",
+        "(obj, key=None, salt='django.core.signing', compress=False)",
+        "sign an object as Django does (signed_cookies sessions use it)",
+    ),
+    e(
+        "loads",
+        "(s, key=None, salt='django.core.signing', max_age=None)",
+        "check a signed object and read it back",
+    ),
+    e(
+        "Signer",
+        "(key=None, salt=None)",
+        "a signer: .sign(value), .unsign(signed)",
+    ),
+    e(
+        "TimestampSigner",
+        "(key=None, salt=None)",
+        "a signer with a timestamp: .sign, .unsign(signed, max_age=None)",
+    ),
 ];
 
 /// Methods of plain values, by type.

@@ -152,7 +152,120 @@ pub fn login(
     )?;
     session.set_item(server, Value::str(HASH_SESSION_KEY), Value::str(&hash))?;
     request.user = UserRef::Plain(Some(info(&user)));
+    super::csrf::rotate_token(server, request);
     Ok(())
+}
+
+/// `NotImplementedError` of `AnonymousUser`'s model methods.
+fn anonymous_has_no_row() -> PyErr {
+    PyErr::new(
+        "NotImplementedError",
+        "Django doesn't provide a DB representation for AnonymousUser.",
+    )
+}
+
+/// The user object a method was called on, as the database has it, with a
+/// password set earlier in this request (`set_password()`, maybe unsaved).
+/// The simulation keeps one object per user and request.
+fn in_memory(
+    server: &Server,
+    request: &Request,
+    user: Option<&UserInfo>,
+) -> Result<UserRecord, PyErr> {
+    let user = user.ok_or_else(anonymous_has_no_row)?;
+    let mut record = server
+        .user_by_id(user.id)?
+        .ok_or_else(|| PyErr::new("DoesNotExist", "User matching query does not exist."))?;
+    if let Some((id, raw, field)) = &request.new_password {
+        if *id == user.id {
+            record.password.clone_from(field);
+            record.raw_password = Some(raw.clone());
+        }
+    }
+    Ok(record)
+}
+
+/// `user.set_password(raw)`: a new PBKDF2 hash (random salt) on the object,
+/// not yet in the database.
+pub fn set_password(
+    server: &mut Server,
+    request: &mut Request,
+    user: Option<&UserInfo>,
+    raw: &str,
+) -> Result<(), PyErr> {
+    let user = in_memory(server, request, user)?;
+    let salt = server
+        .keygen
+        .string(22, super::keys::KeyGen::PASSWORD_CHARS);
+    let field = format!(
+        "pbkdf2_sha256$1000000${salt}${}",
+        hex(&salted_hmac(&salt, raw.as_bytes(), b"pbkdf2"))
+    );
+    request.new_password = Some((user.id, raw.to_string(), field));
+    Ok(())
+}
+
+/// `user.save()`: the object's password goes to the database.
+pub fn save_user(
+    server: &mut Server,
+    request: &mut Request,
+    user: Option<&UserInfo>,
+) -> Result<(), PyErr> {
+    let record = in_memory(server, request, user)?;
+    if let Some(row) = server.users.iter_mut().find(|u| u.id == record.id) {
+        *row = record;
+    }
+    Ok(())
+}
+
+/// `user.check_password(raw)`.
+pub fn check_password(
+    server: &Server,
+    request: &Request,
+    user: Option<&UserInfo>,
+    raw: &str,
+) -> Result<bool, PyErr> {
+    let record = in_memory(server, request, user)?;
+    Ok(record.raw_password.as_deref() == Some(raw))
+}
+
+/// `authenticate(request, username=..., password=...)` with the default
+/// `ModelBackend`: the user, or `None` when the name is unknown or the
+/// password wrong (a user created by the `login(request, 'alice')`
+/// shorthand has no usable password until `set_password()` and `save()`).
+pub fn authenticate(
+    server: &Server,
+    username: &str,
+    password: &str,
+) -> Result<Option<UserInfo>, PyErr> {
+    server.check_users_table()?;
+    Ok(server
+        .users
+        .iter()
+        .find(|u| u.username == username && u.raw_password.as_deref() == Some(password))
+        .map(info))
+}
+
+/// `update_session_auth_hash(request, user)`: a new session key, and the
+/// user's current hash in the session when `user` is `request.user`.
+pub fn update_session_auth_hash(
+    server: &mut Server,
+    request: &mut Request,
+    user: Option<&UserInfo>,
+) -> Result<(), PyErr> {
+    request.session.cycle_key(server)?;
+    let current = resolve_user(server, request)?;
+    let (Some(user), Some(current)) = (user, current) else {
+        return Ok(());
+    };
+    if user.id != current.id {
+        return Ok(());
+    }
+    let record = in_memory(server, request, Some(user))?;
+    let hash = session_auth_hash(server, &record);
+    request
+        .session
+        .set_item(server, Value::str(HASH_SESSION_KEY), Value::str(&hash))
 }
 
 /// `logout(request)`: flush the session; `request.user` becomes anonymous.

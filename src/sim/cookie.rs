@@ -2,7 +2,9 @@
 //! `response.cookies` (Python's `http.cookies.SimpleCookie`), their
 //! `Set-Cookie` text, and the quoting rules both ends apply to values.
 
-use super::value::http_date;
+use super::dates::http_date_checked;
+use super::error::PyErr;
+use super::value::{http_date, str_repr};
 
 /// One `Set-Cookie` header, as Python's `http.cookies.Morsel` holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +52,7 @@ impl Morsel {
     /// `Morsel.OutputString()`: attributes in sorted order, as Python writes them.
     pub fn header_value(&self) -> String {
         let mut out = format!("{}={}", self.name, self.coded_value());
-        if let Some(domain) = &self.domain {
+        if let Some(domain) = self.domain.as_ref().filter(|d| !d.is_empty()) {
             out.push_str(&format!("; Domain={domain}"));
         }
         if !self.expires.is_empty() {
@@ -65,7 +67,7 @@ impl Morsel {
         if !self.path.is_empty() {
             out.push_str(&format!("; Path={}", self.path));
         }
-        if let Some(samesite) = &self.samesite {
+        if let Some(samesite) = self.samesite.as_ref().filter(|s| !s.is_empty()) {
             out.push_str(&format!("; SameSite={samesite}"));
         }
         if self.secure {
@@ -99,14 +101,154 @@ impl ResponseCookies {
     }
 }
 
+/// What `response.set_cookie()` is told besides the name and value, once
+/// the view's Python values are read (`http/response.py`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CookieOptions {
+    /// `int(max_age)`, and `time.time() + max_age` for `expires`.
+    pub max_age: Option<MaxAge>,
+    /// An `expires` given as text, written as is.
+    pub expires: Option<String>,
+    /// `None` when Django was told `path=None`.
+    pub path: Option<String>,
+    pub domain: Option<String>,
+    pub secure: bool,
+    pub httponly: bool,
+    pub samesite: Option<String>,
+}
+
+impl Default for CookieOptions {
+    fn default() -> Self {
+        Self {
+            max_age: None,
+            expires: None,
+            path: Some("/".into()),
+            domain: None,
+            secure: false,
+            httponly: false,
+            samesite: None,
+        }
+    }
+}
+
+/// A `max_age` as Django uses it: `int()` of it for `Max-Age`, the value
+/// itself (a float keeps its fraction) for `expires`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaxAge {
+    pub whole: i64,
+    /// The value in milliseconds, for `time.time() + max_age`.
+    pub millis: i128,
+}
+
+impl MaxAge {
+    /// A whole number of seconds.
+    pub fn seconds(s: i64) -> Self {
+        Self {
+            whole: s,
+            millis: i128::from(s) * 1000,
+        }
+    }
+}
+
+impl ResponseCookies {
+    /// `HttpResponseBase.set_cookie(name, value, **options)` at `now`.
+    pub fn set_cookie(
+        &mut self,
+        name: &str,
+        value: &str,
+        options: &CookieOptions,
+        now: i64,
+    ) -> Result<(), PyErr> {
+        check_name(name)?;
+        let expires = match (&options.expires, options.max_age) {
+            (Some(text), _) => text.clone(),
+            (None, Some(age)) => http_date_checked(now as f64 + age.millis as f64 / 1000.0)?,
+            (None, None) => String::new(),
+        };
+        if let Some(s) = options.samesite.as_deref().filter(|s| !s.is_empty()) {
+            if !["lax", "none", "strict"].contains(&s.to_ascii_lowercase().as_str()) {
+                return Err(PyErr::new(
+                    "ValueError",
+                    "samesite must be \"lax\", \"none\", or \"strict\".",
+                ));
+            }
+        }
+        let morsel = self.entry(name, value);
+        morsel.expires = expires;
+        if let Some(age) = options.max_age {
+            morsel.max_age = Some(age.whole);
+        }
+        if let Some(path) = &options.path {
+            morsel.path.clone_from(path);
+        }
+        if let Some(domain) = &options.domain {
+            morsel.domain = Some(domain.clone());
+        }
+        morsel.secure |= options.secure;
+        morsel.httponly |= options.httponly;
+        if let Some(s) = options.samesite.as_ref().filter(|s| !s.is_empty()) {
+            morsel.samesite = Some(s.clone());
+        }
+        Ok(())
+    }
+
+    /// `HttpResponseBase.delete_cookie(name, path, domain, samesite)`: an
+    /// empty value that expired in 1970, Secure only for the prefixed names
+    /// and `SameSite=None`.
+    pub fn delete_cookie(
+        &mut self,
+        name: &str,
+        path: &str,
+        domain: Option<&str>,
+        samesite: Option<&str>,
+    ) -> Result<(), PyErr> {
+        let secure = name.starts_with("__Secure-")
+            || name.starts_with("__Host-")
+            || samesite.is_some_and(|s| s.eq_ignore_ascii_case("none"));
+        let options = CookieOptions {
+            max_age: Some(MaxAge::seconds(0)),
+            expires: Some(http_date(0)),
+            path: Some(path.to_string()),
+            domain: domain.map(str::to_string),
+            secure,
+            httponly: false,
+            samesite: samesite.map(str::to_string),
+        };
+        self.set_cookie(name, "", &options, 0)
+    }
+}
+
+/// The attribute names `http.cookies.Morsel` reserves (Python 3.11).
+const RESERVED: [&str; 9] = [
+    "expires", "path", "comment", "domain", "max-age", "secure", "httponly", "version", "samesite",
+];
+
+/// `Morsel.set()`'s checks on a cookie name: not a reserved attribute name
+/// (any case), and only the legal characters.
+pub fn check_name(name: &str) -> Result<(), PyErr> {
+    if RESERVED.contains(&name.to_ascii_lowercase().as_str()) {
+        return Err(PyErr::new(
+            "CookieError",
+            format!("Attempt to set a reserved key {}", str_repr(name)),
+        ));
+    }
+    if name.is_empty() || !name.chars().all(is_legal) {
+        return Err(PyErr::new(
+            "CookieError",
+            format!("Illegal key {}", str_repr(name)),
+        ));
+    }
+    Ok(())
+}
+
 /// Characters `http.cookies` leaves unquoted in a value.
 fn is_legal(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~:".contains(c)
 }
 
-/// `http.cookies._quote`.
+/// `http.cookies._quote`: an empty value is `""`.
 pub fn quote(value: &str) -> String {
-    if value.chars().all(is_legal) {
+    if !value.is_empty() && value.chars().all(is_legal) {
         return value.to_string();
     }
     let mut out = String::from("\"");
@@ -152,6 +294,20 @@ pub fn unquote(value: &str) -> String {
         }
     }
     out
+}
+
+/// A `Cookie:` header written by hand, as pairs the way Django's
+/// `parse_cookie` splits it: at `;`, then at the first `=` (a chunk with
+/// none is a value with an empty name).
+pub fn split_cookie_header(header: &str) -> Vec<(String, String)> {
+    header
+        .split(';')
+        .map(|chunk| match chunk.split_once('=') {
+            Some((name, value)) => (name.trim().to_string(), value.trim().to_string()),
+            None => (String::new(), chunk.trim().to_string()),
+        })
+        .filter(|(n, v)| !(n.trim().is_empty() && v.trim().is_empty()))
+        .collect()
 }
 
 /// Django's `parse_cookie`: the `Cookie:` header into `request.COOKIES`.

@@ -1,43 +1,100 @@
 //! One HTTP round trip: the request as the view sees it, and
 //! `SessionMiddleware.process_response` (`contrib/sessions/middleware.py`).
 
-use super::cookie::{Morsel, ResponseCookies, parse_cookie_header};
+use super::browser::{NotSent, Reason, Via};
+use super::cookie::{CookieOptions, MaxAge, Morsel, ResponseCookies, parse_cookie_header};
 use super::error::PyErr;
+use super::origin::Origin;
 use super::server::Server;
 use super::session::SessionStore;
-use super::value::{DictRef, UserRef, Value, http_date};
+use super::value::{DictRef, UserRef, Value};
 
 /// The request a view runs in.
 #[derive(Debug)]
 pub struct Request {
+    /// Where it went.
+    pub origin: Origin,
+    /// The path as typed, query included.
     pub path: String,
     /// The `Cookie:` header the browser sent, as (name, raw value) pairs.
     pub sent: Vec<(String, String)>,
+    /// The cookies of the host the browser left out.
+    pub not_sent: Vec<NotSent>,
     /// `request.COOKIES` (values unquoted).
     pub cookies: Vec<(String, String)>,
     cookies_dict: Option<DictRef>,
     pub session: SessionStore,
     pub user: UserRef,
+    /// A password set on a user object this request but maybe not saved:
+    /// (user id, raw password, hash field).
+    pub new_password: Option<(i64, String, String)>,
+    /// What `CsrfViewMiddleware` keeps in `request.META`.
+    pub csrf: super::csrf::CsrfMeta,
     /// `response.cookies` of the response the view returns.
     pub response: ResponseCookies,
+}
+
+/// A page of another origin that made the browser send a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Initiator {
+    pub origin: Origin,
+    pub via: Via,
+}
+
+/// One `Set-Cookie` header of a response, and whether the browser refused it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetCookie {
+    pub morsel: Morsel,
+    pub blocked: Option<Reason>,
 }
 
 /// What one request/response round trip looked like on the wire.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exchange {
+    /// The browser that sent it, or `None` for the workbench (a replay with
+    /// a Cookie header of its own: no browser reads the response).
+    pub sender: Option<String>,
+    /// `GET`, or `POST` for a form.
+    pub method: &'static str,
+    pub origin: Origin,
+    /// The path as typed, query included.
     pub path: String,
+    /// The page that made the request (`visit ... from`).
+    pub initiator: Option<Initiator>,
     /// The `Cookie:` header pairs (raw values).
     pub sent: Vec<(String, String)>,
+    /// The cookies of the host left out, with the reason.
+    pub not_sent: Vec<NotSent>,
     pub status: u16,
-    pub set_cookies: Vec<Morsel>,
+    pub set_cookies: Vec<SetCookie>,
     /// Whether the middleware added `Vary: Cookie`.
     pub vary_cookie: bool,
+}
+
+impl Exchange {
+    /// The URL: the origin and the path as typed.
+    pub fn url(&self) -> String {
+        format!("{}{}", self.origin, self.path)
+    }
+
+    /// The `Set-Cookie` headers the browser took.
+    pub fn stored(&self) -> impl Iterator<Item = &Morsel> {
+        self.set_cookies
+            .iter()
+            .filter(|s| s.blocked.is_none())
+            .map(|s| &s.morsel)
+    }
+}
+
+/// The URL's path without its query: what cookie paths match against.
+pub fn path_only(path: &str) -> &str {
+    path.split(['?', '#']).next().unwrap_or(path)
 }
 
 impl Request {
     /// A request to `path` carrying `sent`, with the session middleware's
     /// `process_request` and `AuthenticationMiddleware`'s lazy user applied.
-    pub fn new(server: &Server, path: &str, sent: Vec<(String, String)>) -> Self {
+    pub fn new(server: &Server, origin: &Origin, path: &str, sent: Vec<(String, String)>) -> Self {
         let cookies = parse_cookie_header(&sent);
         let cookie = cookies
             .iter()
@@ -45,14 +102,26 @@ impl Request {
             .map(|(_, v)| v.as_str());
         let session = SessionStore::new(server.settings.engine, cookie, server);
         Self {
+            origin: origin.clone(),
             path: path.to_string(),
             sent,
+            not_sent: Vec::new(),
             cookies,
             cookies_dict: None,
             session,
             user: UserRef::LazyUnevaluated,
+            new_password: None,
+            csrf: Default::default(),
             response: ResponseCookies::default(),
         }
+    }
+
+    /// `request.get_host()`: the host, and the port when it is not the default.
+    pub fn host(&self) -> String {
+        let origin = self.origin.to_string();
+        origin
+            .split_once("://")
+            .map_or(origin.clone(), |(_, host)| host.to_string())
     }
 
     /// `request.COOKIES`: the same dict object for the whole request.
@@ -86,85 +155,6 @@ pub fn status_for(error: &PyErr) -> u16 {
     }
 }
 
-/// `response.set_cookie(...)` (`http/response.py`), on `cookies`.
-#[allow(clippy::too_many_arguments)]
-pub fn set_cookie(
-    cookies: &mut ResponseCookies,
-    now: i64,
-    name: &str,
-    value: &str,
-    max_age: Option<i64>,
-    path: Option<&str>,
-    domain: Option<&str>,
-    secure: bool,
-    httponly: bool,
-    samesite: Option<&str>,
-) -> Result<(), PyErr> {
-    if let Some(s) = samesite {
-        if !["lax", "none", "strict"].contains(&s.to_ascii_lowercase().as_str()) {
-            return Err(PyErr::new(
-                "ValueError",
-                "samesite must be \"lax\", \"none\", or \"strict\".",
-            ));
-        }
-    }
-    // Django: `http_date(time.time() + max_age)` raises OverflowError.
-    let expires = max_age
-        .map(|age| super::value::add_seconds(now, age))
-        .transpose()?;
-    let morsel = cookies.entry(name, value);
-    morsel.expires = String::new();
-    if let Some(age) = max_age {
-        morsel.max_age = Some(age);
-        morsel.expires = expires.map(http_date).unwrap_or_default();
-    }
-    if let Some(path) = path {
-        morsel.path = path.to_string();
-    }
-    if let Some(domain) = domain {
-        morsel.domain = Some(domain.to_string());
-    }
-    if secure {
-        morsel.secure = true;
-    }
-    if httponly {
-        morsel.httponly = true;
-    }
-    if let Some(s) = samesite {
-        morsel.samesite = Some(s.to_string());
-    }
-    Ok(())
-}
-
-/// `response.delete_cookie(key, path, domain, samesite)`.
-pub fn delete_cookie(
-    cookies: &mut ResponseCookies,
-    name: &str,
-    path: &str,
-    domain: Option<&str>,
-    samesite: Option<&str>,
-) -> Result<(), PyErr> {
-    let secure = name.starts_with("__Secure-")
-        || name.starts_with("__Host-")
-        || samesite.is_some_and(|s| s.eq_ignore_ascii_case("none"));
-    set_cookie(
-        cookies,
-        0,
-        name,
-        "",
-        Some(0),
-        Some(path),
-        domain,
-        secure,
-        false,
-        samesite,
-    )?;
-    if let Some(m) = cookies.morsels.iter_mut().find(|m| m.name == name) {
-        m.expires = http_date(0);
-    }
-    Ok(())
-}
-
 /// `SessionMiddleware.process_response`: delete the cookie of an emptied
 /// session, or save a modified one and refresh its cookie (not for a 5xx).
 /// Returns whether `Vary: Cookie` is needed; an error replaces the response.
@@ -185,8 +175,7 @@ pub fn process_response(
         .any(|(n, _)| *n == settings.cookie_name)
         && empty
     {
-        delete_cookie(
-            cookies,
+        cookies.delete_cookie(
             &settings.cookie_name,
             &settings.cookie_path,
             settings.cookie_domain.as_deref(),
@@ -197,10 +186,14 @@ pub fn process_response(
     if !((modified || settings.save_every_request) && !empty) {
         return Ok(accessed);
     }
-    let max_age = if session.get_expire_at_browser_close(server)? {
-        None
+    // `expires = http_date(time.time() + max_age)` comes before the save: a
+    // date past year 9999 fails there and nothing is saved.
+    let (max_age, expires) = if session.get_expire_at_browser_close(server)? {
+        (None, None)
     } else {
-        Some(session.get_expiry_age(server)?)
+        let age = session.get_expiry_age(server)?;
+        let expires = super::dates::http_date_checked(server.now as f64 + age as f64)?;
+        (Some(age), Some(expires))
     };
     if status >= 500 {
         return Ok(true);
@@ -215,17 +208,15 @@ pub fn process_response(
         other => other?,
     }
     let key = session.session_key().unwrap_or_default().to_string();
-    set_cookie(
-        cookies,
-        server.now,
-        &settings.cookie_name,
-        &key,
-        max_age,
-        Some(&settings.cookie_path),
-        settings.cookie_domain.as_deref(),
-        settings.cookie_secure,
-        settings.cookie_httponly,
-        settings.cookie_samesite.as_deref(),
-    )?;
+    let options = CookieOptions {
+        max_age: max_age.map(MaxAge::seconds),
+        expires,
+        path: Some(settings.cookie_path.clone()),
+        domain: settings.cookie_domain.clone(),
+        secure: settings.cookie_secure,
+        httponly: settings.cookie_httponly,
+        samesite: settings.cookie_samesite.clone(),
+    };
+    cookies.set_cookie(&settings.cookie_name, &key, &options, server.now)?;
     Ok(true)
 }

@@ -129,8 +129,11 @@ pub struct SessionFile {
 pub struct UserRecord {
     pub id: i64,
     pub username: String,
-    /// The password hash field (unusable here: `!` and 40 random characters).
+    /// The password hash field: unusable (`!` and 40 random characters)
+    /// until `set_password()` and `save()`, then a PBKDF2 hash with a random salt.
     pub password: String,
+    /// The password `set_password()` was given (what `authenticate()` checks).
+    pub raw_password: Option<String>,
 }
 
 /// The simulated server.
@@ -151,6 +154,13 @@ pub struct Server {
     key_ranks: HashMap<String, usize>,
     /// Every `_auth_user_hash` the server computed (transcripts mask them).
     pub auth_hashes: Vec<String>,
+    /// Every cookie value the `signed_cookies` engine made (transcripts show
+    /// them decoded).
+    pub signed_made: std::collections::HashSet<String>,
+    /// Whether `CsrfViewMiddleware` is in `MIDDLEWARE`.
+    pub csrf_middleware: bool,
+    /// Every CSRF secret the middleware made, in order (transcripts mask them).
+    pub csrf_secrets: Vec<String>,
     /// Decoded `session_data`, by the keys it was decoded under and the text.
     decoded: RefCell<HashMap<(String, String), Dict>>,
 }
@@ -174,6 +184,9 @@ impl Server {
             created_keys: Vec::new(),
             key_ranks: HashMap::new(),
             auth_hashes: Vec::new(),
+            signed_made: Default::default(),
+            csrf_middleware: false,
+            csrf_secrets: Vec::new(),
             decoded: RefCell::default(),
         }
     }
@@ -209,6 +222,7 @@ impl Server {
             id: self.users.len() as i64 + 1,
             username: username.to_string(),
             password: format!("!{}", self.keygen.string(40, KeyGen::PASSWORD_CHARS)),
+            raw_password: None,
         };
         self.users.push(user.clone());
         Ok(user)
@@ -221,7 +235,7 @@ impl Server {
     }
 
     /// `migrate` creates `auth_user` along with `django_session`.
-    fn check_users_table(&self) -> Result<(), PyErr> {
+    pub fn check_users_table(&self) -> Result<(), PyErr> {
         match self.db {
             Some(_) => Ok(()),
             None => Err(PyErr::new("OperationalError", "no such table: auth_user")),

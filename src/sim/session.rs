@@ -5,13 +5,15 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::budget::{self, RECURSION_LIMIT};
 use super::error::PyErr;
 use super::keys::VALID_KEY_CHARS;
 use super::server::{Server, SessionFile, SessionRow, no_such_table};
 use super::settings::Engine;
 use super::signing;
 use super::value::{
-    Dict, DictRef, Value, add_seconds, deep_copy_dict, float_seconds, iso_format, parse_iso, py_eq,
+    Dict, DictRef, Value, add_seconds, deep_copy_dict, float_seconds, iso_format, nests_within,
+    parse_iso, py_eq,
 };
 
 /// `SessionBase.key_salt` for every built-in engine (`__qualname__` is
@@ -166,7 +168,7 @@ impl SessionStore {
             return deep_copy_dict(&dict);
         }
         let settings = &server.settings;
-        let dict = match &signing::loads(
+        let dict = match signing::loads(
             session_data,
             &settings.secret_key,
             &settings.secret_key_fallbacks,
@@ -229,7 +231,7 @@ impl SessionStore {
                     Some(settings.cookie_age),
                     server.now,
                 );
-                match &loaded {
+                match loaded {
                     Ok(Value::Dict(d)) => Ok(d.borrow().clone()),
                     _ => {
                         self.create(server)?;
@@ -354,6 +356,7 @@ impl SessionStore {
                     SIGNED_COOKIES_SALT,
                     server.now,
                 )?;
+                server.signed_made.insert(value.clone());
                 self.set_key(Some(value));
                 self.modified = true;
                 Ok(())
@@ -376,6 +379,12 @@ impl SessionStore {
                     return Err(SaveError::Update);
                 }
                 let data = self.data_for_save(server, must_create)?;
+                // pickle.dumps recurses once per level, as far as Python's limit.
+                if !nests_within(&Value::Dict(data.clone()), RECURSION_LIMIT) {
+                    return Err(SaveError::Py(budget::recursion_error(
+                        " while pickling an object",
+                    )));
+                }
                 let age = self.get_expiry_age(server)?;
                 let now = server.now;
                 if must_create {
@@ -679,16 +688,11 @@ impl SessionStore {
             Value::DateTime(t) => {
                 self.set_item(server, Value::str(EXPIRY_KEY), Value::str(&iso_format(t)))
             }
-            Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
-                // Django fails later, when it works out the date; fail now.
-                let seconds = match &value {
-                    Value::Float(f) => float_seconds(*f)?,
-                    other => expiry_age(server, other)?,
-                };
-                add_seconds(server.now, seconds)?;
+            // An age no date can reach fails later, where Django's does:
+            // when the middleware works out the cookie's expiry.
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) => {
                 self.set_item(server, Value::str(EXPIRY_KEY), value)
             }
-            Value::Str(_) => self.set_item(server, Value::str(EXPIRY_KEY), value),
             other => Err(PyErr::unsupported(format!(
                 "set_expiry() takes seconds (an int), 0, None or a datetime in sessionlab, not {}",
                 other.type_name()

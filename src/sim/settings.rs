@@ -82,6 +82,26 @@ pub struct Settings {
     pub expire_at_browser_close: bool,
     pub file_path: Option<String>,
     pub signed_cookie_legacy_salt_fallback: bool,
+    pub csrf_cookie_secure: bool,
+    pub csrf_cookie_httponly: bool,
+    /// The Python values assigned, as `settings.NAME` reads them back (a
+    /// boolean setting set to `1` reads `1`).
+    assigned: Assigned,
+}
+
+/// Assigned setting values, compared by their `repr()`.
+#[derive(Clone, Debug, Default)]
+struct Assigned(std::collections::BTreeMap<String, Value>);
+
+impl PartialEq for Assigned {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|((a, x), (b, y))| a == b && x.repr() == y.repr())
+    }
 }
 
 /// The `SECRET_KEY` of every scenario world.
@@ -105,6 +125,9 @@ impl Default for Settings {
             expire_at_browser_close: false,
             file_path: None,
             signed_cookie_legacy_salt_fallback: true,
+            csrf_cookie_secure: false,
+            csrf_cookie_httponly: false,
+            assigned: Default::default(),
         }
     }
 }
@@ -181,6 +204,14 @@ pub const SETTINGS: &[SettingInfo] = &[
         name: "SIGNED_COOKIE_LEGACY_SALT_FALLBACK",
         doc: "accept signed cookies made before Django 5.2.15 (default True)",
     },
+    SettingInfo {
+        name: "CSRF_COOKIE_SECURE",
+        doc: "send the CSRF cookie over HTTPS only (default False)",
+    },
+    SettingInfo {
+        name: "CSRF_COOKIE_HTTPONLY",
+        doc: "hide the CSRF cookie from JavaScript (default False)",
+    },
 ];
 
 const SERIALIZER: &str = "django.contrib.sessions.serializers.JSONSerializer";
@@ -188,6 +219,9 @@ const SERIALIZER: &str = "django.contrib.sessions.serializers.JSONSerializer";
 impl Settings {
     /// `settings.NAME` as a Python value.
     pub fn get(&self, name: &str) -> Option<Value> {
+        if let Some(value) = self.assigned.0.get(name) {
+            return Some(value.clone());
+        }
         let opt = |v: &Option<String>| v.as_deref().map_or(Value::None, Value::str);
         Some(match name {
             "SESSION_ENGINE" => Value::str(&self.engine_path),
@@ -213,6 +247,8 @@ impl Settings {
             "SIGNED_COOKIE_LEGACY_SALT_FALLBACK" => {
                 Value::Bool(self.signed_cookie_legacy_salt_fallback)
             }
+            "CSRF_COOKIE_SECURE" => Value::Bool(self.csrf_cookie_secure),
+            "CSRF_COOKIE_HTTPONLY" => Value::Bool(self.csrf_cookie_httponly),
             _ => return None,
         })
     }
@@ -231,10 +267,8 @@ impl Settings {
             Value::Str(s) => Ok(Some(s.to_string())),
             _ => Err(want("a string or None")),
         };
-        let boolean = || match value {
-            Value::Bool(b) => Ok(*b),
-            _ => Err(want("True or False")),
-        };
+        // Django only ever asks `if settings.NAME:`.
+        let boolean = || Ok::<bool, PyErr>(value.truthy());
         match name {
             "SESSION_ENGINE" => {
                 // Django imports it when the middleware starts: a bad path fails
@@ -244,32 +278,27 @@ impl Settings {
                     self.engine = engine;
                 }
             }
-            "SESSION_COOKIE_NAME" => {
-                let cookie_name = string()?;
-                if cookie_name.is_empty()
-                    || !cookie_name
-                        .chars()
-                        .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?={}".contains(c))
-                {
-                    return Err(PyErr::tool(format!(
-                        "{} is not a valid cookie name",
-                        value.repr()
-                    )));
-                }
-                self.cookie_name = cookie_name;
-            }
+            // Any text: an illegal name fails when the cookie is set
+            // (`CookieError`), as in Django.
+            "SESSION_COOKIE_NAME" => self.cookie_name = string()?,
             "SESSION_COOKIE_AGE" => match value {
                 // Any age that no date can reach fails as Django would, later.
                 Value::Int(age) if age.unsigned_abs() > (MAX_TIME - MIN_TIME) as u64 => {
                     return Err(super::value::time_out_of_range());
                 }
                 Value::Int(age) => self.cookie_age = *age,
+                Value::Bool(b) => self.cookie_age = i64::from(*b),
+                Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                    self.cookie_age = *f as i64;
+                }
                 _ => return Err(want("a whole number of seconds")),
             },
             "SESSION_COOKIE_DOMAIN" => self.cookie_domain = optional()?,
             "SESSION_COOKIE_PATH" => self.cookie_path = string()?,
             "SESSION_COOKIE_SECURE" => self.cookie_secure = boolean()?,
             "SESSION_COOKIE_HTTPONLY" => self.cookie_httponly = boolean()?,
+            "CSRF_COOKIE_SECURE" => self.csrf_cookie_secure = boolean()?,
+            "CSRF_COOKIE_HTTPONLY" => self.csrf_cookie_httponly = boolean()?,
             "SESSION_COOKIE_SAMESITE" => {
                 let samesite = match value {
                     Value::Bool(false) => None,
@@ -332,6 +361,7 @@ impl Settings {
                 )));
             }
         }
+        self.assigned.0.insert(name.to_string(), value.clone());
         Ok(())
     }
 

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use std::io::Read as _;
 
 use super::error::PyErr;
+use super::settings::Settings;
 use super::value::{Value, from_json, to_json};
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -251,6 +252,52 @@ pub fn cookie_signer_key(secret: &str) -> Vec<u8> {
     let mut key = b"django.http.cookies".to_vec();
     key.extend_from_slice(secret.as_bytes());
     key
+}
+
+/// `response.set_signed_cookie(name, value, salt)`'s value: signed with the
+/// v2 salt under `SECRET_KEY`, timestamped `now`.
+pub fn sign_cookie(settings: &Settings, name: &str, value: &str, salt: &str, now: i64) -> String {
+    let key = cookie_signer_key(&settings.secret_key);
+    Signer {
+        key: &key,
+        fallback_keys: &[],
+        salt: &cookie_salt(name, salt),
+    }
+    .sign_timestamped(value, now)
+}
+
+/// `request.get_signed_cookie()`'s check (`signing._unsign_cookie`): the v2
+/// salt, then the legacy one while `SIGNED_COOKIE_LEGACY_SALT_FALLBACK` is on,
+/// under `SECRET_KEY` and each fallback.
+pub fn unsign_cookie(
+    settings: &Settings,
+    value: &str,
+    name: &str,
+    salt: &str,
+    max_age: Option<i64>,
+    now: i64,
+) -> Result<String, PyErr> {
+    let key = cookie_signer_key(&settings.secret_key);
+    let fallbacks: Vec<Vec<u8>> = settings
+        .secret_key_fallbacks
+        .iter()
+        .map(|k| cookie_signer_key(k))
+        .collect();
+    let unsign = |salt: &str| {
+        Signer {
+            key: &key,
+            fallback_keys: &fallbacks,
+            salt,
+        }
+        .unsign_timestamped(value, max_age, now)
+        .map(str::to_string)
+    };
+    match unsign(&cookie_salt(name, salt)) {
+        Err(e) if e.class == "BadSignature" && settings.signed_cookie_legacy_salt_fallback => {
+            unsign(&format!("{name}{salt}"))
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -57,6 +57,23 @@ pub enum Object {
     Slice(Value, Value, Value),
     /// A type such as `str`, as `type(x)` returns it.
     Type(&'static str),
+    /// `range(start, stop, step)`.
+    Range(i64, i64, i64),
+    /// A `datetime.date`, as the midnight it starts (seconds since the epoch).
+    Date(i64),
+    /// A module a view can use (`django.core.signing`).
+    Module(&'static str),
+    /// `signing.Signer(...)` or `signing.TimestampSigner(...)`.
+    Signer(Rc<SignerSpec>),
+}
+
+/// A signer as `django.core.signing` builds one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignerSpec {
+    pub timestamped: bool,
+    pub key: String,
+    pub salt: String,
+    pub fallback_keys: Vec<String>,
 }
 
 /// Which of the three dict views.
@@ -231,6 +248,11 @@ impl Value {
                 Object::Builtin(_) => "builtin_function_or_method",
                 Object::Slice(..) => "slice",
                 Object::Type(_) => "type",
+                Object::Range(..) => "range",
+                Object::Date(_) => "date",
+                Object::Module(_) => "module",
+                Object::Signer(spec) if spec.timestamped => "TimestampSigner",
+                Object::Signer(_) => "Signer",
             },
         }
     }
@@ -317,6 +339,10 @@ impl Value {
                 )
             }
             Value::Object(object) => match &**object {
+                Object::Date(t) => {
+                    let c = civil(*t);
+                    format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
+                }
                 Object::User(UserRef::Plain(Some(user)) | UserRef::Lazy(Some(user))) => {
                     user.username.clone()
                 }
@@ -410,58 +436,38 @@ impl Copier {
     }
 }
 
-/// Dropping a value never recurses: the containers it alone owns are
-/// emptied onto a work list first, so a list nested a million deep is freed
-/// in a loop (as CPython's "trashcan" does).
-impl Drop for Value {
-    fn drop(&mut self) {
-        let mut pending = Vec::new();
-        take_nested(self, &mut pending);
-        while let Some(mut value) = pending.pop() {
-            take_nested(&mut value, &mut pending);
-        }
-    }
-}
-
-/// Move the containers inside `value` (when nothing else shares it) to `out`.
-fn take_nested(value: &mut Value, out: &mut Vec<Value>) {
-    let nests = |v: &Value| {
-        matches!(
-            v,
-            Value::List(_) | Value::Set(_) | Value::Tuple(_) | Value::Dict(_) | Value::Object(_)
-        )
-    };
-    match value {
-        Value::List(l) | Value::Set(l) => {
-            if let Some(cell) = Rc::get_mut(l) {
-                out.extend(cell.get_mut().drain(..).filter(nests));
-            }
-        }
-        Value::Tuple(t) => {
-            if let Some(items) = Rc::get_mut(t) {
-                out.extend(items.drain(..).filter(nests));
-            }
-        }
-        Value::Dict(d) => {
-            if let Some(cell) = Rc::get_mut(d) {
-                for (k, v) in cell.get_mut().entries.drain(..) {
-                    out.extend([k, v].into_iter().filter(nests));
+/// Whether `value` nests no deeper than `limit` containers, walked without
+/// recursion; a container met again (shared, or in a cycle) is not walked
+/// twice.
+pub fn nests_within(value: &Value, limit: usize) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let mut pending = vec![(value.clone(), 0usize)];
+    while let Some((v, depth)) = pending.pop() {
+        let children: Vec<Value> = match &v {
+            Value::List(l) | Value::Set(l) => {
+                if !seen.insert(Rc::as_ptr(l).cast::<()>()) {
+                    continue;
                 }
+                l.borrow().clone()
             }
-        }
-        Value::Object(o) => {
-            if let Some(object) = Rc::get_mut(o) {
-                match object {
-                    Object::Method(receiver, _) => {
-                        out.push(std::mem::replace(receiver, Value::None))
-                    }
-                    Object::DictView(_, items) => out.extend(items.drain(..).filter(nests)),
-                    _ => {}
+            Value::Tuple(t) => t.to_vec(),
+            Value::Dict(d) => {
+                if !seen.insert(Rc::as_ptr(d).cast::<()>()) {
+                    continue;
                 }
+                d.borrow()
+                    .iter()
+                    .flat_map(|(k, v)| [k.clone(), v.clone()])
+                    .collect()
             }
+            _ => continue,
+        };
+        if depth >= limit {
+            return false;
         }
-        _ => {}
+        pending.extend(children.into_iter().map(|c| (c, depth + 1)));
     }
+    true
 }
 
 /// Python `==` for the values the simulation holds (false where Python
@@ -803,6 +809,28 @@ impl Repr {
             Object::Type(name) => {
                 let _ = write!(out, "<class '{name}'>");
             }
+            Object::Date(t) => {
+                let c = civil(*t);
+                let _ = write!(out, "datetime.date({}, {}, {})", c.year, c.month, c.day);
+            }
+            Object::Module(name) => {
+                let path = name.replace('.', "/");
+                let _ = write!(out, "<module '{name}' from '.../{path}.py'>");
+            }
+            Object::Signer(spec) => {
+                let class = if spec.timestamped {
+                    "TimestampSigner"
+                } else {
+                    "Signer"
+                };
+                let _ = write!(out, "<django.core.signing.{class} object at 0x...>");
+            }
+            Object::Range(start, stop, 1) => {
+                let _ = write!(out, "range({start}, {stop})");
+            }
+            Object::Range(start, stop, step) => {
+                let _ = write!(out, "range({start}, {stop}, {step})");
+            }
         }
         Ok(())
     }
@@ -1103,7 +1131,8 @@ pub fn parse_iso(s: &str) -> Option<i64> {
     Some(days_from_civil(year, month, day) * 86_400 + seconds - offset)
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+/// Days since the epoch of a proleptic Gregorian date.
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);

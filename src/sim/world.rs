@@ -6,9 +6,13 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::browser::Browser;
+use super::browser::{Browser, Fetch, SameSite, StoredCookie};
+use super::cookie::split_cookie_header;
 use super::error::PyErr;
-use super::request::{Exchange, Request, process_response, status_for};
+use super::origin::Origin;
+use super::request::{
+    Exchange, Initiator, Request, SetCookie, path_only, process_response, status_for,
+};
 use super::server::Server;
 use super::session::{
     CACHE_PREFIX, CACHED_DB_PREFIX, SIGNED_COOKIES_SALT, SessionStore, expiry_age, file_expiry,
@@ -26,8 +30,15 @@ pub const DEFAULT_BROWSER: &str = "default";
 /// A world command: what happens outside the view.
 #[derive(Clone, Debug)]
 pub enum WorldCommand {
-    /// `visit /path`: a request whose view does not touch the session.
-    Visit(String),
+    /// `visit /path [from ORIGIN [via link|form|image]]`: a request whose
+    /// view does not touch the session, made by the user or by a page of
+    /// another origin.
+    Visit {
+        path: String,
+        from: Option<Initiator>,
+    },
+    /// `site https://shop.example`: where every browser's requests go.
+    Site(Origin),
     /// `path /cart`: later view code runs at this path.
     Path(String),
     BrowserClose,
@@ -72,6 +83,9 @@ pub struct StartWorld {
     /// Settings applied at the start (`SESSION_ENGINE = "cache"`).
     #[serde(default)]
     pub settings: BTreeMap<String, Literal>,
+    /// Whether `CsrfViewMiddleware` is in `MIDDLEWARE` (default: not).
+    #[serde(default)]
+    pub csrf: bool,
 }
 
 /// A setting's value as a lesson file writes it (TOML has no `None`:
@@ -112,6 +126,7 @@ impl Default for StartWorld {
             clock: START_TIME,
             browsers: Vec::new(),
             settings: BTreeMap::new(),
+            csrf: false,
         }
     }
 }
@@ -144,14 +159,98 @@ pub enum SessionBehind {
     Rejected,
 }
 
-/// One cookie as the jar view shows it.
+/// One cookie as the jar view shows it (devtools' columns).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JarEntry {
     pub name: String,
+    /// The value as stored, quotes and escapes kept.
+    pub raw: String,
     /// The value as Django reads it back.
     pub value: String,
+    /// The host, or `.` + the domain of a domain cookie.
+    pub domain: String,
+    pub path: String,
     /// Seconds until it expires; `None` for a browser-session cookie.
     pub expires_in: Option<i64>,
+    pub secure: bool,
+    pub httponly: bool,
+    pub samesite: Option<SameSite>,
+}
+
+impl JarEntry {
+    fn of(c: &StoredCookie, now: i64) -> Self {
+        Self {
+            name: c.name.clone(),
+            raw: c.raw_value.clone(),
+            value: c.value(),
+            domain: c.shown_domain(),
+            path: c.path.clone(),
+            expires_in: c.expires_at.map(|at| at - now),
+            secure: c.secure,
+            httponly: c.httponly,
+            samesite: c.samesite,
+        }
+    }
+
+    /// What tells this cookie apart from another of the same name.
+    pub fn id(&self) -> String {
+        format!("{} {} {}", self.name, self.domain, self.path)
+    }
+
+    /// devtools' Size column: name and raw value, in bytes.
+    pub fn size(&self) -> usize {
+        self.name.len() + self.raw.len()
+    }
+
+    /// Whether requests to `host` may carry it (its domain matches).
+    pub fn sent_to(&self, host: &str) -> bool {
+        match self.domain.strip_prefix('.') {
+            Some(domain) => host == domain || host.ends_with(&self.domain),
+            None => host == self.domain,
+        }
+    }
+}
+
+/// A request about to be made: who sends it, where, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outbound {
+    /// The browser whose jar gives the cookies and who reads the response;
+    /// `None` for the workbench itself (nobody stores the response).
+    pub browser: Option<usize>,
+    /// The path as typed, query included.
+    pub path: String,
+    /// The page of another origin that makes the request.
+    pub from: Option<Initiator>,
+    /// A method written by hand (`GET` or `POST`).
+    pub method: Option<&'static str>,
+    /// A Cookie header written by hand, sent exactly as written.
+    pub cookie_header: Option<String>,
+}
+
+impl Outbound {
+    /// `POST` for a form, else `GET`, unless edited.
+    pub fn method(&self) -> &'static str {
+        self.method.unwrap_or(
+            if self
+                .from
+                .as_ref()
+                .is_some_and(|i| i.via == super::browser::Via::Form)
+            {
+                "POST"
+            } else {
+                "GET"
+            },
+        )
+    }
+}
+
+/// A request with its Cookie header, before it reaches the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    pub method: &'static str,
+    pub path: String,
+    pub sent: Vec<(String, String)>,
+    pub not_sent: Vec<super::browser::NotSent>,
 }
 
 /// The world.
@@ -160,6 +259,8 @@ pub struct World {
     pub server: Server,
     pub browsers: Vec<Browser>,
     pub current: usize,
+    /// Where every browser's requests go.
+    pub site: Origin,
     /// The path view code runs at.
     pub path: String,
 }
@@ -172,6 +273,7 @@ impl World {
             server: Server::new(START_TIME, seed, true),
             browsers: vec![Browser::new(DEFAULT_BROWSER)],
             current: 0,
+            site: Origin::runserver(),
             path: "/".into(),
         }
     }
@@ -180,6 +282,7 @@ impl World {
     pub fn build(start: &StartWorld, seed: u64) -> Result<Self, PyErr> {
         let mut world = World::new(seed);
         world.server = Server::new(start.clock, seed, start.migrated);
+        world.server.csrf_middleware = start.csrf;
         if !start.browsers.is_empty() {
             world.browsers = start.browsers.iter().map(|b| Browser::new(b)).collect();
         }
@@ -207,72 +310,170 @@ impl World {
         self.browsers
             .iter()
             .find(|b| b.name == name)
-            .ok_or_else(|| PyErr::tool(format!("there is no browser {}", str_repr(name))))
+            .ok_or_else(|| PyErr::tool(format!("no browser named {}", str_repr(name))))
     }
 
-    /// A request that fails before any middleware runs (the session engine
-    /// cannot be imported): the exchange with nothing set, and the error.
-    pub fn failed_request(&mut self, path: &str) -> Option<(Exchange, PyErr)> {
-        let error = self.server.settings.engine_error()?;
+    /// The request's cookies, and how it was made.
+    fn fetch<'a>(&'a self, path: &'a str, from: Option<&Initiator>) -> Fetch<'a> {
+        Fetch {
+            origin: &self.site,
+            path: path_only(path),
+            cross_site: from
+                .filter(|i| !i.origin.same_site(&self.site))
+                .map(|i| i.via),
+        }
+    }
+
+    /// The request `out` describes, to the current site, before it leaves:
+    /// the Cookie header a browser's jar gives it (or the one written by
+    /// hand), and the cookies of the host left out.
+    pub fn prepare(&mut self, out: &Outbound) -> Prepared {
         let now = self.now();
-        self.browser_mut().purge(now);
-        let sent = self.browser().cookie_header(path, now);
-        let exchange = Exchange {
-            path: path.to_string(),
+        let (sent, not_sent) = match (&out.cookie_header, out.browser) {
+            (Some(header), _) => (split_cookie_header(header), Vec::new()),
+            (None, Some(i)) => {
+                self.browsers[i].purge(now);
+                let outgoing =
+                    self.browsers[i].outgoing(self.fetch(&out.path, out.from.as_ref()), now);
+                (outgoing.sent, outgoing.not_sent)
+            }
+            (None, None) => (Vec::new(), Vec::new()),
+        };
+        Prepared {
+            method: out.method(),
+            path: out.path.clone(),
             sent,
-            status: 500,
+            not_sent,
+        }
+    }
+
+    /// The request reaches the server: the session middleware and
+    /// `AuthenticationMiddleware` see it. `None` (with the error) when the
+    /// session engine cannot even be imported.
+    pub fn arrive(&mut self, prepared: &Prepared) -> Result<Request, PyErr> {
+        if let Some(error) = self.server.settings.engine_error() {
+            return Err(error);
+        }
+        let mut request = Request::new(
+            &self.server,
+            &self.site,
+            &prepared.path,
+            prepared.sent.clone(),
+        );
+        request.not_sent = prepared.not_sent.clone();
+        super::csrf::process_request(&mut self.server, &mut request);
+        Ok(request)
+    }
+
+    /// The exchange of a request that got no response yet.
+    pub fn exchange_of(&self, prepared: Prepared, out: &Outbound) -> Exchange {
+        Exchange {
+            sender: out.browser.map(|i| self.browsers[i].name.clone()),
+            method: prepared.method,
+            origin: self.site.clone(),
+            path: prepared.path,
+            initiator: out.from.clone(),
+            sent: prepared.sent,
+            not_sent: prepared.not_sent,
+            status: 200,
             set_cookies: Vec::new(),
             vary_cookie: false,
-        };
-        Some((exchange, error))
+        }
     }
 
-    /// Start a request from the current browser to `path`.
-    pub fn begin_request(&mut self, path: &str) -> Request {
-        let now = self.now();
-        self.browser_mut().purge(now);
-        let sent = self.browser().cookie_header(path, now);
-        Request::new(&self.server, path, sent)
-    }
-
-    /// Finish a request: the view's response (or the 500 its error became)
-    /// goes back through the session middleware, and the browser stores what
-    /// the response sets. Returns the exchange and any error raised after the
-    /// view (at save time).
-    pub fn finish_request(
+    /// The view's response (or the 500 its error became) goes back through
+    /// the session middleware. Returns the exchange, its `Set-Cookie` headers
+    /// not yet seen by any browser, and any error raised after the view (at
+    /// save time).
+    pub fn respond(
         &mut self,
         mut request: Request,
         view_error: Option<&PyErr>,
+        exchange: Exchange,
     ) -> (Exchange, Option<PyErr>) {
         let (mut status, mut cookies) = match view_error {
             Some(e) => (status_for(e), Default::default()),
             None => (200, std::mem::take(&mut request.response)),
         };
         let mut error = None;
-        let vary_cookie =
-            match process_response(&mut self.server, &mut request, &mut cookies, status) {
-                Ok(vary) => vary,
-                Err(e) => {
-                    status = status_for(&e);
-                    cookies = Default::default();
-                    error = Some(e);
-                    false
-                }
-            };
-        let now = self.now();
-        let path = request.path.clone();
-        let browser = self.browser_mut();
-        for morsel in &cookies.morsels {
-            browser.receive(morsel, &path, now);
+        if super::csrf::rejects(&self.server, exchange.method) {
+            status = 403;
         }
+        let csrf_set = super::csrf::process_response(&self.server, &mut request, &mut cookies);
+        let vary_cookie = match csrf_set.and_then(|csrf| {
+            process_response(&mut self.server, &mut request, &mut cookies, status)
+                .map(|vary| vary || csrf)
+        }) {
+            Ok(vary) => vary,
+            Err(e) => {
+                status = status_for(&e);
+                cookies = Default::default();
+                error = Some(e);
+                false
+            }
+        };
+        let set_cookies = cookies
+            .morsels
+            .into_iter()
+            .map(|morsel| SetCookie {
+                morsel,
+                blocked: None,
+            })
+            .collect();
         let exchange = Exchange {
-            path,
-            sent: request.sent,
             status,
-            set_cookies: cookies.morsels,
+            set_cookies,
             vary_cookie,
+            ..exchange
         };
         (exchange, error)
+    }
+
+    /// Browser `browser` reads the response: it stores each `Set-Cookie`, or
+    /// refuses it and says why.
+    pub fn deliver(&mut self, browser: usize, exchange: &mut Exchange) {
+        let now = self.now();
+        let cross_site = self
+            .fetch(&exchange.path, exchange.initiator.as_ref())
+            .cross_site;
+        let site = self.site.clone();
+        let path = exchange.path.clone();
+        let fetch = Fetch {
+            origin: &site,
+            path: path_only(&path),
+            cross_site,
+        };
+        for set in &mut exchange.set_cookies {
+            set.blocked = self.browsers[browser].receive(&set.morsel, fetch, now);
+        }
+    }
+
+    /// One whole round trip from the current browser with no view code (a
+    /// page, or a request another origin makes): for tests and tools.
+    pub fn visit(&mut self, path: &str, from: Option<&Initiator>) -> (Exchange, Option<PyErr>) {
+        let out = Outbound {
+            browser: Some(self.current),
+            path: path.to_string(),
+            from: from.cloned(),
+            method: None,
+            cookie_header: None,
+        };
+        let prepared = self.prepare(&out);
+        let exchange = self.exchange_of(prepared.clone(), &out);
+        match self.arrive(&prepared) {
+            Err(e) => (
+                Exchange {
+                    status: 500,
+                    ..exchange
+                },
+                Some(e),
+            ),
+            Ok(request) => {
+                let (mut exchange, error) = self.respond(request, None, exchange);
+                self.deliver(self.current, &mut exchange);
+                (exchange, error)
+            }
+        }
     }
 
     /// Apply a world command other than `visit` (which the runner sends as a
@@ -280,26 +481,28 @@ impl World {
     pub fn apply(&mut self, command: &WorldCommand) -> Result<Option<Value>, PyErr> {
         let now = self.now();
         match command {
-            WorldCommand::Visit(_) => {
+            WorldCommand::Visit { .. } => {
                 return Err(PyErr::tool(
                     "visit makes a request: run it through the runner",
                 ));
             }
+            WorldCommand::Site(origin) => self.site = origin.clone(),
             WorldCommand::Path(path) => self.path = path.clone(),
             WorldCommand::BrowserClose => self.browser_mut().close(),
             WorldCommand::BrowserClear => self.browser_mut().cookies.clear(),
             WorldCommand::BrowserSet { name, value } => {
+                let host = self.site.host.clone();
                 self.browser_mut().purge(now);
-                self.browser_mut().set_by_hand(name, value);
+                self.browser_mut()
+                    .set_by_hand(&host, name, value, now)
+                    .map_err(|why| {
+                        PyErr::tool(format!("browser refuses cookie {}: {why}", str_repr(name)))
+                    })?;
             }
             WorldCommand::BrowserDelete(name) => {
-                self.browser_mut().purge(now);
-                if !self.browser_mut().delete(name) {
-                    return Err(PyErr::tool(format!(
-                        "browser {} has no cookie {}",
-                        str_repr(&self.browser().name),
-                        str_repr(name)
-                    )));
+                let host = self.site.host.clone();
+                if !self.browser_mut().delete(&host, name, now) {
+                    return Err(self.no_cookie(&self.browser().name, name));
                 }
             }
             WorldCommand::BrowserOpen(name) => {
@@ -312,26 +515,24 @@ impl World {
                 };
             }
             WorldCommand::BrowserCopy { name, from } => {
-                let source = self.browser_named(from)?;
-                let cookie = source
-                    .cookie(name)
-                    .filter(|c| !c.expired(now))
+                let copies: Vec<StoredCookie> = self
+                    .browser_named(from)?
+                    .for_host(&self.site.host, now)
+                    .into_iter()
+                    .filter(|c| c.name == *name)
                     .cloned()
-                    .ok_or_else(|| {
-                        PyErr::tool(format!(
-                            "browser {} has no cookie {}",
-                            str_repr(from),
-                            str_repr(name)
-                        ))
-                    })?;
+                    .collect();
+                if copies.is_empty() {
+                    return Err(self.no_cookie(from, name));
+                }
                 self.browser_mut().purge(now);
-                self.browser_mut().paste(&cookie);
+                self.browser_mut().paste(&copies, now);
             }
             WorldCommand::BrowserCookies(on) => self.browser_mut().cookies_enabled = *on,
             WorldCommand::BrowserJs => {
-                let path = self.path.clone();
+                let path = path_only(&self.path);
                 return Ok(Some(Value::str(
-                    &self.browser().document_cookie(&path, now),
+                    &self.browser().document_cookie(&self.site, path, now),
                 )));
             }
             WorldCommand::Clock(seconds) => {
@@ -353,6 +554,15 @@ impl World {
         Ok(None)
     }
 
+    /// `browser 'alice' has no cookie 'sessionid'`.
+    fn no_cookie(&self, browser: &str, name: &str) -> PyErr {
+        PyErr::tool(format!(
+            "browser {} has no cookie {}",
+            str_repr(browser),
+            str_repr(name)
+        ))
+    }
+
     /// `manage.py clearsessions`: the engine's `clear_expired()`.
     fn clear_sessions(&mut self) -> Result<(), PyErr> {
         if let Some(e) = self.server.settings.engine_error() {
@@ -367,18 +577,13 @@ impl World {
         Ok(())
     }
 
-    /// The current browser's live cookies, in jar order.
+    /// The current browser's live cookies, every domain, in devtools' order.
     pub fn jar(&self) -> Vec<JarEntry> {
         let now = self.now();
         self.browser()
-            .cookies
-            .iter()
-            .filter(|c| !c.expired(now))
-            .map(|c| JarEntry {
-                name: c.name.clone(),
-                value: c.value(),
-                expires_in: c.expires_at.map(|at| at - now),
-            })
+            .jar(now)
+            .into_iter()
+            .map(|c| JarEntry::of(c, now))
             .collect()
     }
 
@@ -397,7 +602,7 @@ impl World {
                 .map(|row| StoredSession {
                     key: row.session_key.clone(),
                     data: SessionStore::decode(server, &row.session_data),
-                    expires_in: row.expire_date.saturating_sub(now),
+                    expires_in: row.expire_date - now,
                     location: "django_session".into(),
                     raw: row.session_data.clone(),
                 })
@@ -448,7 +653,7 @@ impl World {
     /// find (as the store shows it, without loading anything).
     pub fn session_behind(&self, value: &str) -> SessionBehind {
         if self.server.settings.engine == Engine::SignedCookies {
-            return match &self.signed_session_data(value) {
+            return match self.signed_session_data(value) {
                 Some(Value::Dict(d)) => SessionBehind::Live(d.borrow().clone()),
                 _ => SessionBehind::Rejected,
             };
@@ -494,6 +699,13 @@ impl World {
         if settings.engine != Engine::SignedCookies || settings.engine_error().is_some() {
             return None;
         }
+        self.signed_cookie_data(value)
+    }
+
+    /// The data a value holds if the `signed_cookies` engine's `load()` would
+    /// accept it now, whatever engine is active.
+    pub fn signed_cookie_data(&self, value: &str) -> Option<Value> {
+        let settings = &self.server.settings;
         signing::loads(
             value,
             &settings.secret_key,

@@ -31,6 +31,9 @@ pub enum Action {
     ResetStep,
     ResetLesson,
     Zoom,
+    /// The HTTP pane shows the exchange before or after.
+    FlowPrev,
+    FlowNext,
     Menu,
     ScrollUp,
     ScrollDown,
@@ -462,6 +465,22 @@ pub const KEYMAP: &[Binding] = &[
         "",
         "scroll down",
         A::ScrollDown,
+        false,
+    ),
+    b(
+        C::Pane,
+        &[(K::Char('p'), NONE)],
+        "p/n",
+        "HTTP pane: the previous / next exchange",
+        A::FlowPrev,
+        false,
+    ),
+    b(
+        C::Pane,
+        &[(K::Char('n'), NONE)],
+        "",
+        "the next exchange",
+        A::FlowNext,
         false,
     ),
     b(

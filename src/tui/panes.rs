@@ -11,11 +11,14 @@ use super::theme::Theme;
 use crate::lesson::ConditionStatus;
 use crate::runner::{Change, ChangeKind, Outcome, Snapshot, Step};
 use crate::sim::World;
-use crate::sim::request::Exchange;
+use crate::sim::request::{Exchange, path_only};
 use crate::sim::session::CACHED_DB_PREFIX;
 use crate::sim::settings::Engine;
+use crate::sim::value::str_repr;
 use crate::sim::value::{Value, civil};
+use crate::sim::world::JarEntry;
 use crate::transcript::{duration_text, reason};
+use crate::workbench::{Flow, Workbench};
 
 /// The block around a pane.
 pub fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
@@ -167,69 +170,91 @@ impl BrowserPane<'_> {
             "OFF (blocked)"
         };
         lines.push(Line::from(vec![
-            Span::styled("cookies ", t.dim),
+            Span::styled("site ", t.dim),
+            Span::styled(format!("{}{}", world.site, world.path), t.text),
+            Span::styled(" · cookies ", t.dim),
             Span::styled(cookies, t.text),
-            Span::styled(format!(" · path {} · {}", world.path, iso(now)), t.dim),
+            Span::styled(format!(" · {}", iso(now)), t.dim),
         ]));
-        let live: Vec<_> = browser.cookies.iter().filter(|c| !c.expired(now)).collect();
-        let removed: Vec<_> = self
+        let host = &world.site.host;
+        let jar = world.jar();
+        let (live, elsewhere): (Vec<&JarEntry>, Vec<&JarEntry>) =
+            jar.iter().partition(|c| c.sent_to(host));
+        let removed: Vec<&JarEntry> = self
             .changes
             .jar()
             .iter()
             .filter(|c| c.kind == ChangeKind::Removed)
-            .filter_map(|c| self.changes.before.jar.iter().find(|j| j.name == c.name))
+            .filter_map(|c| self.changes.before.jar.iter().find(|j| j.id() == c.name))
             .collect();
         if live.is_empty() && removed.is_empty() {
-            lines.push(Line::styled("  (no cookies)", t.dim));
-            return lines;
+            lines.push(Line::styled(format!("  (no cookies for {host})"), t.dim));
         }
         let width = usize::from(width);
-        let wide = width >= 100;
         let name_w = live
             .iter()
+            .chain(&removed)
             .map(|c| c.name.chars().count())
-            .chain(removed.iter().map(|c| c.name.len()))
             .max()
             .unwrap_or(4)
             .clamp(4, 18);
-        let expires = |at: Option<i64>| match at {
+        let expires = |c: &JarEntry| match c.expires_in {
             None => "Session".to_string(),
-            Some(at) => format!("{} ({})", iso(at), duration_text(at - now)),
+            Some(left) => format!("{} ({})", iso(now + left), duration_text(left)),
         };
         let tick = |b: bool| if b { "✓" } else { "✗" };
-        if wide {
-            // Name, Value, Expires, Path, flags: the value takes what is left.
-            let fixed = 2 + name_w + 2 + 1 + 32 + 1 + 6 + 1 + 9 + 7 + 8;
+        let samesite = |c: &JarEntry| c.samesite.map_or("·", |s| s.as_str());
+        let value_text = |c: &JarEntry| {
+            if c.raw == c.value {
+                c.raw.clone()
+            } else {
+                format!("{} (Django reads {})", c.raw, str_repr(&c.value))
+            }
+        };
+        if width >= 100 && !live.is_empty() {
+            // Name, Value, Domain, Path, Expires, Size, flags: the value takes what is left.
+            let domain_w = live
+                .iter()
+                .map(|c| c.domain.len())
+                .max()
+                .unwrap_or(6)
+                .clamp(6, 16);
+            let fixed = 2 + name_w + 2 + 1 + domain_w + 1 + 6 + 1 + 32 + 1 + 5 + 9 + 7 + 8;
             let value_w = width.saturating_sub(fixed).max(8);
             lines.push(Line::styled(
                 format!(
-                    "  {}  {} {} {} HttpOnly Secure SameSite",
+                    "  {}  {} {} {} {} Size HttpOnly Secure SameSite",
                     cut("Name", name_w),
                     cut("Value", value_w),
+                    cut("Domain", domain_w),
+                    cut("Path", 6),
                     cut("Expires", 32),
-                    cut("Path", 6)
                 ),
                 t.heading,
             ));
             for c in &live {
-                let kind = find(self.changes.jar(), &c.name);
+                let kind = find(self.changes.jar(), &c.id());
                 let style = row_style(kind, t);
                 lines.push(Line::from(vec![
                     marker(kind, t),
                     Span::styled(
-                        format!("{}  {} ", cut(&c.name, name_w), cut(&c.value(), value_w)),
+                        format!(
+                            "{}  {} ",
+                            cut(&c.name, name_w),
+                            cut(&value_text(c), value_w)
+                        ),
                         style,
                     ),
                     Span::styled(
-                        format!("{} {} ", cut(&expires(c.expires_at), 32), cut(&c.path, 6)),
-                        t.text,
-                    ),
-                    Span::styled(
                         format!(
-                            "{:<9}{:<7}{}",
+                            "{} {} {} {:<4} {:<9}{:<7}{}",
+                            cut(&c.domain, domain_w),
+                            cut(&c.path, 6),
+                            cut(&expires(c), 32),
+                            c.size(),
                             tick(c.httponly),
                             tick(c.secure),
-                            c.samesite.as_deref().unwrap_or("·")
+                            samesite(c)
                         ),
                         t.text,
                     ),
@@ -237,13 +262,22 @@ impl BrowserPane<'_> {
             }
         } else {
             for c in &live {
-                let kind = find(self.changes.jar(), &c.name);
+                let kind = find(self.changes.jar(), &c.id());
                 lines.push(Line::from(vec![
                     marker(kind, t),
-                    Span::styled(format!("{} = {}", c.name, c.value()), row_style(kind, t)),
+                    Span::styled(
+                        format!("{} = {}", c.name, value_text(c)),
+                        row_style(kind, t),
+                    ),
                 ]));
                 lines.push(Line::styled(
-                    format!("    Expires {} · Path {}", expires(c.expires_at), c.path),
+                    format!(
+                        "    {} · Path {} · Expires {} · Size {}",
+                        c.domain,
+                        c.path,
+                        expires(c),
+                        c.size()
+                    ),
                     t.dim,
                 ));
                 lines.push(Line::styled(
@@ -251,22 +285,83 @@ impl BrowserPane<'_> {
                         "    HttpOnly {} · Secure {} · SameSite {}",
                         tick(c.httponly),
                         tick(c.secure),
-                        c.samesite.as_deref().unwrap_or("(not set)")
+                        c.samesite.map_or("(not set)", |s| s.as_str())
                     ),
                     t.dim,
                 ));
             }
         }
         for c in removed {
-            let kind = Some(ChangeKind::Removed);
             lines.push(Line::from(vec![
-                marker(kind, t),
-                Span::styled(format!("{} = {}", c.name, c.value), t.removed),
-                Span::styled("  (gone)", t.dim),
+                marker(Some(ChangeKind::Removed), t),
+                Span::styled(format!("{} = {}", c.name, c.raw), t.removed),
+                Span::styled(format!("  ({} {}, gone)", c.domain, c.path), t.dim),
             ]));
+        }
+        if !elsewhere.is_empty() {
+            let mut hosts: Vec<(&str, usize)> = Vec::new();
+            for c in &elsewhere {
+                match hosts.iter_mut().find(|(d, _)| *d == c.domain) {
+                    Some((_, n)) => *n += 1,
+                    None => hosts.push((&c.domain, 1)),
+                }
+            }
+            lines.push(Line::styled(
+                format!(
+                    "  + {} of other sites, not sent to {host}:",
+                    plural(elsewhere.len(), "cookie", "cookies")
+                ),
+                t.dim,
+            ));
+            for (domain, n) in hosts {
+                lines.push(Line::styled(
+                    format!("    {domain}: {}", plural(n, "cookie", "cookies")),
+                    t.dim,
+                ));
+            }
         }
         lines
     }
+}
+
+/// One row of the flow list: number, sender, request, status, and what
+/// the browser left out or refused.
+fn flow_line(flow: &Flow) -> String {
+    let x = &flow.exchange;
+    let mut line = format!(
+        "#{} {} {} {} → {}",
+        flow.number,
+        x.sender.as_deref().unwrap_or("workbench"),
+        x.method,
+        x.url(),
+        x.status
+    );
+    if let Some(from) = &x.initiator {
+        line.push_str(&format!(" (from {})", from.origin));
+    }
+    if !x.not_sent.is_empty() {
+        line.push_str(&format!(" · {} left out", x.not_sent.len()));
+    }
+    let refused = x.set_cookies.iter().filter(|s| s.blocked.is_some()).count();
+    if refused > 0 {
+        line.push_str(&format!(" · {refused} refused"));
+    }
+    line
+}
+
+/// A header cut to a few lines: a 5 kB cookie would fill the pane.
+fn elide(header: &str) -> String {
+    const KEEP: usize = 160;
+    if header.len() <= KEEP {
+        return header.to_string();
+    }
+    let cut: String = header.chars().take(KEEP).collect();
+    format!("{cut}… ({} bytes)", header.len())
+}
+
+/// `1 cookie`, `2 cookies`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 impl Widget for &BrowserPane<'_> {
@@ -510,34 +605,103 @@ impl Widget for &ServerPane<'_> {
 
 /// The HTTP pane: the last request and its response.
 pub struct HttpPane<'a> {
-    pub exchange: Option<&'a Exchange>,
-    /// Whether the exchange came from the last command.
+    pub bench: &'a Workbench,
+    /// The exchange shown in detail, by number (`None`: the newest).
+    pub selected: Option<usize>,
+    /// Whether the newest exchange came from the last command.
     pub fresh: bool,
-    pub browser: &'a str,
     pub theme: &'a Theme,
     pub focused: bool,
     pub scroll: u16,
 }
 
+/// How many exchanges the HTTP pane lists above the detail, at least.
+const FLOWS_LISTED: usize = 5;
+
 impl HttpPane<'_> {
-    /// The pane's lines.
-    pub fn lines(&self) -> Vec<Line<'static>> {
+    /// The pane's lines for an inner height of `height`: what the workbench
+    /// holds, the last exchanges (a flow list, newest last), and the selected
+    /// one in detail.
+    pub fn lines(&self, height: u16) -> Vec<Line<'static>> {
+        let listed = FLOWS_LISTED.max(usize::from(height) / 2);
         let t = self.theme;
-        let Some(x) = self.exchange else {
-            return vec![Line::styled(
+        let mut lines = Vec::new();
+        if let Some(pending) = &self.bench.pending {
+            lines.push(Line::styled("⏸ held by the workbench", t.error));
+            for l in pending.describe().lines() {
+                lines.push(Line::styled(format!("  {l}"), t.changed));
+            }
+            lines.push(Line::raw(""));
+        }
+        let flows = &self.bench.flows;
+        let Some(newest) = flows.len().checked_sub(1) else {
+            lines.push(Line::styled(
                 "No request yet: view code and `visit /path` make one.",
                 t.dim,
-            )];
+            ));
+            return lines;
         };
-        let mut lines = Vec::new();
-        if !self.fresh {
+        let selected = self
+            .selected
+            .and_then(|n| flows.iter().position(|f| f.number == n))
+            .unwrap_or(newest);
+        let end = (selected + listed / 2).clamp(listed - 1, newest.max(listed - 1));
+        // A short pane shows the exchange itself: the list would hide it.
+        let list = height >= 10 && flows.len() > 1;
+        let start = if list {
+            (end + 1).saturating_sub(listed)
+        } else {
+            end + 1
+        };
+        if start > 0 && list {
             lines.push(Line::styled(
-                "(from an earlier command; the last one made no request)",
+                format!("  … {start} earlier (`history` lists every one)"),
                 t.dim,
             ));
         }
+        for (i, flow) in flows.iter().enumerate().take(end + 1).skip(start) {
+            let line = flow_line(flow);
+            lines.push(if i == selected {
+                Line::from(vec![
+                    Span::styled("▶ ", t.title),
+                    Span::styled(line, t.title),
+                ])
+            } else {
+                Line::styled(format!("  {line}"), t.text)
+            });
+        }
+        if list {
+            lines.push(Line::raw(""));
+        }
+        // A workbench replay reaches no browser: nothing it sets is new there.
+        let x = &flows[selected].exchange;
+        let fresh = self.fresh && selected == newest && x.sender.is_some();
+        if selected != newest {
+            lines.push(Line::styled(
+                format!(
+                    "(exchange #{}: p/n with this pane focused pick another)",
+                    flows[selected].number
+                ),
+                t.dim,
+            ));
+        } else if !self.fresh {
+            lines.push(Line::styled(
+                "(from an earlier command: the last one made no request)",
+                t.dim,
+            ));
+        }
+        lines.extend(self.detail(x, fresh));
+        lines
+    }
+
+    /// One exchange in full: the request with its Cookie header and what the
+    /// browser left out, the response with each Set-Cookie and what the
+    /// browser refused.
+    fn detail(&self, x: &Exchange, fresh: bool) -> Vec<Line<'static>> {
+        let t = self.theme;
+        let mut lines = Vec::new();
         let new = |text: String| {
-            if self.fresh {
+            if fresh {
                 Line::from(vec![
                     marker(Some(ChangeKind::Added), t),
                     Span::styled(text, t.added),
@@ -548,17 +712,40 @@ impl HttpPane<'_> {
         };
         lines.push(Line::from(vec![
             Span::styled("→ ", t.dim),
-            Span::styled(format!("GET {} HTTP/1.1", x.path), t.title),
-            Span::styled(format!("   (browser {})", self.browser), t.dim),
+            Span::styled(format!("{} {}", x.method, x.url()), t.title),
+            Span::styled(
+                match &x.sender {
+                    Some(b) => format!("   (browser {b})"),
+                    None => "   (sent by the workbench: no browser reads the response)".into(),
+                },
+                t.dim,
+            ),
         ]));
+        if let Some(from) = &x.initiator {
+            lines.push(Line::styled(
+                format!("  made by a {} on {}", from.via.as_str(), from.origin),
+                t.dim,
+            ));
+        }
         if x.sent.is_empty() {
             lines.push(Line::styled("  (no Cookie header)", t.dim));
         } else {
             let header: Vec<String> = x.sent.iter().map(|(n, v)| format!("{n}={v}")).collect();
             lines.push(Line::from(vec![
                 Span::styled("  Cookie: ", t.heading),
-                Span::raw(header.join("; ")),
+                Span::raw(elide(&header.join("; "))),
             ]));
+        }
+        let request_path = path_only(&x.path);
+        for n in &x.not_sent {
+            lines.push(Line::styled(
+                format!(
+                    "  not sent: {} ({})",
+                    n.name,
+                    n.reason.not_sent_words(&n.path, request_path)
+                ),
+                t.changed,
+            ));
         }
         lines.push(Line::from(vec![
             Span::styled("← ", t.dim),
@@ -567,9 +754,15 @@ impl HttpPane<'_> {
                 if x.status == 200 { t.title } else { t.error },
             ),
         ]));
-        for morsel in &x.set_cookies {
-            let text = format!("Set-Cookie: {}", morsel.header_value());
-            if self.fresh && morsel.is_deletion() {
+        for set in &x.set_cookies {
+            let text = format!("Set-Cookie: {}", elide(&set.morsel.header_value()));
+            if let Some(why) = set.blocked {
+                lines.push(Line::from(vec![marker(None, t), Span::styled(text, t.dim)]));
+                lines.push(Line::styled(
+                    format!("    refused: {}", why.refusal_words()),
+                    t.error,
+                ));
+            } else if fresh && set.morsel.is_deletion() {
                 lines.push(Line::from(vec![
                     marker(Some(ChangeKind::Removed), t),
                     Span::styled(text, t.changed),
@@ -591,7 +784,7 @@ impl HttpPane<'_> {
 impl Widget for &HttpPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         draw(
-            self.lines(),
+            self.lines(area.height.saturating_sub(2)),
             Frame {
                 title: "HTTP",
                 focused: self.focused,
@@ -629,6 +822,7 @@ impl Output {
                 message: message.clone(),
                 col: *col,
             }),
+            Outcome::Text(text) => out.extend(text.lines().map(|l| Output::Note(l.to_string()))),
         }
         out
     }

@@ -218,7 +218,15 @@ fn candidates(before: &str) -> Option<(String, Vec<Candidate>)> {
             .iter()
             .any(|e| e.name.starts_with(trimmed) && e.name != trimmed)
     {
-        let world: Vec<Candidate> = from_table(table::WORLD_COMMANDS)
+        let rows: Vec<table::Entry> = table::WORLD_COMMANDS
+            .iter()
+            .map(|e| table::Entry {
+                name: e.name,
+                args: e.args,
+                doc: e.doc,
+            })
+            .collect();
+        let world: Vec<Candidate> = from_table(&rows)
             .into_iter()
             .chain(from_table(table::GLOBALS))
             .chain(from_table(table::BUILTINS))

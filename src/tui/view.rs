@@ -307,16 +307,10 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     .render(rect, buf);
             }
             Pane::Http => {
-                let browser = work
-                    .last
-                    .as_ref()
-                    .map_or(work.runner.world.browser().name.as_str(), |s| {
-                        s.browser.as_str()
-                    });
                 (&HttpPane {
-                    exchange: work.exchange.as_ref().map(|(x, _)| x),
+                    bench: &work.runner.bench,
+                    selected: work.flow,
                     fresh: work.exchange.as_ref().is_some_and(|(_, f)| *f),
-                    browser,
                     theme: t,
                     focused,
                     scroll,
@@ -335,6 +329,31 @@ impl LessonPane<'_> {
     fn render_ref(&self, area: Rect, buf: &mut Buffer) {
         self.render(area, buf);
     }
+}
+
+/// The step's question: its choices and where the learner stands; in
+/// presenter mode, the answer and the teacher's notes instead.
+fn predict_lines(
+    predict: &crate::lesson::predict::Predict,
+    state: &crate::tui::LessonState,
+    presenter: bool,
+    t: &super::theme::Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::raw(""), Line::styled("Predict", t.heading)];
+    lines.extend(markdown::render(&predict.question, t));
+    lines.extend(
+        predict
+            .choices
+            .iter()
+            .map(|(key, text)| Line::raw(format!("  {key}) {text}"))),
+    );
+    let status = if presenter {
+        format!("Answer: {}", predict.answer_text())
+    } else {
+        state.predicted.status(predict)
+    };
+    lines.push(Line::styled(status, t.title));
+    lines
 }
 
 /// The lesson pane's title and lines.
@@ -370,12 +389,29 @@ fn lesson_lines(app: &App, work: &Work) -> (String, Vec<Line<'static>>) {
         t.heading,
     ));
     lines.extend(markdown::render(&step.instruction_markdown, t));
+    if let Some(predict) = &step.predict {
+        lines.extend(predict_lines(predict, state, work.demo.is_some(), t));
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Goal", t.heading));
     lines.extend(panes::condition_lines(&state.conditions, t));
+    if work.demo.is_some() && !step.notes_markdown.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Notes (presenter only)", t.heading));
+        lines.extend(markdown::render(&step.notes_markdown, t));
+    }
     if state.met {
         lines.push(Line::raw(""));
         lines.push(Line::styled("✓ Goal met!", t.ok));
+        if let Some((verdict, feedback)) = step
+            .predict
+            .as_ref()
+            .and_then(|p| state.predicted.verdict(p, &step.feedback))
+        {
+            lines.push(Line::styled(verdict, t.heading));
+            lines.extend(feedback.into_iter().flat_map(|f| markdown::render(f, t)));
+            lines.push(Line::raw(""));
+        }
         lines.extend(markdown::render(&step.explanation_markdown, t));
         if work.demo.is_none() {
             lines.push(Line::styled(

@@ -30,8 +30,8 @@ Django world
 * A request is a real WSGI round trip through a *fresh* ``WSGIHandler`` (so the
   middleware chain, and the SESSION_ENGINE it imports, is rebuilt for every
   request and a settings change applies to the next request).  The environ is
-  a plain GET to ``http://testserver<path>``; the ``Cookie`` header is built by
-  the simulated browser.
+  built from the current site (below); the ``Cookie`` header is built by the
+  simulated browser.
 * ``settings.NAME = <literal>`` (one statement, the right side accepted by
   ``ast.literal_eval``) is a world command: ``setattr(settings, NAME, value)``,
   no request.  Changing ``SESSION_FILE_PATH`` also forgets the file engine's
@@ -68,6 +68,14 @@ View code
 * If the last statement is an expression, it is evaluated and, when not None,
   the outcome is ``{"value": repr(value)}`` (repr taken inside the view, right
   after evaluation).  Otherwise ``{"ok": true}``.
+* ``authenticate``, ``update_session_auth_hash`` (``django.contrib.auth``) and
+  ``get_token`` (``django.middleware.csrf``) are in the namespace as they are.
+  ``request.user.set_password()`` / ``.save()`` hash with the default PBKDF2
+  hasher; the simulation keeps one user object per user and request.
+* A first line ``# world: csrf`` puts ``CsrfViewMiddleware`` in ``MIDDLEWARE``
+  between the session and auth middleware (``startproject``'s order); then
+  ``login()`` rotates the token and a posted form is rejected with 403.  Each
+  CSRF secret the middleware made is written ``<csrfN>`` (in order made).
 * ``login(request, 'alice')``: the User named alice, created with
   ``User.objects.create_user('alice')`` on first use (pks 1, 2, ... in order of
   first use; unusable random password, so the session hash is random and
@@ -82,44 +90,110 @@ View code
   with an empty ``set_cookies``.
 * Memory addresses in any text are written `` at 0x...>``.
 
-Simulated browser
------------------
-* Browsers by name; the first is ``default`` and is current.  Each has a jar
-  keyed by cookie name (one cookie per name; a Set-Cookie for an existing name
-  replaces it, whatever its path, and keeps its creation order).
-* The site is ``http://testserver``.  A cookie whose Domain attribute does not
-  domain-match ``testserver`` is ignored (RFC 6265 5.3 step 6).  A Secure cookie
-  is stored but never sent (the site is plain http), and ``browser js`` does
-  not show it.  SameSite has no effect (all requests are same-site).
-* Set-Cookie: Max-Age wins over Expires; Max-Age <= 0 or an expiry <= now
-  removes the cookie of that name; no Max-Age/Expires = browser-session cookie.
-  A missing Path attribute means the RFC 6265 default-path of the request path.
-* A cookie is gone once now >= its expiry (purged before every send and every
-  display).
-* Sending: cookies whose path path-matches the request path (RFC 6265 5.1.4),
-  ordered by longer path first, then older creation (creation = a global
-  counter, so ties at the same simulated second keep their order).  The jar
-  keeps the raw (wire) value; it is shown decoded with
-  ``http.cookies._unquote`` as Django's ``parse_cookie`` reads it.
-* ``browser cookies off``: nothing is sent, Set-Cookie headers are ignored (but
-  still listed in ``set_cookies``), the jar keeps what it had; ``browser js``
-  then gives ``''``.
-* ``browser set N=V`` stores the raw text V; an existing cookie keeps expiry,
-  path, flags and creation order; a new one is a browser-session cookie for
-  ``/`` (no flags).  ``browser copy N from OTHER`` copies value, expiry, path
-  and flags (creation order: kept if the name existed, else new).
-* ``path /p`` is global (not per browser); ``visit /p`` requests /p with a view
-  that does nothing, and does not change the current path.
+Sites and the simulated browser (Chromium 156)
+----------------------------------------------
+* The world starts at ``http://127.0.0.1:8000``.  ``site ORIGIN`` moves every
+  browser: ``http://`` or ``https://`` (any case), a host of ASCII letters,
+  digits, ``-`` and ``.`` whose labels are non-empty and start and end with a
+  letter or digit, or (when the last label is all digits) a dotted-quad IPv4
+  address (1-3 digits a part, each <= 255), then optionally ``:PORT`` (1 to 5
+  digits, 1-65535), nothing else.  Scheme and host are lowercased, a default
+  port (80 http, 443 https) is dropped.  Anything else (also ``site`` alone or
+  with two words) is ``not an http or https origin: 'TEXT'`` with TEXT the rest
+  of the line, stripped, as Python's repr.
+* A request is a WSGI environ with ``HTTP_HOST`` = host[:port],
+  ``SERVER_NAME`` = host, ``SERVER_PORT`` = the port or the scheme default,
+  ``wsgi.url_scheme`` = the scheme and ``HTTPS=on`` for https.
+  ``ALLOWED_HOSTS=['*']`` (as the Chromium harness), so ``get_host()`` never
+  fails.  ``visit ... via form`` is a POST with an empty form body.
+* ``visit PATH from ORIGIN [via link|form|image]``: PATH must start with ``/``
+  (else the plain visit error); then exactly ``from ORIGIN`` or ``from ORIGIN
+  via WAY``, else ``visit PATH from ORIGIN needs an origin and optionally via
+  link, form or image, e.g. visit /cart from https://evil.example via form``;
+  then the origin is checked as for ``site``.
+* Loopback (potentially trustworthy) hosts: ``127.0.0.0/8``, ``localhost``
+  and ``*.localhost``.  A site is secure when https or loopback.
+* Registrable domain: the public suffix list's default rule (last label is
+  the suffix), so the last two labels; none for an IP address or a one-label
+  host.  Same-site = same scheme and same registrable domain (or same host).
+* Jar keyed by (name, shown domain, path); shown domain = host for host-only,
+  ``.`` + domain for a domain cookie.  Each cookie keeps its raw value (the
+  text after the first ``=`` of the real ``Set-Cookie`` text, trimmed of
+  spaces/tabs), creation time (simulated seconds) and a global creation
+  counter (ties within a second).
+* Set-Cookie: the browser parses ``Morsel.OutputString()``, the header text
+  Django wrote.  Attributes are case-insensitive, a value over 1024 bytes is
+  dropped.  Checks in this order (first wins, a refused header changes
+  nothing): name + raw value over 4096 bytes -> NameValuePairExceedsMaxSize;
+  Domain (lowercased, one leading dot dropped; empty or ``.`` = none): on a
+  host without registrable domain it must equal the host (then host-only),
+  else its registrable domain must equal the host's and the host must be it
+  or a subdomain -> otherwise InvalidDomain; prefixes (case-insensitive):
+  ``__Secure-`` needs Secure + secure site, ``__Host-`` also ``Path=/`` as an
+  attribute and no Domain attribute (or one equal to the IP host), ``__Http-``
+  Secure + secure site + HttpOnly -> InvalidPrefix; cookies off ->
+  UserPreferences; Secure on a non-secure site -> SecureOnly; response to a
+  cross-site image and SameSite not None -> SchemefulSameSite{Strict,Lax,
+  UnspecifiedTreatedAsLax}; SameSite=None without Secure ->
+  SameSiteNoneInsecure; a non-Secure cookie from a non-secure site while a
+  Secure cookie of that name exists whose domain equals or is a subdomain of
+  the new one's, or the other way round, and whose path the new path
+  path-matches -> OverwriteSecure.
+* Expiry: a Max-Age matching ``-?\\d+`` wins (<= 0: delete); else Expires by
+  Chromium's date parser (``parse_cookie_date``); an unreadable date means
+  none.  An expiry <= now deletes the (name, domain, path) cookie and stores
+  nothing (not a refusal).  Else it is capped at now + 34,560,000 s.
+  A year > 9999 is far future; < 1601 far past.
+* Path: the attribute if it starts with ``/``, else the default path of the
+  request path (up to its last ``/``, or ``/``).
+* Setting a (name, domain, path) cookie again with the same raw value keeps
+  its creation time and counter (whatever other attributes change); a new
+  value gets new ones.  Cookies of one response are created in header order.
+* Sending to site+path (the path without query): the current browser's
+  cookies whose domain matches the host, ordered longer path first (bytes),
+  then older (counter).  Each is left out with the first reason of:
+  SecureOnly (Secure, site not secure), NotOnPath, on a cross-site request
+  SchemefulSameSiteStrict (Strict), then for link nothing else, for form
+  SchemefulSameSiteLax (Lax) or SchemefulSameSiteUnspecifiedTreatedAsLax (no
+  SameSite and now - creation > 120 s), for image Lax / unset as for form but
+  without the 120 s exception; UserPreferences (cookies off).  ``not_sent``
+  lists them in that order.  View code, plain ``visit`` and ``browser js`` are
+  same-site; ``visit ... from`` a same-site origin too.
+* A cookie is gone once now >= its expiry (purged before every send, command
+  and display).
+* ``browser close``: drop every cookie without expiry, all domains.
+  ``browser clear``: drop all.  ``browser set N=V`` (name and value stripped):
+  over 4096 bytes -> ``browser refuses cookie 'N': name and value over 4096
+  bytes``; else every cookie named N that matches the current host gets value
+  V (kept attributes; creation kept only if V is the same value); none ->
+  a new host-only, browser-session cookie for ``/`` without flags.
+  ``browser delete N``: every such cookie, error ``browser 'B' has no cookie
+  'N'`` if none.  ``browser copy N from B``: every such cookie of B (for the
+  current host) is stored in this browser with its domain, path, expiry and
+  flags (same rule for creation).  These work with cookies off too.
+* ``browser js``: ``''`` with cookies off, else the cookies a same-site GET to
+  the current site and path would send, minus HttpOnly, ``name=value`` raw,
+  joined by ``; ``.
+* ``path /p`` and ``site`` are global (not per browser); ``visit /p`` does not
+  change the current path.
 
 Transcript
 ----------
 * Fields in the order line, input, outcome, browser, request, set_cookies,
   jar, store; ``request``/``set_cookies`` only for commands that made a
-  request.  JSON written with ``json.dumps`` default separators.
+  request (not ``site``).  JSON written with ``json.dumps`` default separators.
+* ``request``: method, url (site origin + path as typed), cookies
+  ``[[name, raw value], ...]`` in header order, ``not_sent`` (absent when
+  empty), ``from``/``via`` for ``visit ... from``.
 * ``set_cookies``: from ``response.cookies`` in order: name, value (as Django
-  set it), ``max_age`` (if written), ``path`` (if written), ``domain`` (if
-  written), ``secure`` and ``httponly`` (always, booleans), ``samesite`` (if
-  written).  ``expires`` is not shown.
+  set it, decoded), ``max_age`` (if written), ``path`` (if written),
+  ``domain`` (if written), ``secure`` and ``httponly`` (always, booleans),
+  ``samesite`` (if written, as Django wrote it), ``blocked`` (if refused).
+  ``expires`` is not shown.
+* ``jar``: every cookie of the current browser, sorted by shown domain
+  (code points), then header order: name, raw value, domain, path,
+  expires_in (int, or null), secure, httponly, samesite (Strict/Lax/None,
+  absent when none).
 * ``store``: the current engine's sessions ordered by the order Django
   generated their keys.  db/cached_db: the django_session rows decoded with
   the engine's ``decode()``, ``expires_in = expire_date - now``; cache: live
@@ -134,10 +208,12 @@ Transcript
   (recorded by wrapping ``SessionBase._get_new_session_key``) becomes
   ``<keyN>``, numbered in order of first appearance in the serialized line
   (fields in order), numbers kept for the whole transcript; every
-  ``_get_session_auth_hash`` result becomes ``<auth_hash>``; the
-  signed_cookies session cookie (name == SESSION_COOKIE_NAME while the engine
-  is signed_cookies) is shown as ``{"signed": data}`` when a fresh
-  ``SessionStore(value).load()`` accepts it (does not set ``modified``), else
+  ``_get_session_auth_hash`` result becomes ``<auth_hash>``; a cookie value
+  the signed_cookies engine produced in this run (recorded by wrapping its
+  ``_get_session_key``), whatever the cookie's name and the engine now, is
+  shown in request.cookies, set_cookies and jar as ``{"signed": data}`` when
+  a fresh signed_cookies ``SessionStore(value).load()`` accepts it now (does
+  not set ``modified``), else
   ``{"signed": "invalid"}``; a deleting header's ``""`` stays ``""``.
 """
 
@@ -149,8 +225,10 @@ import subprocess
 import sys
 
 SIM_START = 1767225600  # 2026-01-01T00:00:00Z
-HOST = "testserver"
-WORLD_WORDS = ("visit", "path", "browser", "clock", "manage.py", "server")
+WORLD_WORDS = ("visit", "site", "path", "browser", "clock", "manage.py", "server")
+VIAS = ("link", "form", "image")
+VISIT_FROM_USAGE = ("visit PATH from ORIGIN needs an origin and optionally via link, form "
+                    "or image, e.g. visit /cart from https://evil.example via form")
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "": 1}
 
 
@@ -280,7 +358,9 @@ class State:
 
 KEY_ORDER = []  # session keys in the order Django generated them
 KEY_SEEN = set()
+SIGNED_VALUES = set()  # cookie values the signed_cookies engine produced
 HASHES = set()
+CSRF_SECRETS = []  # CSRF secrets in the order CsrfViewMiddleware made them
 
 
 class WorldError(Exception):
@@ -293,7 +373,7 @@ def fmt_exc(e):
     return f"{name}: {msg}" if msg else name
 
 
-def setup_django(unmigrated):
+def setup_django(unmigrated, csrf=False):
     import tempfile
     import time
     import types
@@ -315,6 +395,9 @@ def setup_django(unmigrated):
         ],
         MIDDLEWARE=[
             "django.contrib.sessions.middleware.SessionMiddleware",
+        ]
+        + (["django.middleware.csrf.CsrfViewMiddleware"] if csrf else [])
+        + [
             "django.contrib.auth.middleware.AuthenticationMiddleware",
         ],
         DATABASES={
@@ -322,6 +405,7 @@ def setup_django(unmigrated):
         },
         SESSION_FILE_PATH=file_dir,
         ROOT_URLCONF="sessionlab_oracle_urls",
+        ALLOWED_HOSTS=["*"],
     )
 
     # --- the simulated clock -------------------------------------------------
@@ -361,6 +445,18 @@ def setup_django(unmigrated):
 
     sbase.SessionBase._get_new_session_key = tracked_new_key
 
+    from django.contrib.sessions.backends import signed_cookies as ssigned
+
+    orig_signed_key = ssigned.SessionStore._get_session_key
+
+    def tracked_signed_key(self):
+        value = orig_signed_key(self)
+        if value:
+            SIGNED_VALUES.add(value)
+        return value
+
+    ssigned.SessionStore._get_session_key = tracked_signed_key
+
     orig_hash = AbstractBaseUser._get_session_auth_hash
 
     def tracked_hash(self, secret=None):
@@ -369,6 +465,17 @@ def setup_django(unmigrated):
         return h
 
     AbstractBaseUser._get_session_auth_hash = tracked_hash
+
+    import django.middleware.csrf as mcsrf
+
+    orig_new_csrf = mcsrf._add_new_csrf_cookie
+
+    def tracked_new_csrf(request):
+        secret = orig_new_csrf(request)
+        CSRF_SECRETS.append(secret)
+        return secret
+
+    mcsrf._add_new_csrf_cookie = tracked_new_csrf
 
     orig_file_save = sfile.SessionStore.save
 
@@ -397,6 +504,9 @@ def setup_django(unmigrated):
     from django.http import HttpResponse
     from django.urls import re_path
     from django.contrib.auth import logout as auth_logout, login as auth_login
+    from django.core import signing
+    from django.contrib.auth import authenticate, update_session_auth_hash
+    from django.middleware.csrf import get_token
 
     def login(request, user, backend=None):
         if isinstance(user, str):
@@ -421,6 +531,10 @@ def setup_django(unmigrated):
             "settings": settings,
             "login": login,
             "logout": auth_logout,
+            "signing": signing,
+            "authenticate": authenticate,
+            "update_session_auth_hash": update_session_auth_hash,
+            "get_token": get_token,
         }
         try:
             exec(State.body, ns)
@@ -460,10 +574,120 @@ def to_json(v):
     return {"repr": repr(v)}
 
 
-def unquote(coded):
-    from http import cookies
+# --- sites and origins ------------------------------------------------------------
 
-    return cookies._unquote(coded.strip())
+
+class Origin:
+    def __init__(self, scheme, host, port):
+        self.scheme = scheme  # "http" or "https"
+        self.host = host  # lowercase host name or IPv4 address
+        self.port = port  # int, or None for the scheme's default
+
+    def __str__(self):
+        return f"{self.scheme}://{self.host}" + ("" if self.port is None else f":{self.port}")
+
+    def trustworthy(self):
+        """https, or a loopback host: Chromium lets Secure cookies in and out."""
+        return self.scheme == "https" or is_loopback(self.host)
+
+    def same_site(self, other):
+        return self.scheme == other.scheme and site_of(self.host) == site_of(other.host)
+
+
+START_ORIGIN = ("http", "127.0.0.1", 8000)
+VALID_HOST_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-.")
+
+
+def parse_ipv4(host):
+    parts = host.split(".")
+    if len(parts) != 4:
+        return None
+    out = []
+    for p in parts:
+        if not p or len(p) > 3 or not p.isdigit() or not p.isascii():
+            return None
+        v = int(p)
+        if v > 255:
+            return None
+        out.append(v)
+    return out
+
+
+def is_ip(host):
+    return parse_ipv4(host) is not None
+
+
+def is_loopback(host):
+    ip = parse_ipv4(host)
+    if ip is not None:
+        return ip[0] == 127
+    return host == "localhost" or host.endswith(".localhost")
+
+
+def is_public_suffix(domain):
+    """The public suffix list's default rule: the last label is a suffix."""
+    return domain != "" and "." not in domain and not is_ip(domain)
+
+
+def registrable_domain(host):
+    if is_ip(host) or is_public_suffix(host) or host == "":
+        return None
+    return ".".join(host.split(".")[-2:])
+
+
+def site_of(host):
+    return registrable_domain(host) or host
+
+
+def valid_host(host):
+    if not host or not set(host) <= VALID_HOST_CHARS:
+        return False
+    last = host.rsplit(".", 1)[-1]
+    if last.isdigit():
+        return is_ip(host)
+    for label in host.split("."):
+        if not label or label[0] == "-" or label[-1] == "-":
+            return False
+    return True
+
+
+def parse_origin(text):
+    """``http://`` or ``https://`` (any case), a host, an optional port."""
+    bad = WorldError(f"not an http or https origin: {text!r}")
+    low = text.lower()
+    if low.startswith("http://"):
+        scheme, rest = "http", low[7:]
+    elif low.startswith("https://"):
+        scheme, rest = "https", low[8:]
+    else:
+        raise bad
+    port = None
+    if ":" in rest:
+        rest, p = rest.split(":", 1)
+        if not p or len(p) > 5 or not (p.isdigit() and p.isascii()):
+            raise bad
+        port = int(p)
+        if not 1 <= port <= 65535:
+            raise bad
+    if not valid_host(rest):
+        raise bad
+    if port == (80 if scheme == "http" else 443):
+        port = None
+    return Origin(scheme, rest, port)
+
+
+# --- the cookie jar (Chromium 156's rules) -----------------------------------------
+
+MAX_NAME_VALUE = 4096
+MAX_ATTR_VALUE = 1024
+MAX_EXPIRY = 400 * 86400  # 34,560,000 s
+DEVTOOLS_SAMESITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
+SAMESITE_REASON = {
+    "Strict": "SchemefulSameSiteStrict",
+    "Lax": "SchemefulSameSiteLax",
+    None: "SchemefulSameSiteUnspecifiedTreatedAsLax",
+}
+LAX_ALLOW_UNSAFE = 120  # seconds; CanonicalCookie::IsRecentlyCreated uses <=
 
 
 def path_match(req_path, cookie_path):
@@ -481,15 +705,146 @@ def default_path(req_path):
     return req_path[: req_path.rfind("/")]
 
 
+def domain_match(host, cookie):
+    """Whether a cookie is "for" this host (sent to it, listed for it)."""
+    if cookie.host_only:
+        return host == cookie.domain
+    return host == cookie.domain or host.endswith("." + cookie.domain)
+
+
+def blen(s):
+    return len(s.encode("utf-8"))
+
+
+# Chromium's cookie_util::ParseCookieExpirationTime
+DATE_DELIMS = set("\t !\"#$%&'()*+,-./;<=>?@[\\]^_`{|}~")
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun",
+          "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _scan_time(token):
+    """sscanf(token, "%2u:%2u:%2u") == 3"""
+    vals = []
+    i = 0
+    for k in range(3):
+        if k:
+            if i >= len(token) or token[i] != ":":
+                return None
+            i += 1
+        j = i
+        while j < len(token) and j - i < 2 and token[j].isdigit() and token[j].isascii():
+            j += 1
+        if j == i:
+            return None
+        vals.append(int(token[i:j]))
+        i = j
+    return vals
+
+
+def _atoi(token):
+    j = 0
+    while j < len(token) and token[j].isdigit() and token[j].isascii():
+        j += 1
+    return int(token[:j]) if j else 0
+
+
+def parse_cookie_date(text):
+    """Unix seconds, or None when Chromium ignores the date. A year past 9999
+    is far future (the caller caps it)."""
+    import calendar
+
+    tokens, cur = [], ""
+    for ch in text:
+        if ch in DATE_DELIMS:
+            if cur:
+                tokens.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur:
+        tokens.append(cur)
+    month = day = year = tm = None
+    for tok in tokens:
+        if not (tok[0].isdigit() and tok[0].isascii()):
+            if month is None:
+                for i, m in enumerate(MONTHS):
+                    if tok[:3].lower() == m:
+                        month = i + 1
+                        break
+        elif ":" in tok:
+            if tm is None:
+                t = _scan_time(tok)
+                if t is not None:
+                    tm = t
+        else:
+            if day is None and len(tok) <= 2:
+                day = _atoi(tok)
+            elif year is None and len(tok) <= 5:
+                year = _atoi(tok)
+    if month is None or day is None or year is None or tm is None:
+        return None
+    if 70 <= year <= 99:
+        year += 1900
+    elif 0 <= year <= 69:
+        year += 2000
+    h, mi, s = tm
+    if not (1 <= day <= 31 and h <= 23 and mi <= 59 and s <= 59):
+        return None
+    if year > 9999:
+        return float("inf")
+    if year < 1601:
+        return float("-inf")
+    if day > calendar.monthrange(year, month)[1]:
+        return None
+    return calendar.timegm((year, month, day, h, mi, s, 0, 0, 0))
+
+
+def parse_set_cookie(line):
+    """Split a Set-Cookie line as Chromium's ParsedCookie does."""
+    parts = line.split(";")
+    first = parts[0]
+    if "=" in first:
+        name, value = first.split("=", 1)
+    else:
+        name, value = "", first
+    name, value = name.strip(" \t"), value.strip(" \t")
+    attrs = {}
+    for p in parts[1:]:
+        k, eq, v = p.partition("=")
+        k, v = k.strip(" \t").lower(), v.strip(" \t")
+        if not k:
+            continue
+        if blen(v) > MAX_ATTR_VALUE:
+            continue  # an attribute value over 1024 bytes is ignored
+        attrs[k] = v
+    return name, value, attrs
+
+
 class Cookie:
-    def __init__(self, name, coded, expiry, path, secure, httponly, seq):
+    def __init__(self, name, value, domain, host_only, path, expiry, secure,
+                 httponly, samesite, created, seq):
         self.name = name
-        self.coded = coded
-        self.expiry = expiry  # absolute unix seconds or None (browser session)
+        self.value = value  # raw, as on the wire
+        self.domain = domain  # without a leading dot
+        self.host_only = host_only
         self.path = path
+        self.expiry = expiry  # absolute unix seconds or None (browser session)
         self.secure = secure
         self.httponly = httponly
-        self.seq = seq
+        self.samesite = samesite  # "Strict", "Lax", "None" or None
+        self.created = created  # simulated unix seconds
+        self.seq = seq  # global creation counter (ties within a second)
+
+    def shown_domain(self):
+        return self.domain if self.host_only else "." + self.domain
+
+    def key(self):
+        return (self.name, self.shown_domain(), self.path)
+
+    def copy(self):
+        c = Cookie.__new__(Cookie)
+        c.__dict__.update(self.__dict__)
+        return c
 
 
 class Browser:
@@ -497,7 +852,7 @@ class Browser:
 
     def __init__(self, name):
         self.name = name
-        self.jar = {}
+        self.jar = {}  # (name, shown domain, path) -> Cookie
         self.cookies_on = True
 
     @classmethod
@@ -506,24 +861,140 @@ class Browser:
         return cls.seq
 
     def purge(self):
-        for n in [n for n, c in self.jar.items() if c.expiry is not None and Clock.now >= c.expiry]:
-            del self.jar[n]
+        for k in [k for k, c in self.jar.items()
+                  if c.expiry is not None and Clock.now >= c.expiry]:
+            del self.jar[k]
 
-    def put(self, name, coded, expiry, path, secure, httponly):
-        old = self.jar.get(name)
-        seq = old.seq if old else Browser.next_seq()
-        self.jar[name] = Cookie(name, coded, expiry, path, secure, httponly, seq)
+    def store(self, c):
+        """Put c in the jar; an equal (name, domain, path) cookie with the same
+        value hands down its creation time."""
+        old = self.jar.get(c.key())
+        if old is not None and old.value == c.value:
+            c.created, c.seq = old.created, old.seq
+        else:
+            c.created, c.seq = Clock.now, Browser.next_seq()
+        self.jar[c.key()] = c
 
-    def matching(self, req_path):
+    def ordered(self, cookies):
+        return sorted(cookies, key=lambda c: (-blen(c.path), c.seq))
+
+    def jar_list(self):
         self.purge()
-        cs = [c for c in self.jar.values() if path_match(req_path, c.path) and not c.secure]
-        cs.sort(key=lambda c: (-len(c.path), c.seq))
-        return cs
+        return sorted(self.jar.values(),
+                      key=lambda c: (c.shown_domain(), -blen(c.path), c.seq))
+
+    def for_host(self, host):
+        self.purge()
+        return self.ordered(c for c in self.jar.values() if domain_match(host, c))
+
+    def select(self, site, req_path, initiator=None, via=None):
+        """(sent, not_sent) for a request to site+req_path; initiator/via for a
+        request made by a page of another origin."""
+        cross = initiator is not None and not site.same_site(initiator)
+        sent, not_sent = [], []
+        for c in self.for_host(site.host):
+            reason = None
+            if c.secure and not site.trustworthy():
+                reason = "SecureOnly"
+            elif not path_match(req_path, c.path):
+                reason = "NotOnPath"
+            elif cross and c.samesite != "None":
+                if c.samesite == "Strict":
+                    reason = SAMESITE_REASON["Strict"]
+                elif via == "link":
+                    pass
+                elif c.samesite == "Lax":
+                    reason = SAMESITE_REASON["Lax"]
+                elif via == "form" and Clock.now - c.created <= LAX_ALLOW_UNSAFE:
+                    pass
+                else:
+                    reason = SAMESITE_REASON[None]
+            if reason is None and not self.cookies_on:
+                reason = "UserPreferences"
+            if reason is None:
+                sent.append(c)
+            else:
+                not_sent.append((c, reason))
+        return sent, not_sent
+
+    def receive(self, site, req_path, line, cross_image):
+        """Apply one Set-Cookie line; return the refusal reason or None."""
+        self.purge()
+        name, value, attrs = parse_set_cookie(line)
+        if blen(name) + blen(value) > MAX_NAME_VALUE:
+            return "NameValuePairExceedsMaxSize"
+        host = site.host
+        # Domain
+        host_only, domain = True, host
+        if "domain" in attrs and attrs["domain"] not in ("", "."):
+            d = attrs["domain"].lower()
+            if d.startswith("."):
+                d = d[1:]
+            reg = registrable_domain(host)
+            if reg is None:
+                if d != host:
+                    return "InvalidDomain"
+            else:
+                if registrable_domain(d) != reg:
+                    return "InvalidDomain"
+                if not (host == d or host.endswith("." + d)):
+                    return "InvalidDomain"
+                host_only, domain = False, d
+        secure = "secure" in attrs
+        httponly = "httponly" in attrs
+        # Prefixes, any case
+        low = name.lower()
+        src_secure = site.trustworthy()
+        if low.startswith("__secure-") and not (secure and src_secure):
+            return "InvalidPrefix"
+        if low.startswith("__host-"):
+            dom_ok = "domain" not in attrs or (
+                is_ip(host) and attrs["domain"].lower().lstrip(".") == host)
+            if not (secure and src_secure and attrs.get("path") == "/" and dom_ok):
+                return "InvalidPrefix"
+        if low.startswith("__http-") and not (secure and src_secure and httponly):
+            return "InvalidPrefix"
+        if not self.cookies_on:
+            return "UserPreferences"
+        if secure and not src_secure:
+            return "SecureOnly"
+        samesite = DEVTOOLS_SAMESITE.get(attrs["samesite"].lower()) if "samesite" in attrs else None
+        if cross_image and samesite != "None":
+            return SAMESITE_REASON[samesite]
+        if samesite == "None" and not secure:
+            return "SameSiteNoneInsecure"
+        path = attrs.get("path", "")
+        if not path.startswith("/"):
+            path = default_path(req_path)
+        if not secure and not src_secure:
+            for c in self.jar.values():
+                if (c.secure and c.name == name
+                        and (c.domain == domain or c.domain.endswith("." + domain)
+                             or domain.endswith("." + c.domain))
+                        and path_match(path, c.path)):
+                    return "OverwriteSecure"
+        # Expiry: Max-Age over Expires, capped at 400 days after arrival
+        expiry = None
+        ma = attrs.get("max-age")
+        if ma is not None and re.fullmatch(r"-?\d+", ma):
+            ma = int(ma)
+            expiry = Clock.now + ma if ma > 0 else float("-inf")
+        elif "expires" in attrs:
+            expiry = parse_cookie_date(attrs["expires"])
+        if expiry is not None:
+            if expiry <= Clock.now:
+                self.jar.pop((name, domain if host_only else "." + domain, path), None)
+                return None
+            expiry = min(expiry, Clock.now + MAX_EXPIRY)
+        self.store(Cookie(name, value, domain, host_only, path, expiry, secure,
+                          httponly, samesite, Clock.now, 0))
+        return None
+
 
 
 class World:
-    def __init__(self, unmigrated):
-        setup_django(unmigrated)
+    def __init__(self, unmigrated, csrf=False):
+        setup_django(unmigrated, csrf)
         from django.conf import settings
 
         self.settings = settings
@@ -531,6 +1002,7 @@ class World:
         self.cur = self.browsers["default"]
         self.path = "/"
         self.key_numbers = {}
+        self.site = Origin(*START_ORIGIN)
 
     # --- engine helpers --------------------------------------------------------
     def engine_class(self):
@@ -547,20 +1019,40 @@ class World:
         SS = self.engine_class()
         return SS is not None and issubclass(SS, signed_cookies.SessionStore)
 
-    def show_cookie_value(self, name, value):
-        """Value as shown in request.cookies / set_cookies / jar."""
-        if name == self.settings.SESSION_COOKIE_NAME and self.is_signed_engine():
-            SS = self.engine_class()
-            try:
-                s = SS(value)
-                s.modified = False
-                data = s.load()
-                if not s.modified:
-                    return {"signed": to_json(data)}
-            except Exception:
-                pass
-            return {"signed": "invalid"}
-        return value
+    def show_value(self, value):
+        """A cookie value as shown in request.cookies / set_cookies / jar: a
+        value the signed_cookies engine produced in this run is {"signed": ...}."""
+        if value not in SIGNED_VALUES:
+            return value
+        from django.contrib.sessions.backends import signed_cookies
+
+        try:
+            s = signed_cookies.SessionStore(value)
+            s.modified = False
+            data = s.load()
+            if not s.modified:
+                return {"signed": to_json(data)}
+        except Exception:
+            pass
+        return {"signed": "invalid"}
+
+    def jar_view(self, b=None):
+        b = b or self.cur
+        out = []
+        for c in b.jar_list():
+            j = {
+                "name": c.name,
+                "value": self.show_value(c.value),
+                "domain": c.shown_domain(),
+                "path": c.path,
+                "expires_in": None if c.expiry is None else int(c.expiry - Clock.now),
+                "secure": c.secure,
+                "httponly": c.httponly,
+            }
+            if c.samesite is not None:
+                j["samesite"] = c.samesite
+            out.append(j)
+        return out
 
     def store_view(self):
         from django.contrib.sessions.backends import (
@@ -645,49 +1137,50 @@ class World:
             rows.append((key, data, age))
         return rows
 
-    def jar_view(self, b=None):
-        b = b or self.cur
-        b.purge()
-        return {
-            c.name: {
-                "value": self.show_cookie_value(c.name, unquote(c.coded)),
-                "expires_in": None if c.expiry is None else int(c.expiry - Clock.now),
-            }
-            for c in b.jar.values()
-        }
-
     # --- requests -------------------------------------------------------------------
-    def http(self, path, mode, body=None, expr=None):
+    def http(self, path, mode, body=None, expr=None, initiator=None, via=None):
         import io
         from django.core.handlers.wsgi import WSGIHandler
 
         b = self.cur
+        site = self.site
         req_path, _, query = path.partition("?")
-        sent = b.matching(req_path) if b.cookies_on else []
-        header = "; ".join(f"{c.name}={c.coded}" for c in sent)
-        from django.http.cookie import parse_cookie
-
-        parsed = parse_cookie(header)
+        sent, not_sent = b.select(site, req_path, initiator, via)
+        header = "; ".join(f"{c.name}={c.value}" if c.name else c.value for c in sent)
+        method = "POST" if via == "form" else "GET"
         request_view = {
-            "path": path,
-            "cookies": {n: self.show_cookie_value(n, v) for n, v in parsed.items()},
+            "method": method,
+            "url": f"{site}{path}",
+            "cookies": [[c.name, self.show_value(c.value)] for c in sent],
         }
+        if not_sent:
+            request_view["not_sent"] = [{"name": c.name, "reason": r} for c, r in not_sent]
+        if initiator is not None:
+            request_view["from"] = str(initiator)
+            request_view["via"] = via
+        port = site.port or (443 if site.scheme == "https" else 80)
         environ = {
-            "REQUEST_METHOD": "GET",
+            "REQUEST_METHOD": method,
             "PATH_INFO": req_path,
             "QUERY_STRING": query,
             "SCRIPT_NAME": "",
-            "SERVER_NAME": HOST,
-            "SERVER_PORT": "80",
+            "SERVER_NAME": site.host,
+            "SERVER_PORT": str(port),
+            "HTTP_HOST": site.host if site.port is None else f"{site.host}:{site.port}",
             "SERVER_PROTOCOL": "HTTP/1.1",
             "wsgi.version": (1, 0),
-            "wsgi.url_scheme": "http",
+            "wsgi.url_scheme": site.scheme,
             "wsgi.input": io.BytesIO(b""),
             "wsgi.errors": io.StringIO(),
             "wsgi.multiprocess": False,
             "wsgi.multithread": False,
             "wsgi.run_once": False,
         }
+        if site.scheme == "https":
+            environ["HTTPS"] = "on"
+        if method == "POST":
+            environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+            environ["CONTENT_LENGTH"] = "0"
         if header:
             environ["HTTP_COOKIE"] = header
         State.mode, State.body, State.expr = mode, body, expr
@@ -700,10 +1193,12 @@ class World:
             if State.error is None:
                 State.error = e
         set_cookies = []
+        cross_image = (initiator is not None and via == "image"
+                       and not site.same_site(initiator))
         if response is not None:
             for name, m in response.cookies.items():
-                sc = {"name": name, "value": m.value}
-                sc["value"] = m.value if m.value == "" else self.show_cookie_value(name, m.value)
+                sc = {"name": name,
+                      "value": m.value if m.value == "" else self.show_value(m.value)}
                 if m["max-age"] != "":
                     sc["max_age"] = int(m["max-age"])
                 if m["path"]:
@@ -714,9 +1209,11 @@ class World:
                 sc["httponly"] = bool(m["httponly"])
                 if m["samesite"]:
                     sc["samesite"] = m["samesite"]
+                # the real header text Django wrote, as the browser gets it
+                blocked = b.receive(site, req_path, m.OutputString(), cross_image)
+                if blocked:
+                    sc["blocked"] = blocked
                 set_cookies.append(sc)
-                if b.cookies_on:
-                    self.receive(b, req_path, name, m)
             try:
                 response.close()
             except Exception:
@@ -729,31 +1226,6 @@ class World:
             outcome = {"ok": True}
         State.mode = None
         return outcome, request_view, set_cookies
-
-    def receive(self, b, req_path, name, m):
-        from django.utils.http import parse_http_date_safe
-
-        if m["domain"]:
-            d = m["domain"].lower().lstrip(".")
-            if not (HOST == d or HOST.endswith("." + d)):
-                return
-        expiry = None
-        if m["max-age"] != "":
-            try:
-                ma = int(m["max-age"])
-            except ValueError:
-                ma = None
-            if ma is not None:
-                expiry = Clock.now + ma if ma > 0 else Clock.now
-        elif m["expires"]:
-            t = parse_http_date_safe(m["expires"])
-            if t is not None:
-                expiry = t
-        path = m["path"] if m["path"].startswith("/") else default_path(req_path)
-        if expiry is not None and expiry <= Clock.now:
-            b.jar.pop(name, None)
-            return
-        b.put(name, m.coded_value, expiry, path, bool(m["secure"]), bool(m["httponly"]))
 
     # --- commands -----------------------------------------------------------------
     def classify(self, line):
@@ -823,10 +1295,22 @@ class World:
         words = line.split()
         cmd, args = words[0], words[1:]
         if cmd == "visit":
-            if len(args) != 1 or not args[0].startswith("/"):
+            if not args or not args[0].startswith("/"):
                 raise WorldError("visit needs a path starting with '/', e.g. visit /about")
-            outcome, req_view, set_cookies = self.http(args[0], "visit")
+            if len(args) == 1:
+                outcome, req_view, set_cookies = self.http(args[0], "visit")
+                return outcome, (req_view, set_cookies)
+            if (args[1] != "from" or len(args) not in (3, 5)
+                    or (len(args) == 5 and (args[3] != "via" or args[4] not in VIAS))):
+                raise WorldError(VISIT_FROM_USAGE)
+            initiator = parse_origin(args[2])
+            via = args[4] if len(args) == 5 else "link"
+            outcome, req_view, set_cookies = self.http(args[0], "visit", initiator=initiator,
+                                                       via=via)
             return outcome, (req_view, set_cookies)
+        if cmd == "site":
+            self.site = parse_origin(line[len("site"):].strip())
+            return {"ok": True}, None
         if cmd == "path":
             if len(args) != 1 or not args[0].startswith("/"):
                 raise WorldError("path needs a path starting with '/', e.g. path /cart")
@@ -876,26 +1360,36 @@ class World:
         sub, rest = args[0], args[1:]
         b = self.cur
         b.purge()
+        host = self.site.host
         if sub == "close" and not rest:
-            for n in [n for n, c in b.jar.items() if c.expiry is None]:
-                del b.jar[n]
+            for k in [k for k, c in b.jar.items() if c.expiry is None]:
+                del b.jar[k]
         elif sub == "clear" and not rest:
             b.jar.clear()
         elif sub == "set":
             text = line.split(None, 2)[2] if len(args) > 1 else ""
             name, eq, value = text.partition("=")
-            name = name.strip()
+            name, value = name.strip(), value.strip()
             if not eq or not name:
                 raise WorldError("browser set needs NAME=VALUE, e.g. browser set sessionid=forged123")
-            old = b.jar.get(name)
-            if old:
-                old.coded = value.strip()
+            if blen(name) + blen(value) > MAX_NAME_VALUE:
+                raise WorldError(f"browser refuses cookie {name!r}: name and value over "
+                                 f"{MAX_NAME_VALUE} bytes")
+            mine = [c for c in b.for_host(host) if c.name == name]
+            if mine:
+                for old in mine:
+                    c = old.copy()
+                    c.value = value
+                    b.store(c)
             else:
-                b.put(name, value.strip(), None, "/", False, False)
+                b.store(Cookie(name, value, host, True, "/", None, False, False, None,
+                               Clock.now, 0))
         elif sub == "delete" and len(rest) == 1:
-            if rest[0] not in b.jar:
+            mine = [c for c in b.for_host(host) if c.name == rest[0]]
+            if not mine:
                 raise WorldError(f"browser {b.name!r} has no cookie {rest[0]!r}")
-            del b.jar[rest[0]]
+            for c in mine:
+                del b.jar[c.key()]
         elif sub == "open" and len(rest) == 1:
             if rest[0] not in self.browsers:
                 self.browsers[rest[0]] = Browser(rest[0])
@@ -903,21 +1397,23 @@ class World:
         elif sub == "copy" and len(rest) == 3 and rest[1] == "from":
             name, other = rest[0], rest[2]
             if other not in self.browsers:
-                raise WorldError(f"there is no browser {other!r}")
+                raise WorldError(f"no browser named {other!r}")
             src = self.browsers[other]
-            src.purge()
-            if name not in src.jar:
+            theirs = [c for c in src.for_host(host) if c.name == name]
+            if not theirs:
                 raise WorldError(f"browser {other!r} has no cookie {name!r}")
-            c = src.jar[name]
-            b.put(name, c.coded, c.expiry, c.path, c.secure, c.httponly)
+            for c in theirs:
+                b.store(c.copy())
         elif sub == "cookies" and rest in (["on"], ["off"]):
             b.cookies_on = rest[0] == "on"
         elif sub == "js" and not rest:
             if not b.cookies_on:
                 return {"value": repr("")}
             req_path = self.path.partition("?")[0]
-            cs = [c for c in b.matching(req_path) if not c.httponly]
-            return {"value": repr("; ".join(f"{c.name}={c.coded}" for c in cs))}
+            sent, _ = b.select(self.site, req_path)
+            cs = [c for c in sent if not c.httponly]
+            return {"value": repr("; ".join(f"{c.name}={c.value}" if c.name else c.value
+                                            for c in cs))}
         else:
             raise WorldError(usage)
         return {"ok": True}
@@ -939,6 +1435,8 @@ class World:
                 text = text.replace(k, f"<key{num}>")
         for h in HASHES:
             text = text.replace(h, "<auth_hash>")
+        for n, secret in enumerate(CSRF_SECRETS, 1):
+            text = text.replace(secret, f"<csrf{n}>")
         text = re.sub(r" at 0x[0-9a-fA-F]+>", " at 0x...>", text)
         rec = json.loads(text)
         out = {"line": rec.pop("line"), "input": inp}
@@ -950,10 +1448,11 @@ def emit(path):
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
     unmigrated = bool(lines) and lines[0].strip() == "# world: unmigrated"
+    csrf = bool(lines) and lines[0].strip() == "# world: csrf"
     out = sys.stdout
     # print() in view code goes to the server console, not into the transcript
     sys.stdout = open(os.devnull, "w")
-    world = World(unmigrated)
+    world = World(unmigrated, csrf)
     for i, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s or s.startswith("#"):

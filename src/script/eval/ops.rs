@@ -124,6 +124,27 @@ pub(super) fn sequence_index(index: &Value, len: usize, what: &str) -> Result<us
     Ok(real as usize)
 }
 
+/// The most items `range()` gives here.
+const MAX_RANGE: i128 = 1_000_000;
+
+/// The numbers of `range(start, stop, step)`.
+pub(super) fn range_items(start: i64, stop: i64, step: i64) -> Result<Vec<Value>, PyErr> {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    let count = if step > 0 {
+        (stop - start + step - 1).div_euclid(step).max(0)
+    } else {
+        (start - stop - step - 1).div_euclid(-step).max(0)
+    };
+    if count > MAX_RANGE {
+        return Err(PyErr::unsupported(format!(
+            "sessionlab's ranges go up to {MAX_RANGE} items"
+        )));
+    }
+    Ok((0..count)
+        .map(|i| Value::Int((start + i * step) as i64))
+        .collect())
+}
+
 /// Items of a plain (non-session) iterable.
 pub(super) fn iterate_plain(value: &Value) -> Result<Vec<Value>, PyErr> {
     Ok(match value {
@@ -134,6 +155,7 @@ pub(super) fn iterate_plain(value: &Value) -> Result<Vec<Value>, PyErr> {
         Value::Dict(d) => d.borrow().iter().map(|(k, _)| k.clone()).collect(),
         Value::Object(o) => match &**o {
             Object::DictView(_, items) => items.clone(),
+            Object::Range(start, stop, step) => range_items(*start, *stop, *step)?,
             _ => {
                 return Err(type_error(format!(
                     "'{}' object is not iterable",
@@ -245,7 +267,15 @@ pub(super) fn to_int(x: &Value) -> Result<Value, PyErr> {
     match x {
         Value::Int(i) => Ok(Value::Int(*i)),
         Value::Bool(b) => Ok(Value::Int(i64::from(*b))),
-        Value::Float(f) if f.is_finite() => Ok(Value::Int(f.trunc() as i64)),
+        Value::Float(f) if f.is_finite() => {
+            let whole = f.trunc();
+            if whole.abs() < 9.2e18 {
+                Ok(Value::Int(whole as i64))
+            } else {
+                // Python's int is exact for every float: the binary value's digits.
+                Ok(Value::BigInt(format!("{whole:.0}").into()))
+            }
+        }
         Value::Float(f) => Err(if f.is_nan() {
             PyErr::new("ValueError", "cannot convert float NaN to integer")
         } else {
