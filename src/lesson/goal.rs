@@ -358,6 +358,13 @@ pub(crate) fn literal_value(text: &str) -> Option<Value> {
     }
 }
 
+/// `NAME [REASON]`: a cookie name and an optional DevTools reason.
+fn name_and_reason(c: &mut Cursor) -> Result<(String, Option<String>), GoalError> {
+    let name = c.name("a cookie name")?.to_string();
+    let reason = c.word().to_string();
+    Ok((name, (!reason.is_empty()).then_some(reason)))
+}
+
 fn string_literal(value: Value, col: usize) -> Result<String, GoalError> {
     match value.as_str() {
         Some(s) => Ok(s.to_string()),
@@ -589,23 +596,15 @@ impl Condition {
                 if !c.eat("cookie") {
                     return Err(c.error("expected `refused cookie NAME [REASON]`"));
                 }
-                let name = c.name("a cookie name")?.to_string();
-                let reason = c.word().to_string();
-                Kind::Refused {
-                    name,
-                    reason: (!reason.is_empty()).then_some(reason),
-                }
+                let (name, reason) = name_and_reason(c)?;
+                Kind::Refused { name, reason }
             }
             "left" => {
                 if !(c.eat("out") && c.eat("cookie")) {
                     return Err(c.error("expected `left out cookie NAME [REASON]`"));
                 }
-                let name = c.name("a cookie name")?.to_string();
-                let reason = c.word().to_string();
-                Kind::LeftOut {
-                    name,
-                    reason: (!reason.is_empty()).then_some(reason),
-                }
+                let (name, reason) = name_and_reason(c)?;
+                Kind::LeftOut { name, reason }
             }
             "site" => {
                 let at = c.here();
