@@ -177,7 +177,7 @@ fn value_bytes(value: &crate::sim::Value) -> usize {
     let (mut bytes, mut seen) = (0usize, 0usize);
     while let Some(v) = pending.pop() {
         seen += 1;
-        if seen > 1_000_000 {
+        if seen + pending.len() > 2_000_000 {
             break;
         }
         bytes += 32;
@@ -1218,7 +1218,13 @@ pub fn run<B: Backend>(
                         host.enter(terminal);
                         break;
                     }
-                    signal_hook::consts::SIGWINCH | signal_hook::consts::SIGCONT => {
+                    // Continued after a stop we did not ask for (`kill -STOP`):
+                    // the shell may have reset the terminal meanwhile.
+                    signal_hook::consts::SIGCONT => {
+                        host.enter(terminal);
+                        break;
+                    }
+                    signal_hook::consts::SIGWINCH => {
                         terminal.autoresize().map_err(error)?;
                         break;
                     }

@@ -852,9 +852,9 @@ impl View<'_> {
                     Value::None => Value::object(Object::User(self.request.user.clone())),
                     other => other,
                 };
-                let username = match &user {
+                let username = match user {
                     Value::Str(s) => Some(s.to_string()),
-                    Value::Object(o) => match &**o {
+                    Value::Object(o) => match &*o {
                         Object::User(UserRef::Plain(u) | UserRef::Lazy(u)) => {
                             u.as_ref().map(|u| u.username.clone())
                         }
@@ -1602,7 +1602,7 @@ impl View<'_> {
                     Some(other) => Some(max_age_of(&other)?),
                 };
                 let mut expires_text = None;
-                match &expires {
+                match expires {
                     None | Some(Value::None) => {}
                     Some(Value::DateTime(t)) => {
                         if max_age.is_some() {
