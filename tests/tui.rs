@@ -614,3 +614,23 @@ fn a_prediction_is_asked_first_and_answered_after_the_goal() {
         "{text}"
     );
 }
+
+#[test]
+fn no_bidi_override_is_ever_drawn() {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    let mut buffer = Buffer::empty(Rect::new(0, 0, 20, 1));
+    buffer.set_string(
+        0,
+        0,
+        "a\u{202e}oll\u{202c}b\u{2066}c",
+        ratatui::style::Style::default(),
+    );
+    sessionlab::tui::drop_bidi_controls(&mut buffer);
+    let text: String = buffer.content.iter().map(|c| c.symbol()).collect();
+    assert!(
+        !text.chars().any(sessionlab::safe_text::is_bidi_control),
+        "{text:?}"
+    );
+    assert!(text.starts_with('a') && text.contains("oll"), "{text:?}");
+}
