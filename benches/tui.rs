@@ -60,10 +60,7 @@ fn course() -> Course {
 }
 
 fn sandbox_app() -> App {
-    let store = Store {
-        dir: None,
-        progress: Default::default(),
-    };
+    let store = Store::default();
     let mut app = App::new(course(), store, Vec::new(), Theme::color(), 0);
     app.open_sandbox();
     for line in [
@@ -79,10 +76,7 @@ fn sandbox_app() -> App {
 }
 
 fn lesson_app() -> App {
-    let store = Store {
-        dir: None,
-        progress: Default::default(),
-    };
+    let store = Store::default();
     let mut app = App::new(course(), store, Vec::new(), Theme::color(), 0);
     app.open_lesson_at(4, 2);
     app

@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
+use crate::safe_text::escape;
 use crate::scenario::Scenario;
 use crate::transcript::{JsonTranscript, readable};
 use crate::tui::Start;
@@ -144,7 +145,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sessionlab: {e:#}");
+            eprintln!("sessionlab: {}", escape(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -163,7 +164,10 @@ fn interactive(start: &Start, lessons: &LessonsArg) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run(path: &PathBuf, json: bool, seed: u64) -> Result<ExitCode> {
+/// The largest scenario file read.
+const MAX_SCENARIO_BYTES: u64 = 64 << 20;
+
+fn run(path: &std::path::Path, json: bool, seed: u64) -> Result<ExitCode> {
     let bytes = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -171,12 +175,13 @@ fn run(path: &PathBuf, json: bool, seed: u64) -> Result<ExitCode> {
             .context("reading standard input")?;
         bytes
     } else {
-        std::fs::read(path).with_context(|| format!("cannot read scenario {}", path.display()))?
+        crate::files::read_capped(path, MAX_SCENARIO_BYTES)
+            .with_context(|| format!("cannot read scenario {}", path.display()))?
     };
     let scenario = match Scenario::parse(&bytes) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("sessionlab: {}:{e}", path.display());
+            eprintln!("sessionlab: {}", escape(&format!("{}:{e}", path.display())));
             return Ok(ExitCode::from(2));
         }
     };
@@ -192,7 +197,9 @@ fn run(path: &PathBuf, json: bool, seed: u64) -> Result<ExitCode> {
             let server = &runner.world.server;
             transcript.line(line, step, server) + "\n"
         } else {
-            readable(step) + "\n"
+            // Lines, names and values come from the scenario: keep them from
+            // acting on the terminal.
+            escape(&readable(step)).into_owned() + "\n"
         };
         if let Err(e) = out.write_all(text.as_bytes()) {
             write_error = Some(e);

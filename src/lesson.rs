@@ -67,10 +67,6 @@ pub struct Lesson {
     pub steps: Vec<LessonStep>,
     /// Where the lesson came from, as findings name it (`lessons/01-x.md`).
     pub path: String,
-    /// The file's text.
-    pub source: String,
-    /// 1-based line of the `[start]` table, or of the front matter.
-    pub start_line: usize,
 }
 
 /// One step of a lesson.
@@ -164,7 +160,7 @@ impl Course {
         for path in paths {
             let path = path.as_ref();
             let name = path.display().to_string();
-            match std::fs::read(path) {
+            match crate::files::read_capped(path, MAX_LESSON_BYTES) {
                 Err(e) => findings.push(Finding::new(
                     &name,
                     1,
@@ -222,15 +218,27 @@ impl Course {
     }
 }
 
-/// The lesson files of a folder, sorted by name.
+/// The largest lesson file read.
+pub const MAX_LESSON_BYTES: u64 = 1 << 20;
+
+/// The lesson files of a folder, sorted by name: regular files, or links to
+/// regular files inside the folder (a link out of it is not followed).
 pub fn lesson_files(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
     let entries =
         std::fs::read_dir(dir).map_err(|e| format!("cannot read the lesson folder: {e}"))?;
+    let inside = dir.canonicalize().ok();
     let mut files: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(Result::ok)
+        .filter(|e| match e.file_type() {
+            Ok(t) if t.is_file() => true,
+            Ok(t) if t.is_symlink() => e.path().canonicalize().is_ok_and(|target| {
+                target.is_file() && inside.as_ref().is_some_and(|d| target.starts_with(d))
+            }),
+            _ => false,
+        })
+        .map(|e| e.path())
         .filter(|p| {
-            p.is_file()
-                && p.extension().is_some_and(|x| x == "md")
+            p.extension().is_some_and(|x| x == "md")
                 && p.file_name().is_some_and(|n| n != "README.md")
         })
         .collect();

@@ -2,9 +2,11 @@
 //! does them, by watching a simulated browser and server.
 
 pub mod cli;
+pub mod files;
 pub mod interop;
 pub mod lesson;
 pub mod runner;
+pub mod safe_text;
 pub mod scenario;
 pub mod script;
 pub mod sim;

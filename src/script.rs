@@ -116,8 +116,18 @@ pub fn is_world_command(line: &str) -> bool {
         || (rest.starts_with(char::is_whitespace) && !rest.trim_start().starts_with('='))
 }
 
+/// The longest line parsed (its syntax tree can cost a thousand times its
+/// length in memory).
+pub const MAX_LINE: usize = 128 * 1024;
+
 /// Parse one line (already trimmed; not blank, not a comment).
 pub fn parse_command(line: &str) -> Result<Command, ParseError> {
+    if line.len() > MAX_LINE {
+        return Err(ParseError::world(format!(
+            "a line is at most {} KB in sessionlab; build big values with * instead",
+            MAX_LINE / 1024
+        )));
+    }
     if is_world_command(line) {
         return commands::parse_world(line);
     }

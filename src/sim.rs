@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod browser;
+pub mod budget;
 pub mod cookie;
 pub mod csrf;
 pub mod dates;

@@ -391,7 +391,8 @@ pub fn expiry_text(expires_in: Option<i64>) -> String {
 /// Seconds as the largest fitting units: `14d`, `1h 30m`, `-2s`.
 pub fn duration_text(seconds: i64) -> String {
     if seconds < 0 {
-        return format!("-{} (expired)", duration_text(-seconds));
+        let magnitude = i64::try_from(seconds.unsigned_abs()).unwrap_or(i64::MAX);
+        return format!("-{} (expired)", duration_text(magnitude));
     }
     if seconds == 0 {
         return "0s".into();

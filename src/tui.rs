@@ -137,6 +137,66 @@ struct Undo {
     before: Snapshot,
     exchange: Option<(Exchange, bool)>,
     output_len: usize,
+    /// About how much memory this entry holds.
+    bytes: usize,
+}
+
+/// The most memory the undo history may hold; the oldest entries go first.
+pub const UNDO_BYTES: usize = 64 << 20;
+/// The most commands that can be undone.
+pub const UNDO_STEPS: usize = 200;
+
+/// About how many bytes a world holds, judged by what its snapshot shows
+/// (an undo entry keeps the world, the snapshot before and the last step).
+fn approx_bytes(snapshot: &Snapshot) -> usize {
+    let jar: usize = snapshot
+        .jar
+        .iter()
+        .map(|c| c.name.len() + c.value.len() + 64)
+        .sum();
+    let store: usize = snapshot
+        .store
+        .iter()
+        .map(|s| {
+            let data = s
+                .data
+                .iter()
+                .map(|(k, v)| value_bytes(k) + value_bytes(v))
+                .sum::<usize>();
+            s.key.len() + s.location.len() + s.raw.len() + data + 128
+        })
+        .sum();
+    2 * (jar + store) + 1024
+}
+
+/// About how many bytes a value holds (shared parts counted each time they
+/// are met, up to a million items).
+fn value_bytes(value: &crate::sim::Value) -> usize {
+    use crate::sim::Value;
+    let mut pending = vec![value.clone()];
+    let (mut bytes, mut seen) = (0usize, 0usize);
+    while let Some(v) = pending.pop() {
+        seen += 1;
+        if seen + pending.len() > 2_000_000 {
+            break;
+        }
+        bytes += 32;
+        match &v {
+            Value::Str(s) => bytes += s.len(),
+            Value::BigInt(s) => bytes += s.len(),
+            Value::Bytes(b) => bytes += b.len(),
+            Value::List(l) | Value::Set(l) => pending.extend(l.borrow().iter().cloned()),
+            Value::Tuple(t) => pending.extend(t.iter().cloned()),
+            Value::Dict(d) => {
+                for (k, v) in d.borrow().iter() {
+                    pending.push(k.clone());
+                    pending.push(v.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    bytes
 }
 
 /// The whole model.
@@ -748,9 +808,7 @@ impl App {
             }
             return;
         }
-        if let Err(e) = self.store.save_history(&self.prompt.history) {
-            self.messages.push(e);
-        }
+        self.store.add_history(&line);
         self.run_line(&line);
     }
 
@@ -786,9 +844,11 @@ impl App {
             before: work.before.clone(),
             exchange: work.exchange.clone(),
             output_len: work.output.len(),
+            bytes: approx_bytes(work.runner.snapshot()),
         });
-        if work.undo.len() > 200 {
-            work.undo.remove(0);
+        let mut total: usize = work.undo.iter().map(|u| u.bytes).sum();
+        while work.undo.len() > UNDO_STEPS || (total > UNDO_BYTES && work.undo.len() > 1) {
+            total -= work.undo.remove(0).bytes;
         }
         work.before = work.runner.snapshot().clone();
         let step = work.runner.step(line);
@@ -849,7 +909,7 @@ impl App {
         if state.finished {
             let next = state.lesson + 1;
             if next < self.course.lessons.len() {
-                self.open_lesson_at(next, 0);
+                self.open_lesson(next);
             } else {
                 self.screen = Screen::Menu;
             }
@@ -1037,6 +1097,30 @@ impl App {
         }
     }
 
+    /// Write the typed history out now.
+    pub fn flush_history(&mut self) {
+        if let Err(e) = self.store.flush_history() {
+            self.note(e);
+        }
+    }
+
+    /// Write everything that waits to be written (on quit, suspend or a signal).
+    pub fn save_all(&mut self) {
+        self.flush_history();
+        if self.store.dir.is_some()
+            && let Err(e) = self.store.save()
+        {
+            self.note(e);
+        }
+    }
+
+    fn note(&mut self, message: String) {
+        match &mut self.work {
+            Some(work) => work.output.push(Output::Note(message)),
+            None => self.messages.push(message),
+        }
+    }
+
     /// The text in the prompt line: what is typed, or in presenter mode what
     /// has been typed out so far.
     pub fn prompt_text(&self) -> (String, usize) {
@@ -1059,38 +1143,108 @@ pub fn wall_clock() -> Instant {
     Instant::now()
 }
 
-/// Run the app on `terminal` until it quits. `next_event` waits up to the
-/// given time (forever for `None`) for an event.
+/// What wakes the event loop.
+#[derive(Debug)]
+pub enum Input {
+    Event(Event),
+    /// A signal: to stop (TERM, HUP, INT, QUIT), suspend (TSTP) or resize.
+    Signal(i32),
+    /// The terminal is gone (end of input or hang-up).
+    Closed,
+}
+
+/// What the loop asks of the terminal around the app.
+pub trait Host<B: Backend> {
+    /// Give the terminal back (raw mode, alternate screen and mouse off).
+    fn leave(&mut self, terminal: &mut Terminal<B>);
+    /// Take the terminal again after a suspension, and redraw all of it.
+    fn enter(&mut self, terminal: &mut Terminal<B>);
+    /// Stop the process until it is continued (SIGTSTP's default).
+    fn suspend(&mut self);
+}
+
+/// Lesson text, cookie values and typed lines may hold characters that
+/// reorder a line on a bidi-aware terminal; none is drawn.
+pub fn drop_bidi_controls(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(crate::safe_text::is_bidi_control) {
+            let clean = crate::safe_text::without_bidi_controls(cell.symbol()).into_owned();
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
+}
+
+/// How often typed history is written out while the app runs.
+const HISTORY_FLUSH: Duration = Duration::from_secs(2);
+
+/// Run the app on `terminal` until it quits. `next` waits up to the given
+/// time (forever for `None`) for input. Every input is handled, in order,
+/// before the next draw. Returns the signal that ended the app, if one did.
 pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    mut next_event: impl FnMut(Option<Duration>) -> std::io::Result<Option<Event>>,
-) -> std::io::Result<()> {
+    host: &mut impl Host<B>,
+    mut next: impl FnMut(Option<Duration>) -> std::io::Result<Option<Input>>,
+) -> std::io::Result<Option<i32>> {
     let error = |e: B::Error| std::io::Error::other(e.to_string());
+    let mut flushed = wall_clock();
+    let mut ended_by = None;
     while !app.quit {
         terminal
             .draw(|frame| {
                 app.size = frame.area();
                 view::draw(app, frame);
+                drop_bidi_controls(frame.buffer_mut());
             })
             .map_err(error)?;
         let now = wall_clock();
-        let wait = app.deadline().map(|d| d.saturating_duration_since(now));
-        match next_event(wait)? {
-            Some(event) => {
-                app.handle(&event, wall_clock());
-                // Take whatever else is already waiting before drawing again.
-                while !app.quit {
-                    match next_event(Some(Duration::ZERO))? {
-                        Some(event) => app.handle(&event, wall_clock()),
-                        None => break,
+        let flush_due = app.store.history_pending().then(|| flushed + HISTORY_FLUSH);
+        let due = match (app.deadline(), flush_due) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let mut wait = due.map(|d| d.saturating_duration_since(now));
+        // Take whatever is already waiting before drawing again.
+        while !app.quit {
+            let Some(input) = next(wait)? else { break };
+            wait = Some(Duration::ZERO);
+            match input {
+                Input::Event(event) => app.handle(&event, wall_clock()),
+                Input::Signal(signal) => match signal {
+                    signal_hook::consts::SIGTSTP => {
+                        app.save_all();
+                        host.leave(terminal);
+                        host.suspend();
+                        host.enter(terminal);
+                        break;
                     }
-                }
+                    // Continued after a stop we did not ask for (`kill -STOP`):
+                    // the shell may have reset the terminal meanwhile.
+                    signal_hook::consts::SIGCONT => {
+                        host.enter(terminal);
+                        break;
+                    }
+                    signal_hook::consts::SIGWINCH => {
+                        terminal.autoresize().map_err(error)?;
+                        break;
+                    }
+                    other => {
+                        ended_by = Some(other);
+                        app.quit = true;
+                    }
+                },
+                Input::Closed => app.quit = true,
             }
-            None => app.tick(wall_clock()),
+        }
+        let now = wall_clock();
+        app.tick(now);
+        if app.store.history_pending() && now >= flushed + HISTORY_FLUSH {
+            app.flush_history();
+            flushed = now;
         }
     }
-    Ok(())
+    app.save_all();
+    Ok(ended_by)
 }
 
 /// What to open.
@@ -1107,7 +1261,7 @@ pub enum Start {
 }
 
 /// The app for `start`, or the words for why it cannot start. `load` reads
-/// the lessons; the sandbox starts at once and reads them on another thread.
+/// the lessons; the sandbox starts at once and reads them when the menu opens.
 pub fn app_for<F>(start: &Start, load: F, theme: Theme, now: Instant) -> Result<App, String>
 where
     F: FnOnce() -> Result<crate::lesson::Course, String> + 'static,
@@ -1162,38 +1316,194 @@ To run commands without the interface, use `sessionlab run FILE` (or `-` for sta
         );
     }
     let mut app = app_for(start, load, Theme::from_env(), wall_clock())?;
+    let (sender, inputs) = std::sync::mpsc::channel();
+    let signals = live::watch_signals(sender.clone())
+        .map_err(|e| format!("cannot watch for signals: {e}"))?;
     let mut terminal =
         ratatui::try_init().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        live::release_extras();
+        hook(info);
+    }));
+    live::enable_extras();
+    live::read_keys(sender);
+    let result = run(&mut terminal, &mut app, &mut live::Live, |wait| {
+        Ok(match wait {
+            Some(d) => inputs.recv_timeout(d).ok(),
+            None => inputs.recv().ok().or(Some(Input::Closed)),
+        })
+    });
+    live::restore();
+    signals.close();
+    match result {
+        // Die of the signal, as the shell expects, now that all is saved.
+        Ok(Some(signal)) => {
+            let _ = signal_hook::low_level::emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        }
+        Ok(None) => Ok(()),
+        Err(e) => Err(format!("terminal error: {e}")),
+    }
+}
+
+/// The real terminal: the threads that read keys and signals, and what the
+/// app turns on beyond ratatui's raw mode and alternate screen.
+mod live {
+    use std::sync::mpsc::Sender;
+    use std::time::Duration;
+
+    use crossterm::event::{Event, KeyCode, KeyModifiers};
+    use ratatui::DefaultTerminal;
+    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGWINCH};
+    use signal_hook::iterator::{Handle, Signals};
+
+    use super::{Host, Input};
+    use crate::sim::budget;
+
+    /// Mouse scrolling and bracketed paste.
+    pub fn enable_extras() {
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::event::EnableMouseCapture,
+            crossterm::event::EnableBracketedPaste
+        );
+    }
+
+    /// Give the terminal back. Unlike `ratatui::restore`, this says nothing
+    /// when the terminal is already gone (printing then would abort).
+    pub fn restore() {
+        release_extras();
+        let _ = crossterm::terminal::disable_raw_mode();
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::terminal::LeaveAlternateScreen,
+            crossterm::cursor::Show
+        );
+    }
+
+    pub fn release_extras() {
         let _ = crossterm::execute!(
             std::io::stdout(),
             crossterm::event::DisableMouseCapture,
             crossterm::event::DisableBracketedPaste
         );
-        hook(info);
-    }));
-    let _ = crossterm::execute!(
-        std::io::stdout(),
-        crossterm::event::EnableMouseCapture,
-        crossterm::event::EnableBracketedPaste
-    );
-    let result = run(&mut terminal, &mut app, |wait| {
-        let ready = match wait {
-            Some(d) => crossterm::event::poll(d)?,
-            None => true,
+    }
+
+    /// Forward signals to the loop. The ones that end the app also stop a
+    /// command that is running, so that the loop sees them at once.
+    pub fn watch_signals(sender: Sender<Input>) -> std::io::Result<Handle> {
+        let mut signals =
+            Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT, SIGWINCH])?;
+        let handle = signals.handle();
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                for signal in signals.forever() {
+                    if matches!(signal, SIGTERM | SIGHUP | SIGINT | SIGQUIT) {
+                        budget::interrupt();
+                    }
+                    if sender.send(Input::Signal(signal)).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(handle)
+    }
+
+    /// Read terminal events on their own thread, so that none is lost while a
+    /// command runs, and Ctrl-C can stop the command.
+    pub fn read_keys(sender: Sender<Input>) {
+        let _ = std::thread::Builder::new()
+            .name("keys".into())
+            .spawn(move || {
+                loop {
+                    match wait_for_input() {
+                        Ready::Idle => continue,
+                        Ready::Closed => {
+                            let _ = sender.send(Input::Closed);
+                            return;
+                        }
+                        Ready::Bytes => {}
+                    }
+                    // (crossterm reads nothing for a zero timeout.)
+                    while let Ok(true) = crossterm::event::poll(Duration::from_millis(1)) {
+                        let Ok(event) = crossterm::event::read() else {
+                            let _ = sender.send(Input::Closed);
+                            return;
+                        };
+                        if let Event::Key(key) = &event
+                            && key.code == KeyCode::Char('c')
+                            && key.modifiers.contains(KeyModifiers::CONTROL)
+                        {
+                            budget::interrupt();
+                        }
+                        if sender.send(Input::Event(event)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+    }
+
+    enum Ready {
+        Bytes,
+        Idle,
+        Closed,
+    }
+
+    /// Wait (a while) for bytes on the terminal. crossterm reads a closed
+    /// terminal's end of input forever at full speed, so it is only asked
+    /// once there are bytes to read.
+    fn wait_for_input() -> Ready {
+        use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        let stdin = std::io::stdin();
+        let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+        let timeout = Timespec {
+            tv_sec: 0,
+            tv_nsec: 250_000_000,
         };
-        if ready {
-            crossterm::event::read().map(Some)
-        } else {
-            Ok(None)
+        match poll(&mut fds, Some(&timeout)) {
+            Ok(0) => Ready::Idle,
+            Ok(_) => {
+                let revents = fds[0].revents();
+                if revents.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
+                    return Ready::Closed;
+                }
+                match rustix::io::ioctl_fionread(&stdin) {
+                    Ok(0) | Err(_) => Ready::Closed,
+                    Ok(_) => Ready::Bytes,
+                }
+            }
+            Err(rustix::io::Errno::INTR) => Ready::Idle,
+            Err(_) => Ready::Closed,
         }
-    });
-    let _ = crossterm::execute!(
-        std::io::stdout(),
-        crossterm::event::DisableMouseCapture,
-        crossterm::event::DisableBracketedPaste
-    );
-    ratatui::restore();
-    result.map_err(|e| format!("terminal error: {e}"))
+    }
+
+    /// The terminal the app runs in.
+    pub struct Live;
+
+    impl Host<ratatui::backend::CrosstermBackend<std::io::Stdout>> for Live {
+        fn leave(&mut self, _terminal: &mut DefaultTerminal) {
+            restore();
+        }
+
+        fn enter(&mut self, terminal: &mut DefaultTerminal) {
+            let _ = crossterm::terminal::enable_raw_mode();
+            let _ =
+                crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen);
+            enable_extras();
+            // Draw everything afresh; `Terminal::clear` would ask the
+            // terminal where its cursor is and wait for the answer.
+            let _ = crossterm::execute!(
+                std::io::stdout(),
+                crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+            );
+            terminal.swap_buffers();
+        }
+
+        fn suspend(&mut self) {
+            let _ = signal_hook::low_level::emulate_default_handler(SIGTSTP);
+        }
+    }
 }

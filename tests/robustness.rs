@@ -1,5 +1,9 @@
 //! Garbage in never panics: arbitrary text through the parser, random command
 //! sequences through the world, and hostile scenario files.
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a runaway command is caught by time"
+)]
 
 use proptest::prelude::*;
 use sessionlab::runner::{Outcome, Runner};
@@ -193,4 +197,233 @@ fn errors_change_nothing() {
         .map(|s| s.raw.clone())
         .collect::<Vec<_>>();
     assert_eq!(before, after);
+}
+
+/// Run `lines` in a fresh world and return the last line's outcome as text.
+fn last_outcome(lines: &[&str]) -> String {
+    let mut runner = Runner::new(World::new(0));
+    let mut outcome = Outcome::Ok;
+    for line in lines {
+        outcome = runner.step(line).outcome;
+    }
+    match outcome {
+        Outcome::Ok => "ok".into(),
+        Outcome::Value(v) | Outcome::Text(v) => v,
+        Outcome::Error { message, .. } => message,
+    }
+}
+
+/// The reproducers of the reliability report, each a clear error or a
+/// result, never a crash: (lines, what the last one says).
+const REPRODUCERS: &[(&[&str], &str)] = &[
+    // R1: i64::MIN negated, and floats beyond any date.
+    (
+        &["request.session.set_expiry(-1e19)"],
+        "OverflowError: timestamp out of range",
+    ),
+    (
+        &["request.session.set_expiry(-9223372036854775808)"],
+        "Error: ",
+    ),
+    (
+        &["request.session.set_expiry(float('-inf'))"],
+        "OverflowError",
+    ),
+    (&["request.session.set_expiry(-1e400)"], "OverflowError"),
+    (&["request.session.set_expiry(1e400)"], "OverflowError"),
+    (
+        &["request.session['_session_expiry'] = 1e300; request.session.get_expiry_date()"],
+        "OverflowError",
+    ),
+    // R2: cyclic equality is Python's RecursionError.
+    (
+        &["x = []; x.append(x); y = []; y.append(y); x == y"],
+        "RecursionError: maximum recursion depth exceeded in comparison",
+    ),
+    (
+        &["x = {}; x['a'] = x; y = {}; y['a'] = y; x == y"],
+        "RecursionError",
+    ),
+    (&["x = []; x.append(x); x == x"], "True"),
+    (&["x = []; x.append(x); x in [x]"], "True"),
+    (
+        &["x = []; x.append(x); y = []; y.append(y); x < y"],
+        "RecursionError",
+    ),
+    (&["x = []; x.append(x); x"], "[[...]]"),
+    (&["x = {}; x['a'] = x; x"], "{'a': {...}}"),
+    (
+        &["x = []; x.append(x); request.session['a'] = x"],
+        "ValueError: Circular reference detected",
+    ),
+    // R3: a cyclic value under the cache engine is copied, as pickle would.
+    (
+        &[
+            "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.cache'",
+            "x = []; x.append(x); request.session['a'] = x",
+            "request.session['a']",
+        ],
+        "[[...]]",
+    ),
+    // R4: a value that would print as gigabytes.
+    (&["l = [0] * 999999; m = [l] * 999999; m"], "8 MB of text"),
+    (
+        &["l = [0] * 999999; m = [l] * 999999; len(str(m))"],
+        "sessionlab allows",
+    ),
+    (
+        &["l = [0] * 999999; m = [l] * 999999; request.session['k'] = m"],
+        "8 MB of text",
+    ),
+    // R5: the cap holds for concatenation too.
+    (
+        &["s = 'x' * 999999; s = s + s"],
+        "larger than sessionlab allows",
+    ),
+    (
+        &["l = [0] * 999999; l = l + l"],
+        "larger than sessionlab allows",
+    ),
+    (
+        &["l = [0] * 999999; l += l"],
+        "larger than sessionlab allows",
+    ),
+    (
+        &["l = [0] * 999999; l.extend(l)"],
+        "larger than sessionlab allows",
+    ),
+    (
+        &["s = 'x' * 999999; ','.join([s, s])"],
+        "larger than sessionlab allows",
+    ),
+    (
+        &["s = 'x' * 999999; s.replace('x', 'xx')"],
+        "larger than sessionlab allows",
+    ),
+    // R6: sum of lists is linear, and capped.
+    (&["x = sum([[0] * 1000] * 1000, []); len(x)"], "1000000"),
+    (
+        &["x = sum([[0] * 1000] * 3000, [])"],
+        "larger than sessionlab allows",
+    ),
+    // R7: times outside years 1-9999 are Django's OverflowError.
+    (
+        &["response.set_cookie('t','v',max_age=9223372036854775807)"],
+        "OverflowError",
+    ),
+    (
+        &["settings.SESSION_COOKIE_AGE = 9223372036854775807"],
+        "OverflowError",
+    ),
+    (&["clock +9223372036854775807s"], ""),
+    (
+        &["clock +1000000w", "clock +1000000w"],
+        "past the year 9999",
+    ),
+];
+
+#[test]
+fn every_reproducer_is_a_clear_error_or_a_result_within_a_second() {
+    for (lines, expected) in REPRODUCERS {
+        let started = std::time::Instant::now();
+        let said = last_outcome(lines);
+        assert!(
+            said.contains(expected),
+            "{lines:?} said {said:?}, not {expected:?}"
+        );
+        assert!(!said.is_empty() || expected.is_empty(), "{lines:?}");
+        // Debug builds are slower; a runaway would take minutes.
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "{lines:?} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn values_nested_as_deep_as_a_line_allows_neither_overflow_nor_leak_the_stack() {
+    let deep = "x = []; ".to_string() + &"x = [x]; ".repeat(14_000);
+    for tail in [
+        "x == [x]",
+        "x",
+        "len(x)",
+        "request.session['a'] = x",
+        "str(x)",
+    ] {
+        let said = last_outcome(&[&format!("{deep}{tail}")]);
+        assert!(!said.is_empty(), "{tail}");
+    }
+    let said = last_outcome(&[&format!("{deep}x == [x]")]);
+    assert!(said.starts_with("RecursionError"), "{said}");
+}
+
+#[test]
+fn a_deeply_nested_session_still_makes_a_readable_json_transcript() {
+    let mut runner = Runner::new(World::new(0));
+    let line = "x = []; ".to_string() + &"x = [x]; ".repeat(150) + "request.session['a'] = x";
+    let step = runner.step(&line);
+    assert_eq!(step.outcome, Outcome::Ok);
+    let json = JsonTranscript::new().line(1, &step, &runner.world.server);
+    serde_json::from_str::<serde_json::Value>(&json).expect("serde_json reads it");
+}
+
+#[test]
+fn a_line_longer_than_the_cap_is_refused_before_parsing() {
+    let said = last_outcome(&[&("x = 1; ".repeat(20_000) + "x")]);
+    assert!(said.contains("a line is at most 128 KB"), "{said}");
+}
+
+#[test]
+fn every_reproducer_behaves_the_same_in_the_app_and_the_screen_still_draws() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use sessionlab::lesson::Course;
+    use sessionlab::tui::progress::Store;
+    use sessionlab::tui::theme::Theme;
+    use sessionlab::tui::{App, view};
+    for (lines, expected) in REPRODUCERS {
+        let mut app = App::new(
+            Course::default(),
+            Store::default(),
+            Vec::new(),
+            Theme::mono(),
+            0,
+        );
+        app.open_sandbox();
+        for line in *lines {
+            app.run_line(line);
+        }
+        let work = app.work.as_ref().expect("the sandbox");
+        let said = match &work.last.as_ref().expect("a step").outcome {
+            Outcome::Ok => "ok".to_string(),
+            Outcome::Value(v) | Outcome::Text(v) => v.clone(),
+            Outcome::Error { message, .. } => message.clone(),
+        };
+        assert!(
+            said.contains(expected),
+            "{lines:?} said {said:?} in the app"
+        );
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal.draw(|f| view::draw(&app, f)).unwrap();
+    }
+}
+
+#[test]
+fn a_value_nested_past_the_recursion_limit_is_not_pickled_into_the_cache() {
+    let deep = "x = []; ".to_string() + &"x = [x]; ".repeat(1200) + "request.session['a'] = x";
+    let said = last_outcome(&[
+        "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.cache'",
+        &deep,
+    ]);
+    assert!(
+        said.contains("RecursionError: maximum recursion depth exceeded while pickling"),
+        "{said}"
+    );
+    let shallow = "x = []; ".to_string() + &"x = [x]; ".repeat(900) + "request.session['a'] = x";
+    let said = last_outcome(&[
+        "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.cache'",
+        &shallow,
+    ]);
+    assert_eq!(said, "ok");
 }

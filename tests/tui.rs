@@ -103,10 +103,7 @@ fn fake_course() -> Course {
 }
 
 fn app_with(dir: Option<std::path::PathBuf>) -> App {
-    let store = Store {
-        dir,
-        progress: Default::default(),
-    };
+    let store = Store::in_dir(dir);
     App::new(fake_course(), store, Vec::new(), Theme::mono(), 0)
 }
 
@@ -423,10 +420,7 @@ fn changes_are_marked_by_symbols() {
 #[test]
 fn embedded_course_plays_through_in_the_app() {
     let course = Course::embedded().expect("the embedded course loads");
-    let store = Store {
-        dir: None,
-        progress: Default::default(),
-    };
+    let store = Store::default();
     let mut app = App::new(course, store, Vec::new(), Theme::mono(), 0);
     for index in 0..app.course.lessons.len() {
         app.open_lesson_at(index, 0);
@@ -460,6 +454,90 @@ fn embedded_course_plays_through_in_the_app() {
         assert!(app.work.as_ref().unwrap().lesson.as_ref().unwrap().finished);
         let _ = screen(&mut app, 80, 24);
     }
+}
+
+/// The app on the embedded course, saving progress in `dir`.
+fn course_app(dir: &std::path::Path) -> App {
+    let course = Course::embedded().expect("the embedded course loads");
+    let (store, _) = Store::open(Some(dir.to_path_buf()));
+    App::new(course, store, Vec::new(), Theme::mono(), 0)
+}
+
+fn solve_step(app: &mut App) {
+    let work = app.work.as_ref().unwrap();
+    let state = work.lesson.as_ref().unwrap();
+    let lines = app.course.lessons[state.lesson].steps[state.step]
+        .solution
+        .clone();
+    for line in &lines {
+        type_line(app, line);
+    }
+    assert!(app.work.as_ref().unwrap().lesson.as_ref().unwrap().met);
+}
+
+#[test]
+fn starting_a_lesson_again_never_lowers_its_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = course_app(dir.path());
+    app.open_lesson(0);
+    for _ in 0..3 {
+        solve_step(&mut app);
+        key(&mut app, KeyCode::Enter);
+    }
+    let id = app.course.lessons[0].id.clone();
+    assert_eq!(app.store.lesson(&id).done, 3);
+    // F6, y: the whole lesson again, then step 1 once more.
+    key(&mut app, KeyCode::F(6));
+    key(&mut app, KeyCode::Char('y'));
+    solve_step(&mut app);
+    assert_eq!(app.store.lesson(&id).done, 3);
+    let (again, _) = Store::open(Some(dir.path().to_path_buf()));
+    assert_eq!(again.lesson(&id).done, 3);
+}
+
+#[test]
+fn the_next_lesson_resumes_where_it_was_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = course_app(dir.path());
+    let next = app.course.lessons[1].id.clone();
+    app.store
+        .record(&next, 2, app.course.lessons[1].steps.len())
+        .unwrap();
+    app.open_lesson(0);
+    let steps = app.course.lessons[0].steps.len();
+    for _ in 0..steps {
+        solve_step(&mut app);
+        key(&mut app, KeyCode::Enter);
+    }
+    assert!(app.work.as_ref().unwrap().lesson.as_ref().unwrap().finished);
+    key(&mut app, KeyCode::Enter);
+    let state = app.work.as_ref().unwrap().lesson.as_ref().unwrap();
+    assert_eq!((state.lesson, state.step), (1, 2));
+    assert_eq!(app.store.lesson(&next).done, 2);
+}
+
+#[test]
+fn the_undo_history_is_bounded_by_memory() {
+    let mut app = app();
+    app.open_sandbox();
+    type_line(&mut app, "request.session['a'] = 'x' * 999999");
+    for i in 0..40 {
+        type_line(&mut app, &format!("request.session['n'] = {i}"));
+    }
+    // Each entry holds the 1 MB session twice (the snapshot before and after):
+    // about 32 fit in the 64 MB.
+    let mut undone = 0;
+    loop {
+        ctrl(&mut app, 'z');
+        let work = app.work.as_ref().unwrap();
+        if matches!(work.output.last(), Some(sessionlab::tui::panes::Output::Note(n)) if n == "Nothing to undo.")
+        {
+            break;
+        }
+        undone += 1;
+    }
+    assert!(undone < 38, "{undone} undone");
+    assert!(undone > 1, "{undone} undone");
 }
 
 #[test]
@@ -512,10 +590,7 @@ fn right_answer(predict: &Predict) -> String {
 #[test]
 fn a_prediction_is_asked_first_and_answered_after_the_goal() {
     let course = Course::embedded().expect("the embedded course loads");
-    let store = Store {
-        dir: None,
-        progress: Default::default(),
-    };
+    let store = Store::default();
     let mut app = App::new(course, store, Vec::new(), Theme::mono(), 0);
     let index = app.course.find("07-when-django-saves").expect("lesson 7");
     let step = app.course.lessons[index]
@@ -538,4 +613,24 @@ fn a_prediction_is_asked_first_and_answered_after_the_goal() {
         text.contains("The list in memory did get the pear"),
         "{text}"
     );
+}
+
+#[test]
+fn no_bidi_override_is_ever_drawn() {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    let mut buffer = Buffer::empty(Rect::new(0, 0, 20, 1));
+    buffer.set_string(
+        0,
+        0,
+        "a\u{202e}oll\u{202c}b\u{2066}c",
+        ratatui::style::Style::default(),
+    );
+    sessionlab::tui::drop_bidi_controls(&mut buffer);
+    let text: String = buffer.content.iter().map(|c| c.symbol()).collect();
+    assert!(
+        !text.chars().any(sessionlab::safe_text::is_bidi_control),
+        "{text:?}"
+    );
+    assert!(text.starts_with('a') && text.contains("oll"), "{text:?}");
 }

@@ -9,7 +9,8 @@ use super::{Course, Finding, Goal, Lesson, LessonStep};
 use crate::runner::{Runner, Step, is_command};
 use crate::script;
 
-/// Steps a lesson should have, at least and at most (a capstone may have fewer).
+/// Steps a lesson must have at least (the most is `load::MAX_STEPS`; the
+/// course's own 5-8 rule is checked in `tests/lessons.rs`).
 pub const MIN_STEPS: usize = 1;
 
 /// Every finding for the course, in file order.

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use super::{Course, Finding, check_course, lesson_files};
 use crate::cli::LessonsArg;
+use crate::safe_text::escape;
 
 /// Load what `check` was asked to check: files and folders, or the course.
 fn load(paths: &[PathBuf], lessons: &LessonsArg) -> Result<Course, Vec<Finding>> {
@@ -37,7 +38,7 @@ fn load(paths: &[PathBuf], lessons: &LessonsArg) -> Result<Course, Vec<Finding>>
 
 fn report(findings: &[Finding]) -> ExitCode {
     for finding in findings {
-        println!("{finding}");
+        println!("{}", escape(&finding.to_string()));
     }
     let n = findings.len();
     eprintln!(
@@ -91,8 +92,8 @@ pub fn list(lessons: &LessonsArg) -> ExitCode {
         println!(
             "{:>2}. {:<width$}  {} ({n} step{})",
             i + 1,
-            lesson.id,
-            lesson.title,
+            escape(&lesson.id),
+            escape(&lesson.title),
             if n == 1 { "" } else { "s" }
         );
     }

@@ -1021,7 +1021,7 @@ impl Condition {
                 )
             }
             Kind::Clock { cmp, seconds } => {
-                let passed = now - start_clock;
+                let passed = now.saturating_sub(start_clock);
                 (
                     cmp.holds(passed, *seconds),
                     format!("{} passed since the lesson started", duration(passed)),
@@ -1345,7 +1345,10 @@ fn set_cookie_text(exchange: &crate::sim::request::Exchange) -> String {
 /// `90s`, `15m`, `2h`, `3d`, `2w`, or a mix for odd amounts.
 pub fn duration(seconds: i64) -> String {
     if seconds < 0 {
-        return format!("-{}", duration(-seconds));
+        return format!(
+            "-{}",
+            duration(i64::try_from(seconds.unsigned_abs()).unwrap_or(i64::MAX))
+        );
     }
     for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
         if seconds >= size && seconds % size == 0 {

@@ -11,6 +11,7 @@ use super::goal::{Condition, Goal};
 use super::predict::Predict;
 use super::{Finding, Lesson, LessonStep, StepLines};
 use crate::sim::World;
+use crate::sim::value::{MAX_TIME, MIN_TIME};
 use crate::sim::world::StartWorld;
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +75,8 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
+    findings.extend(unsafe_characters(file, &lines));
+    findings.extend(too_deep(file, text));
 
     // Front matter.
     if lines.first().map(|l| l.trim_end()) != Some("+++") {
@@ -150,6 +153,30 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
             line,
             1,
             format!("the starting world cannot be built: {e}"),
+        ));
+    }
+    for (key, value) in [
+        ("id", &front.id),
+        ("title", &front.title),
+        ("summary", &front.summary),
+    ] {
+        if let Some(c) = value.chars().find(|c| crate::safe_text::is_unsafe(*c)) {
+            findings.push(at(
+                front_line(key),
+                1,
+                format!(
+                    "control character U+{:04X} in the {key}: remove it",
+                    c as u32
+                ),
+            ));
+        }
+    }
+    if !(MIN_TIME..=MAX_TIME).contains(&start.clock) {
+        findings.push(at(
+            front_line("clock"),
+            1,
+            "the starting clock must be a time between the years 1 and 9999 (seconds since 1970)"
+                .into(),
         ));
     }
     if start
@@ -304,6 +331,14 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
     }
 
     let count = steps.len();
+    if count > MAX_STEPS {
+        findings.push(at(
+            steps[MAX_STEPS].step.lines.heading,
+            1,
+            format!("a lesson has at most {MAX_STEPS} steps: split it into several lessons"),
+        ));
+        return Err(findings);
+    }
     let steps = steps
         .into_iter()
         .enumerate()
@@ -343,8 +378,6 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
         start,
         steps,
         path: file.to_string(),
-        source: text.to_string(),
-        start_line,
     })
 }
 
@@ -528,4 +561,65 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
         .count()
         + 1;
     (line, col)
+}
+
+/// The most steps a lesson may have.
+pub const MAX_STEPS: usize = 100;
+/// The deepest nesting of lists and quotes in a lesson's Markdown.
+pub const MAX_NESTING: usize = 16;
+/// The most findings of one kind reported for a lesson.
+const MAX_REPORTED: usize = 20;
+
+/// A finding for each control or bidi character: lesson text must not act on
+/// the terminal it is printed on.
+fn unsafe_characters(file: &str, lines: &[&str]) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            if crate::safe_text::is_unsafe(c) {
+                found.push(Finding::new(
+                    file,
+                    i + 1,
+                    col + 1,
+                    format!(
+                        "control character U+{:04X} in lesson text: remove it (it could act on the learner's terminal)",
+                        c as u32
+                    ),
+                ));
+                if found.len() == MAX_REPORTED {
+                    return found;
+                }
+            }
+        }
+    }
+    found
+}
+
+/// A finding where lists and quotes nest deeper than [`MAX_NESTING`].
+fn too_deep(file: &str, text: &str) -> Option<Finding> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut depth = 0usize;
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::Item) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let line = text[..range.start].matches('\n').count() + 1;
+                    return Some(Finding::new(
+                        file,
+                        line,
+                        1,
+                        format!("lists and quotes nest at most {MAX_NESTING} deep in a lesson"),
+                    ));
+                }
+            }
+            Event::End(
+                pulldown_cmark::TagEnd::List(_)
+                | pulldown_cmark::TagEnd::BlockQuote(_)
+                | pulldown_cmark::TagEnd::Item,
+            ) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }

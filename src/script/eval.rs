@@ -18,15 +18,14 @@ use ops::{
 use super::ast::{BinOp, CmpOp, Expr, Stmt};
 use super::table::{self, Entry};
 use crate::sim::auth;
+use crate::sim::budget;
 use crate::sim::cookie::ResponseCookies;
 use crate::sim::cookie::{CookieOptions, MaxAge};
 use crate::sim::error::PyErr;
 use crate::sim::request::Request;
 use crate::sim::server::Server;
 use crate::sim::signing;
-use crate::sim::value::{
-    Dict, DictViewKind, Number, Object, UserInfo, UserRef, Value, number, py_eq,
-};
+use crate::sim::value::{Dict, Number, Object, UserInfo, UserRef, Value, number, try_eq};
 
 /// The view being run: the server, the request and the line's local names.
 pub struct View<'a> {
@@ -42,6 +41,7 @@ pub fn run_view(
     request: &mut Request,
     stmts: &[Stmt],
 ) -> Result<Option<Value>, PyErr> {
+    let _meter = budget::Meter::start();
     let mut view = View {
         server,
         request,
@@ -53,7 +53,10 @@ pub fn run_view(
             Stmt::Expr(expr) => {
                 let value = view.eval(expr)?;
                 if i + 1 == stmts.len() && !matches!(value, Value::None) {
-                    last = Some(view.unwrapped(value)?);
+                    let value = view.unwrapped(value)?;
+                    // The shell prints it: fail here, within the budget, if it cannot.
+                    value.try_repr()?;
+                    last = Some(value);
                 }
             }
             Stmt::Assign(targets, value) => {
@@ -68,6 +71,7 @@ pub fn run_view(
                 let result = match (&current, op) {
                     (Value::List(list), BinOp::Add) => {
                         let items = iterate_plain(&operand)?;
+                        budget::check_grow(list.borrow().len() + items.len(), items.len(), "list")?;
                         list.borrow_mut().extend(items);
                         current.clone()
                     }
@@ -238,6 +242,7 @@ impl Args {
 
 impl View<'_> {
     fn eval(&mut self, expr: &Expr) -> Result<Value, PyErr> {
+        budget::charge(1)?;
         Ok(match expr {
             Expr::None(_) => Value::None,
             Expr::Bool(b, _) => Value::Bool(*b),
@@ -720,8 +725,8 @@ impl View<'_> {
 
     fn compare(&mut self, op: CmpOp, left: &Value, right: &Value) -> Result<bool, PyErr> {
         Ok(match op {
-            CmpOp::Eq => py_eq(left, right),
-            CmpOp::Ne => !py_eq(left, right),
+            CmpOp::Eq => try_eq(left, right)?,
+            CmpOp::Ne => !try_eq(left, right)?,
             CmpOp::Lt => py_cmp(left, right, "<")?.is_lt(),
             CmpOp::Le => py_cmp(left, right, "<=")?.is_le(),
             CmpOp::Gt => py_cmp(left, right, ">")?.is_gt(),
@@ -748,16 +753,13 @@ impl View<'_> {
             }
             Value::Set(s) => {
                 crate::sim::session::check_hashable(item)?;
-                Ok(s.borrow().iter().any(|v| py_eq(v, item)))
+                any_eq(&s.borrow(), item)
             }
-            Value::List(l) => Ok(l.borrow().iter().any(|v| py_eq(v, item))),
-            Value::Tuple(t) => Ok(t.iter().any(|v| py_eq(v, item))),
+            Value::List(l) => any_eq(&l.borrow(), item),
+            Value::Tuple(t) => any_eq(t, item),
             Value::Object(o) => match &**o {
                 Object::Session(_) => self.request.session.contains(self.server, item),
-                Object::DictView(kind, items) => Ok(match kind {
-                    DictViewKind::Items => items.iter().any(|v| py_eq(v, item)),
-                    _ => items.iter().any(|v| py_eq(v, item)),
-                }),
+                Object::DictView(_, items) => any_eq(items, item),
                 Object::Range(start, stop, step) => Ok(match item {
                     Value::Int(i) => {
                         let (i, start, stop, step) = (
@@ -817,16 +819,25 @@ impl View<'_> {
                 func.type_name()
             )));
         };
-        match &**o {
+        let result = match &**o {
             Object::Builtin(name) => self.call_builtin(name, args),
             Object::Type(name) => self.call_builtin(name, args),
-            Object::Method(receiver, name) => self.call_method(receiver, name, args),
+            Object::Method(receiver, name) => {
+                let result = self.call_method(receiver, name, args)?;
+                // append, extend, insert, update… grow the receiver.
+                check_built(receiver)?;
+                Ok(result)
+            }
             Object::Session(_) => Err(type_error("'SessionStore' object is not callable")),
             _ => Err(type_error(format!(
                 "'{}' object is not callable",
                 func.type_name()
             ))),
-        }
+        }?;
+        // Work that could not stop itself (a set of a million items) stops here.
+        budget::charge(1)?;
+        check_built(&result)?;
+        Ok(result)
     }
 
     fn call_builtin(&mut self, name: &str, args: Args) -> Result<Value, PyErr> {
@@ -1066,6 +1077,20 @@ impl View<'_> {
                 let bound = args.bind("sum", &["iterable", "start"], 1)?;
                 let items = self.iterate(bound[0].as_ref().expect("required"))?;
                 let mut total = bound[1].clone().unwrap_or(Value::Int(0));
+                if let Value::List(start) = &total {
+                    // Lists are added into one list: linear, where adding
+                    // them pairwise would copy the total again for each item.
+                    let mut sum = start.borrow().clone();
+                    for item in &items {
+                        let Value::List(more) = item else {
+                            return binary(BinOp::Add, &total, item);
+                        };
+                        let added = more.borrow().len();
+                        budget::check_grow(sum.len() + added, added, "list")?;
+                        sum.extend(more.borrow().iter().cloned());
+                    }
+                    return Ok(Value::list(sum));
+                }
                 for item in &items {
                     total = binary(BinOp::Add, &total, item)?;
                 }
@@ -1754,6 +1779,34 @@ fn builtin_static(name: &str) -> &'static str {
         .iter()
         .find(|b| b.name == name)
         .map_or("print", |b| b.name)
+}
+
+/// A value a call built or grew must fit the size budget.
+fn check_built(value: &Value) -> Result<(), PyErr> {
+    let (len, what) = match value {
+        Value::Str(s) => (s.len(), "string"),
+        Value::Bytes(b) => (b.len(), "bytes"),
+        Value::List(l) => (l.borrow().len(), "list"),
+        Value::Set(l) => (l.borrow().len(), "set"),
+        Value::Tuple(t) => (t.len(), "tuple"),
+        Value::Dict(d) => (d.borrow().len(), "dict"),
+        _ => return Ok(()),
+    };
+    if len > budget::MAX_SIZE {
+        return Err(budget::too_big(what));
+    }
+    Ok(())
+}
+
+/// `item in items`, with Python's identity shortcut.
+fn any_eq(items: &[Value], item: &Value) -> Result<bool, PyErr> {
+    budget::charge(items.len() as u64)?;
+    for candidate in items {
+        if identical(candidate, item) || try_eq(candidate, item)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 pub(super) fn one(args: Args, func: &str) -> Result<Value, PyErr> {

@@ -57,25 +57,6 @@ pub fn parse_line(line: &str) -> Result<Vec<Stmt>, SyntaxError> {
     }
 }
 
-/// Parse a single expression (a setting's value, a lesson's literal).
-pub fn parse_expression(text: &str) -> Result<Expr, SyntaxError> {
-    let lexed = tokenize(text)?;
-    let mut parser = Parser {
-        tokens: &lexed.tokens,
-        pos: 0,
-        depth: 0,
-        brackets: 0,
-    };
-    let result = parser.expr_list().and_then(|e| {
-        if parser.peek() == &Tok::End {
-            Ok(e)
-        } else {
-            Err(parser.invalid())
-        }
-    });
-    result.map_err(|err| refine(err, &lexed, &parser))
-}
-
 /// Apply CPython's precedence of errors: an unclosed bracket the failure sits
 /// inside is reported as never closed.
 fn refine(err: SyntaxError, lexed: &Lexed, parser: &Parser) -> SyntaxError {

@@ -409,7 +409,7 @@ pub const UNMODELLED: &[&str] = &[
     "is_bound",
 ];
 
-/// The entries of a table, as completion candidates with `prefix` prepended.
+/// The names of a table's entries, as completion candidates.
 pub fn names(table: &[Entry]) -> impl Iterator<Item = &'static str> + '_ {
     table.iter().map(|e| e.name)
 }

@@ -76,7 +76,13 @@ impl LocMemCache {
             let count = self.entries.len() / CULL_FREQUENCY;
             self.entries.truncate(self.entries.len() - count);
         }
-        let expires_at = timeout.map(|t| if t == 0 { now - 1 } else { now + t });
+        let expires_at = timeout.map(|t| {
+            if t == 0 {
+                now - 1
+            } else {
+                now.saturating_add(t)
+            }
+        });
         self.entries.insert(
             0,
             CacheEntry {

@@ -5,12 +5,16 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::budget::{self, RECURSION_LIMIT};
 use super::error::PyErr;
 use super::keys::VALID_KEY_CHARS;
 use super::server::{Server, SessionFile, SessionRow, no_such_table};
 use super::settings::Engine;
 use super::signing;
-use super::value::{Dict, DictRef, Value, deep_copy_dict, iso_format, parse_iso, py_eq};
+use super::value::{
+    Dict, DictRef, Value, add_seconds, deep_copy_dict, float_seconds, iso_format, nests_within,
+    parse_iso, py_eq,
+};
 
 /// `SessionBase.key_salt` for every built-in engine (`__qualname__` is
 /// `SessionStore` in each).
@@ -26,12 +30,33 @@ const TEST_COOKIE: (&str, &str) = ("testcookie", "worked");
 /// The key `set_expiry()` stores.
 pub const EXPIRY_KEY: &str = "_session_expiry";
 
-/// Internal errors of `save()` that callers react to (`base.py`).
-fn create_error() -> PyErr {
-    PyErr::new("CreateError", "")
+/// How `save()` fails (`base.py`): the internal `CreateError` (the key is
+/// taken: `create()` draws another) and `UpdateError` (the session was
+/// deleted before the request completed), or an exception.
+#[derive(Debug)]
+pub enum SaveError {
+    Create,
+    Update,
+    Py(PyErr),
 }
 
-/// `UpdateError`: the session was deleted before the request completed.
+impl From<PyErr> for SaveError {
+    fn from(e: PyErr) -> Self {
+        SaveError::Py(e)
+    }
+}
+
+impl From<SaveError> for PyErr {
+    fn from(e: SaveError) -> Self {
+        match e {
+            SaveError::Create => PyErr::new("CreateError", ""),
+            SaveError::Update => update_error(),
+            SaveError::Py(e) => e,
+        }
+    }
+}
+
+/// `UpdateError` as the middleware sees it.
 pub fn update_error() -> PyErr {
     PyErr::new("UpdateError", "")
 }
@@ -77,16 +102,6 @@ impl SessionStore {
 
     fn set_key(&mut self, key: Option<String>) {
         self.key = validate(key);
-    }
-
-    /// Whether the data has been read from storage in this request.
-    pub fn is_loaded(&self) -> bool {
-        self.cache.is_some()
-    }
-
-    /// The loaded data, if it has been loaded (without loading it).
-    pub fn loaded_data(&self) -> Option<&DictRef> {
-        self.cache.as_ref()
     }
 
     /// `_get_session()`: the data, loaded from storage on first use.
@@ -197,7 +212,7 @@ impl SessionStore {
                 match self.session_from_db(server)? {
                     Some(row) => {
                         let data = Self::decode(server, &row.session_data);
-                        let timeout = row.expire_date - server.now;
+                        let timeout = row.expire_date.saturating_sub(server.now);
                         let key = self.cache_key(server, CACHED_DB_PREFIX);
                         server.cache.set(&key, &data, Some(timeout), server.now);
                         Ok(data)
@@ -259,12 +274,9 @@ impl SessionStore {
 
     /// `file.SessionStore.load()`.
     fn load_file(&mut self, server: &mut Server) -> Result<Dict, PyErr> {
-        let name = match self.key_to_file(server, None) {
-            Ok(name) => name,
-            Err(_) => {
-                self.key = None;
-                return Ok(Dict::new());
-            }
+        let Ok(name) = self.key_to_file(server, None) else {
+            self.key = None;
+            return Ok(Dict::new());
         };
         let Some(file) = server.files.iter().find(|f| f.name == name).cloned() else {
             self.key = None;
@@ -318,9 +330,9 @@ impl SessionStore {
         loop {
             let key = self.new_key(server)?;
             self.key = Some(key);
-            match self.save(server, true) {
-                Err(e) if e.class == "CreateError" => continue,
-                Err(e) => return Err(e),
+            match self.try_save(server, true) {
+                Err(SaveError::Create) => continue,
+                Err(e) => return Err(e.into()),
                 Ok(()) => break,
             }
         }
@@ -331,6 +343,10 @@ impl SessionStore {
     /// `save(must_create)`, per engine. `UpdateError` comes back as a `PyErr`
     /// of that class for the middleware to turn into `SessionInterrupted`.
     pub fn save(&mut self, server: &mut Server, must_create: bool) -> Result<(), PyErr> {
+        Ok(self.try_save(server, must_create)?)
+    }
+
+    fn try_save(&mut self, server: &mut Server, must_create: bool) -> Result<(), SaveError> {
         match self.engine {
             Engine::SignedCookies => {
                 let data = self.data(server)?;
@@ -345,7 +361,7 @@ impl SessionStore {
                 self.modified = true;
                 Ok(())
             }
-            _ if self.key.is_none() => self.create(server),
+            _ if self.key.is_none() => Ok(self.create(server)?),
             Engine::Db => self.save_db(server, must_create),
             Engine::CachedDb => {
                 self.save_db(server, must_create)?;
@@ -360,14 +376,20 @@ impl SessionStore {
             Engine::Cache => {
                 let key = self.cache_key(server, CACHE_PREFIX);
                 if !must_create && server.cache.get(&key, server.now).is_none() {
-                    return Err(update_error());
+                    return Err(SaveError::Update);
                 }
                 let data = self.data_for_save(server, must_create)?;
+                // pickle.dumps recurses once per level, as far as Python's limit.
+                if !nests_within(&Value::Dict(data.clone()), RECURSION_LIMIT) {
+                    return Err(SaveError::Py(budget::recursion_error(
+                        " while pickling an object",
+                    )));
+                }
                 let age = self.get_expiry_age(server)?;
                 let now = server.now;
                 if must_create {
                     if !server.cache.add(&key, &data.borrow(), Some(age), now) {
-                        return Err(create_error());
+                        return Err(SaveError::Create);
                     }
                 } else {
                     server.cache.set(&key, &data.borrow(), Some(age), now);
@@ -379,9 +401,9 @@ impl SessionStore {
     }
 
     /// `db.SessionStore.save()`: INSERT when creating, forced UPDATE otherwise.
-    fn save_db(&mut self, server: &mut Server, must_create: bool) -> Result<(), PyErr> {
+    fn save_db(&mut self, server: &mut Server, must_create: bool) -> Result<(), SaveError> {
         if self.key.is_none() {
-            return self.create(server);
+            return Ok(self.create(server)?);
         }
         let data = self.data_for_save(server, must_create)?;
         let session_key = self.key_or_create(server);
@@ -395,13 +417,13 @@ impl SessionStore {
         let Some(table) = server.db.as_mut() else {
             // OperationalError is a DatabaseError: an update turns it into UpdateError.
             return Err(if must_create {
-                no_such_table()
+                SaveError::Py(no_such_table())
             } else {
-                update_error()
+                SaveError::Update
             });
         };
         match table.iter_mut().find(|r| r.session_key == row.session_key) {
-            Some(_) if must_create => Err(create_error()),
+            Some(_) if must_create => Err(SaveError::Create),
             Some(existing) => {
                 *existing = row;
                 Ok(())
@@ -410,19 +432,19 @@ impl SessionStore {
                 table.push(row);
                 Ok(())
             }
-            None => Err(update_error()),
+            None => Err(SaveError::Update),
         }
     }
 
     /// `file.SessionStore.save()`: an empty placeholder first when creating,
     /// then the encoded data written over it.
-    fn save_file(&mut self, server: &mut Server, must_create: bool) -> Result<(), PyErr> {
+    fn save_file(&mut self, server: &mut Server, must_create: bool) -> Result<(), SaveError> {
         let data = self.data_for_save(server, must_create)?;
         let name = self.key_to_file(server, None)?;
         let exists = server.files.iter().any(|f| f.name == name);
         if must_create {
             if exists {
-                return Err(create_error());
+                return Err(SaveError::Create);
             }
             server.files.push(SessionFile {
                 name: name.clone(),
@@ -430,7 +452,7 @@ impl SessionStore {
                 mtime: server.now,
             });
         } else if !exists {
-            return Err(update_error());
+            return Err(SaveError::Update);
         }
         let content = self.encode(server, &data.borrow())?;
         let now = server.now;
@@ -640,8 +662,8 @@ impl SessionStore {
         match &expiry {
             Value::DateTime(t) => Ok(*t),
             Value::Str(s) => parse_iso_or_error(s),
-            v if !v.truthy() => Ok(server.now + server.settings.cookie_age),
-            v => Ok(server.now + expiry_age(server, v)?),
+            v if !v.truthy() => add_seconds(server.now, server.settings.cookie_age),
+            v => add_seconds(server.now, expiry_age(server, v)?),
         }
     }
 
@@ -657,13 +679,17 @@ impl SessionStore {
     /// `set_expiry(value)`: seconds, 0 for browser close, a datetime, or None.
     pub fn set_expiry(&mut self, server: &mut Server, value: Value) -> Result<(), PyErr> {
         match value {
-            Value::None => match self.del_item(server, &Value::str(EXPIRY_KEY)) {
-                Err(e) if e.class == "KeyError" => Ok(()),
-                other => other,
-            },
+            Value::None => {
+                if self.contains(server, &Value::str(EXPIRY_KEY))? {
+                    self.del_item(server, &Value::str(EXPIRY_KEY))?;
+                }
+                Ok(())
+            }
             Value::DateTime(t) => {
                 self.set_item(server, Value::str(EXPIRY_KEY), Value::str(&iso_format(t)))
             }
+            // An age no date can reach fails later, where Django's does:
+            // when the middleware works out the cookie's expiry.
             Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) => {
                 self.set_item(server, Value::str(EXPIRY_KEY), value)
             }
@@ -696,7 +722,7 @@ impl SessionStore {
 pub fn file_expiry(server: &Server, data: &Dict, mtime: i64) -> Value {
     match data.get_str(EXPIRY_KEY) {
         Some(v) if v.truthy() => v.clone(),
-        _ => Value::DateTime(mtime + server.settings.cookie_age),
+        _ => Value::DateTime(mtime.saturating_add(server.settings.cookie_age)),
     }
 }
 
@@ -707,9 +733,9 @@ pub fn expiry_age(server: &Server, expiry: &Value) -> Result<i64, PyErr> {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(i64::from(*b)),
         // Django keeps the float; Max-Age and dates use its whole seconds.
-        Value::Float(f) => Ok(f.trunc() as i64),
-        Value::DateTime(t) => Ok(t - server.now),
-        Value::Str(s) => Ok(parse_iso_or_error(s)? - server.now),
+        Value::Float(f) => float_seconds(*f),
+        Value::DateTime(t) => Ok(t.saturating_sub(server.now)),
+        Value::Str(s) => Ok(parse_iso_or_error(s)?.saturating_sub(server.now)),
         other => Err(PyErr::unsupported(format!(
             "a session expiry of type {} is not modelled",
             other.type_name()

@@ -2,7 +2,7 @@
 //! (`django/conf/global_settings.py`).
 
 use super::error::PyErr;
-use super::value::Value;
+use super::value::{MAX_TIME, MIN_TIME, Value};
 
 /// The five built-in session engines (`django.contrib.sessions.backends.*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -282,6 +282,10 @@ impl Settings {
             // (`CookieError`), as in Django.
             "SESSION_COOKIE_NAME" => self.cookie_name = string()?,
             "SESSION_COOKIE_AGE" => match value {
+                // Any age that no date can reach fails as Django would, later.
+                Value::Int(age) if age.unsigned_abs() > (MAX_TIME - MIN_TIME) as u64 => {
+                    return Err(super::value::time_out_of_range());
+                }
                 Value::Int(age) => self.cookie_age = *age,
                 Value::Bool(b) => self.cookie_age = i64::from(*b),
                 Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {

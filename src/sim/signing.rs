@@ -122,7 +122,7 @@ impl Signer<'_> {
             return Err(PyErr::new("ValueError", "substring not found"));
         };
         if let Some(max_age) = max_age {
-            let age = now - timestamp;
+            let age = now.saturating_sub(timestamp);
             if age > max_age {
                 return Err(PyErr::new(
                     "SignatureExpired",

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
+use super::budget::{self, MAX_TEXT, RECURSION_LIMIT};
 use super::error::PyErr;
 
 /// A shared, mutable list: Python lists are references, which is what makes the
@@ -166,6 +167,9 @@ impl Dict {
     }
 
     fn position(&self, key: &Value) -> Option<usize> {
+        if budget::exhausted(self.entries.len() as u64) {
+            return None;
+        }
         self.entries.iter().position(|(k, _)| py_eq(k, key))
     }
 }
@@ -200,6 +204,9 @@ impl Value {
     pub fn set(items: Vec<Value>) -> Value {
         let mut unique: Vec<Value> = Vec::with_capacity(items.len());
         for item in items {
+            if budget::exhausted(unique.len() as u64) {
+                break;
+            }
             if !unique.iter().any(|u| py_eq(u, &item)) {
                 unique.push(item);
             }
@@ -273,12 +280,19 @@ impl Value {
 
     /// Whether Python could use this value as a dict key or set member.
     pub fn hashable(&self) -> bool {
-        match self {
-            Value::List(_) | Value::Dict(_) | Value::Set(_) => false,
-            Value::Tuple(items) => items.iter().all(Value::hashable),
-            Value::Object(object) => !matches!(&**object, Object::DictView(..)),
-            _ => true,
+        // Iterative, so that a tuple nested any depth cannot overflow the stack.
+        let mut pending = vec![self];
+        while let Some(value) = pending.pop() {
+            match value {
+                Value::List(_) | Value::Dict(_) | Value::Set(_) => return false,
+                Value::Tuple(items) => pending.extend(items.iter()),
+                Value::Object(object) if matches!(&**object, Object::DictView(..)) => {
+                    return false;
+                }
+                _ => {}
+            }
         }
+        true
     }
 
     /// The string inside a `str`, if it is one.
@@ -290,24 +304,27 @@ impl Value {
     }
 
     /// A copy that shares nothing mutable with the original: what a pickle round
-    /// trip through the local-memory cache gives back.
+    /// trip through the local-memory cache gives back. Shared and cyclic parts
+    /// stay shared and cyclic in the copy, as pickle's memo keeps them.
     pub fn deep_copy(&self) -> Value {
-        match self {
-            Value::List(l) => Value::list(l.borrow().iter().map(Value::deep_copy).collect()),
-            Value::Set(l) => Value::Set(Rc::new(RefCell::new(
-                l.borrow().iter().map(Value::deep_copy).collect(),
-            ))),
-            Value::Tuple(t) => Value::Tuple(Rc::new(t.iter().map(Value::deep_copy).collect())),
-            Value::Dict(d) => Value::dict(deep_copy_dict(&d.borrow())),
-            other => other.clone(),
-        }
+        Copier::default().copy(self)
     }
 
     /// Python's `repr()`.
+    /// Past the recursion limit it shows `...`, and past [`MAX_TEXT`] it
+    /// stops with `…`, so that any value can be shown.
     pub fn repr(&self) -> String {
-        let mut out = String::new();
-        write_repr(&mut out, self, 0);
-        out
+        let mut writer = Repr::new(false);
+        let _ = writer.write(self, 0);
+        writer.out
+    }
+
+    /// Python's `repr()` as a command computes it: `RecursionError` past the
+    /// recursion limit, and an error for text over [`MAX_TEXT`].
+    pub fn try_repr(&self) -> Result<String, PyErr> {
+        let mut writer = Repr::new(true);
+        writer.write(self, 0)?;
+        Ok(writer.out)
     }
 
     /// Python's `str()`.
@@ -341,15 +358,137 @@ impl Value {
 
 /// A deep copy of a dict (see [`Value::deep_copy`]).
 pub fn deep_copy_dict(dict: &Dict) -> Dict {
-    dict.iter()
-        .map(|(k, v)| (k.deep_copy(), v.deep_copy()))
-        .collect()
+    let mut copier = Copier::default();
+    let copy = dict
+        .iter()
+        .map(|(k, v)| (copier.copy_shallow(k), copier.copy_shallow(v)))
+        .collect();
+    copier.fill();
+    copy
 }
 
-/// Python `==` for the values the simulation holds.
+/// Copies without recursion: each container is made empty, remembered by
+/// the address of its original, and filled from a work list.
+#[derive(Default)]
+struct Copier {
+    memo: std::collections::HashMap<*const (), Value>,
+    /// (original, copy) pairs whose items are still to be copied.
+    pending: Vec<(Value, Value)>,
+}
+
+impl Copier {
+    fn copy(&mut self, value: &Value) -> Value {
+        let copy = self.copy_shallow(value);
+        self.fill();
+        copy
+    }
+
+    /// The copy of `value`, possibly still empty.
+    fn copy_shallow(&mut self, value: &Value) -> Value {
+        let address = match value {
+            Value::List(l) | Value::Set(l) => Rc::as_ptr(l).cast::<()>(),
+            Value::Dict(d) => Rc::as_ptr(d).cast::<()>(),
+            // A tuple is immutable: it needs copying only for the lists or
+            // dicts inside it, and is rebuilt after them.
+            Value::Tuple(t) if !t.iter().all(Value::hashable) => {
+                let items = t.iter().map(|item| self.copy(item)).collect();
+                return Value::Tuple(Rc::new(items));
+            }
+            other => return other.clone(),
+        };
+        if let Some(copy) = self.memo.get(&address) {
+            return copy.clone();
+        }
+        let copy = match value {
+            Value::List(_) => Value::list(Vec::new()),
+            Value::Set(_) => Value::Set(Rc::new(RefCell::new(Vec::new()))),
+            _ => Value::dict(Dict::new()),
+        };
+        self.memo.insert(address, copy.clone());
+        self.pending.push((value.clone(), copy.clone()));
+        copy
+    }
+
+    fn fill(&mut self) {
+        while let Some((original, copy)) = self.pending.pop() {
+            if budget::exhausted(1) {
+                return;
+            }
+            match (&original, &copy) {
+                (Value::List(from) | Value::Set(from), Value::List(to) | Value::Set(to)) => {
+                    let items: Vec<Value> = from.borrow().clone();
+                    let _ = budget::exhausted(items.len() as u64);
+                    let copied = items.iter().map(|v| self.copy_shallow(v)).collect();
+                    *to.borrow_mut() = copied;
+                }
+                (Value::Dict(from), Value::Dict(to)) => {
+                    let entries: Vec<(Value, Value)> = from.borrow().iter().cloned().collect();
+                    let _ = budget::exhausted(entries.len() as u64);
+                    let copied = entries
+                        .iter()
+                        .map(|(k, v)| (self.copy_shallow(k), self.copy_shallow(v)))
+                        .collect();
+                    *to.borrow_mut() = copied;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Whether `value` nests no deeper than `limit` containers, walked without
+/// recursion; a container met again (shared, or in a cycle) is not walked
+/// twice.
+pub fn nests_within(value: &Value, limit: usize) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let mut pending = vec![(value.clone(), 0usize)];
+    while let Some((v, depth)) = pending.pop() {
+        let children: Vec<Value> = match &v {
+            Value::List(l) | Value::Set(l) => {
+                if !seen.insert(Rc::as_ptr(l).cast::<()>()) {
+                    continue;
+                }
+                l.borrow().clone()
+            }
+            Value::Tuple(t) => t.to_vec(),
+            Value::Dict(d) => {
+                if !seen.insert(Rc::as_ptr(d).cast::<()>()) {
+                    continue;
+                }
+                d.borrow()
+                    .iter()
+                    .flat_map(|(k, v)| [k.clone(), v.clone()])
+                    .collect()
+            }
+            _ => continue,
+        };
+        if depth >= limit {
+            return false;
+        }
+        pending.extend(children.into_iter().map(|c| (c, depth + 1)));
+    }
+    true
+}
+
+/// Python `==` for the values the simulation holds (false where Python
+/// would raise, as for a comparison past the recursion limit).
 pub fn py_eq(a: &Value, b: &Value) -> bool {
+    try_eq(a, b).unwrap_or(false)
+}
+
+/// Python `==`, with Python's `RecursionError` for values nested past the
+/// recursion limit or compared through a cycle.
+pub fn try_eq(a: &Value, b: &Value) -> Result<bool, PyErr> {
+    eq_at(a, b, 0)
+}
+
+fn eq_at(a: &Value, b: &Value, depth: usize) -> Result<bool, PyErr> {
     use Value::*;
-    match (a, b) {
+    if depth > RECURSION_LIMIT {
+        return Err(budget::recursion_error(" in comparison"));
+    }
+    budget::charge(1)?;
+    Ok(match (a, b) {
         (None, None) => true,
         (Str(x), Str(y)) => x == y,
         (BigInt(x), BigInt(y)) => x == y,
@@ -360,18 +499,35 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
                 (x, y) => x.as_f64() == y.as_f64(),
             }
         }
-        (List(x), List(y)) => Rc::ptr_eq(x, y) || seq_eq(&x.borrow(), &y.borrow()),
-        (Tuple(x), Tuple(y)) => seq_eq(x, y),
+        (List(x), List(y)) => Rc::ptr_eq(x, y) || seq_eq(&x.borrow(), &y.borrow(), depth)?,
+        (Tuple(x), Tuple(y)) => Rc::ptr_eq(x, y) || seq_eq(x, y, depth)?,
         (Set(x), Set(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len() && x.iter().all(|v| y.iter().any(|w| py_eq(v, w)))
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            for v in x.iter() {
+                if !contains_at(&y, v, depth)? {
+                    return Ok(false);
+                }
+            }
+            true
         }
         (Dict(x), Dict(y)) => {
             if Rc::ptr_eq(x, y) {
-                return true;
+                return Ok(true);
             }
             let (x, y) = (x.borrow(), y.borrow());
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            for (k, v) in x.iter() {
+                match y.get(k) {
+                    Some(w) if same_or_eq(v, w, depth)? => {}
+                    _ => return Ok(false),
+                }
+            }
+            true
         }
         (DateTime(x), DateTime(y)) => x == y,
         (Object(x), Object(y)) => match (&**x, &**y) {
@@ -381,12 +537,33 @@ pub fn py_eq(a: &Value, b: &Value) -> bool {
             (self::Object::Type(a), self::Object::Type(b)) => a == b,
             (self::Object::Builtin(a), self::Object::Builtin(b)) => a == b,
             (self::Object::DictView(ka, a), self::Object::DictView(kb, b)) => {
-                ka == kb && *ka != DictViewKind::Values && seq_eq(a, b)
+                ka == kb && *ka != DictViewKind::Values && seq_eq(a, b, depth)?
             }
             _ => Rc::ptr_eq(x, y),
         },
         _ => false,
+    })
+}
+
+/// `PyObject_RichCompareBool`: the same object is equal to itself without
+/// comparing (which is why `x == x` holds for a list that contains itself).
+fn same_or_eq(a: &Value, b: &Value, depth: usize) -> Result<bool, PyErr> {
+    let same = match (a, b) {
+        (Value::List(x), Value::List(y)) | (Value::Set(x), Value::Set(y)) => Rc::ptr_eq(x, y),
+        (Value::Dict(x), Value::Dict(y)) => Rc::ptr_eq(x, y),
+        (Value::Tuple(x), Value::Tuple(y)) => Rc::ptr_eq(x, y),
+        _ => false,
+    };
+    Ok(same || eq_at(a, b, depth + 1)?)
+}
+
+fn contains_at(items: &[Value], item: &Value, depth: usize) -> Result<bool, PyErr> {
+    for candidate in items {
+        if same_or_eq(candidate, item, depth)? {
+            return Ok(true);
+        }
     }
+    Ok(false)
 }
 
 fn user_of(user: &UserRef) -> Option<&UserInfo> {
@@ -396,8 +573,16 @@ fn user_of(user: &UserRef) -> Option<&UserInfo> {
     }
 }
 
-fn seq_eq(a: &[Value], b: &[Value]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| py_eq(x, y))
+fn seq_eq(a: &[Value], b: &[Value], depth: usize) -> Result<bool, PyErr> {
+    if a.len() != b.len() {
+        return Ok(false);
+    }
+    for (x, y) in a.iter().zip(b) {
+        if !same_or_eq(x, y, depth)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// A number as Python's numeric tower sees it.
@@ -427,151 +612,227 @@ pub fn number(v: &Value) -> Number {
     }
 }
 
+/// How deep `from_json` reads (Django's decoder would recurse further; a
+/// session deeper than this is not something a lesson needs).
 const MAX_DEPTH: usize = 200;
 
-fn write_repr(out: &mut String, v: &Value, depth: usize) {
-    if depth > MAX_DEPTH {
-        out.push_str("...");
-        return;
-    }
+/// Writes a `repr()`: `[...]` for a container met again inside itself (as
+/// `Py_ReprEnter` does), the recursion limit, and a cap on the text.
+struct Repr {
+    out: String,
+    /// The containers being written, outermost first.
+    path: Vec<*const ()>,
+    strict: bool,
+}
+
+/// The address a container is known by while it is being written.
+fn address(v: &Value) -> Option<*const ()> {
     match v {
-        Value::None => out.push_str("None"),
-        Value::Bool(true) => out.push_str("True"),
-        Value::Bool(false) => out.push_str("False"),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::BigInt(digits) => out.push_str(digits),
-        Value::Float(f) => out.push_str(&float_repr(*f)),
-        Value::Str(s) => out.push_str(&str_repr(s)),
-        Value::Bytes(b) => out.push_str(&bytes_repr(b)),
-        Value::List(l) => {
-            let items = l.borrow();
-            out.push('[');
-            write_items(out, &items, depth);
-            out.push(']');
-        }
-        Value::Tuple(t) => {
-            out.push('(');
-            write_items(out, t, depth);
-            if t.len() == 1 {
-                out.push(',');
-            }
-            out.push(')');
-        }
-        Value::Set(l) => {
-            let items = l.borrow();
-            if items.is_empty() {
-                out.push_str("set()");
-            } else {
-                out.push('{');
-                write_items(out, &set_order(&items), depth);
-                out.push('}');
-            }
-        }
-        Value::Dict(d) => {
-            out.push('{');
-            for (i, (k, v)) in d.borrow().iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(out, k, depth + 1);
-                out.push_str(": ");
-                write_repr(out, v, depth + 1);
-            }
-            out.push('}');
-        }
-        Value::DateTime(t) => {
-            let c = civil(*t);
-            let _ = write!(
-                out,
-                "datetime.datetime({}, {}, {}, {}, {}",
-                c.year, c.month, c.day, c.hour, c.minute
-            );
-            if c.second != 0 {
-                let _ = write!(out, ", {}", c.second);
-            }
-            out.push_str(", tzinfo=datetime.timezone.utc)");
-        }
-        Value::Object(object) => write_object_repr(out, object, depth),
+        Value::List(l) | Value::Set(l) => Some(Rc::as_ptr(l).cast()),
+        Value::Dict(d) => Some(Rc::as_ptr(d).cast()),
+        _ => None,
     }
 }
 
-fn write_object_repr(out: &mut String, object: &Object, depth: usize) {
-    match object {
-        Object::Request => out.push_str("<WSGIRequest: GET '/'>"),
-        Object::Response => out.push_str("<HttpResponse status_code=200, \"text/html; charset=utf-8\">"),
-        Object::Session(module) => {
-            let _ = write!(out, "<{module}.SessionStore object at 0x...>");
+impl Repr {
+    fn new(strict: bool) -> Self {
+        Self {
+            out: String::new(),
+            path: Vec::new(),
+            strict,
         }
-        Object::Settings => out.push_str("<LazySettings \"sessionlab.settings\">"),
-        Object::User(user) => match user {
-            UserRef::LazyUnevaluated => out.push_str(
-                "<SimpleLazyObject: <function AuthenticationMiddleware.process_request.<locals>.<lambda> at 0x...>>",
-            ),
-            UserRef::Lazy(u) => {
-                out.push_str("<SimpleLazyObject: ");
-                write_user(out, u.as_ref());
-                out.push('>');
+    }
+
+    fn write(&mut self, v: &Value, depth: usize) -> Result<(), PyErr> {
+        if self.out.len() > MAX_TEXT {
+            if !self.strict {
+                self.out.push('…');
             }
-            UserRef::Plain(u) => write_user(out, u.as_ref()),
-        },
-        Object::DictView(kind, items) => {
-            out.push_str(match kind {
-                DictViewKind::Keys => "dict_keys([",
-                DictViewKind::Values => "dict_values([",
-                DictViewKind::Items => "dict_items([",
-            });
-            write_items(out, items, depth);
-            out.push_str("])");
+            return Err(budget::too_much_text());
         }
-        Object::Method(receiver, name) => {
-            let owner = match receiver {
-                Value::Object(o) if matches!(&**o, Object::Session(_)) => "SessionBase",
-                other => other.type_name(),
-            };
-            let _ = write!(out, "<bound method {owner}.{name} of ");
-            write_repr(out, receiver, depth + 1);
-            out.push('>');
-        }
-        Object::Builtin(name) => match *name {
-            "login" | "logout" => {
-                let _ = write!(out, "<function {name} at 0x...>");
+        if depth > RECURSION_LIMIT {
+            if self.strict {
+                return Err(budget::recursion_error(
+                    " while getting the repr of an object",
+                ));
             }
-            _ => {
-                let _ = write!(out, "<built-in function {name}>");
+            self.out.push_str("...");
+            return Ok(());
+        }
+        budget::charge(1)?;
+        let address = address(v);
+        if let Some(a) = address {
+            if self.path.contains(&a) {
+                self.out.push_str(match v {
+                    Value::Dict(_) => "{...}",
+                    Value::Set(_) => "set(...)",
+                    _ => "[...]",
+                });
+                return Ok(());
             }
-        },
-        Object::Slice(start, stop, step) => {
-            out.push_str("slice(");
-            write_items(out, &[start.clone(), stop.clone(), step.clone()], depth);
-            out.push(')');
+            self.path.push(a);
         }
-        Object::Type(name) => {
-            let _ = write!(out, "<class '{name}'>");
+        let result = self.write_value(v, depth);
+        if address.is_some() {
+            self.path.pop();
         }
-        Object::Date(t) => {
-            let c = civil(*t);
-            let _ = write!(out, "datetime.date({}, {}, {})", c.year, c.month, c.day);
+        result
+    }
+
+    fn write_value(&mut self, v: &Value, depth: usize) -> Result<(), PyErr> {
+        match v {
+            Value::None => self.out.push_str("None"),
+            Value::Bool(true) => self.out.push_str("True"),
+            Value::Bool(false) => self.out.push_str("False"),
+            Value::Int(i) => {
+                let _ = write!(self.out, "{i}");
+            }
+            Value::BigInt(digits) => self.out.push_str(digits),
+            Value::Float(f) => self.out.push_str(&float_repr(*f)),
+            Value::Str(s) => self.out.push_str(&str_repr(s)),
+            Value::Bytes(b) => self.out.push_str(&bytes_repr(b)),
+            Value::List(l) => {
+                self.out.push('[');
+                self.write_items(&l.borrow(), depth)?;
+                self.out.push(']');
+            }
+            Value::Tuple(t) => {
+                self.out.push('(');
+                self.write_items(t, depth)?;
+                if t.len() == 1 {
+                    self.out.push(',');
+                }
+                self.out.push(')');
+            }
+            Value::Set(l) => {
+                let items = l.borrow();
+                if items.is_empty() {
+                    self.out.push_str("set()");
+                } else {
+                    self.out.push('{');
+                    self.write_items(&set_order(&items), depth)?;
+                    self.out.push('}');
+                }
+            }
+            Value::Dict(d) => {
+                self.out.push('{');
+                for (i, (k, v)) in d.borrow().iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    self.write(k, depth + 1)?;
+                    self.out.push_str(": ");
+                    self.write(v, depth + 1)?;
+                }
+                self.out.push('}');
+            }
+            Value::DateTime(t) => {
+                let c = civil(*t);
+                let _ = write!(
+                    self.out,
+                    "datetime.datetime({}, {}, {}, {}, {}",
+                    c.year, c.month, c.day, c.hour, c.minute
+                );
+                if c.second != 0 {
+                    let _ = write!(self.out, ", {}", c.second);
+                }
+                self.out.push_str(", tzinfo=datetime.timezone.utc)");
+            }
+            Value::Object(object) => self.write_object(object, depth)?,
         }
-        Object::Module(name) => {
-            let path = name.replace('.', "/");
-            let _ = write!(out, "<module '{name}' from '.../{path}.py'>");
+        Ok(())
+    }
+
+    fn write_items(&mut self, items: &[Value], depth: usize) -> Result<(), PyErr> {
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.write(item, depth + 1)?;
         }
-        Object::Signer(spec) => {
-            let class = if spec.timestamped {
-                "TimestampSigner"
-            } else {
-                "Signer"
-            };
-            let _ = write!(out, "<django.core.signing.{class} object at 0x...>");
+        Ok(())
+    }
+
+    fn write_object(&mut self, object: &Object, depth: usize) -> Result<(), PyErr> {
+        let out = &mut self.out;
+        match object {
+            Object::Request => out.push_str("<WSGIRequest: GET '/'>"),
+            Object::Response => {
+                out.push_str("<HttpResponse status_code=200, \"text/html; charset=utf-8\">");
+            }
+            Object::Session(module) => {
+                let _ = write!(out, "<{module}.SessionStore object at 0x...>");
+            }
+            Object::Settings => out.push_str("<LazySettings \"sessionlab.settings\">"),
+            Object::User(user) => match user {
+                UserRef::LazyUnevaluated => out.push_str(
+                    "<SimpleLazyObject: <function AuthenticationMiddleware.process_request.<locals>.<lambda> at 0x...>>",
+                ),
+                UserRef::Lazy(u) => {
+                    out.push_str("<SimpleLazyObject: ");
+                    write_user(out, u.as_ref());
+                    out.push('>');
+                }
+                UserRef::Plain(u) => write_user(out, u.as_ref()),
+            },
+            Object::DictView(kind, items) => {
+                out.push_str(match kind {
+                    DictViewKind::Keys => "dict_keys([",
+                    DictViewKind::Values => "dict_values([",
+                    DictViewKind::Items => "dict_items([",
+                });
+                self.write_items(items, depth)?;
+                self.out.push_str("])");
+            }
+            Object::Method(receiver, name) => {
+                let owner = match receiver {
+                    Value::Object(o) if matches!(&**o, Object::Session(_)) => "SessionBase",
+                    other => other.type_name(),
+                };
+                let _ = write!(out, "<bound method {owner}.{name} of ");
+                self.write(receiver, depth + 1)?;
+                self.out.push('>');
+            }
+            Object::Builtin(name) => match *name {
+                "login" | "logout" => {
+                    let _ = write!(out, "<function {name} at 0x...>");
+                }
+                _ => {
+                    let _ = write!(out, "<built-in function {name}>");
+                }
+            },
+            Object::Slice(start, stop, step) => {
+                out.push_str("slice(");
+                self.write_items(&[start.clone(), stop.clone(), step.clone()], depth)?;
+                self.out.push(')');
+            }
+            Object::Type(name) => {
+                let _ = write!(out, "<class '{name}'>");
+            }
+            Object::Date(t) => {
+                let c = civil(*t);
+                let _ = write!(out, "datetime.date({}, {}, {})", c.year, c.month, c.day);
+            }
+            Object::Module(name) => {
+                let path = name.replace('.', "/");
+                let _ = write!(out, "<module '{name}' from '.../{path}.py'>");
+            }
+            Object::Signer(spec) => {
+                let class = if spec.timestamped {
+                    "TimestampSigner"
+                } else {
+                    "Signer"
+                };
+                let _ = write!(out, "<django.core.signing.{class} object at 0x...>");
+            }
+            Object::Range(start, stop, 1) => {
+                let _ = write!(out, "range({start}, {stop})");
+            }
+            Object::Range(start, stop, step) => {
+                let _ = write!(out, "range({start}, {stop}, {step})");
+            }
         }
-        Object::Range(start, stop, 1) => {
-            let _ = write!(out, "range({start}, {stop})");
-        }
-        Object::Range(start, stop, step) => {
-            let _ = write!(out, "range({start}, {stop}, {step})");
-        }
+        Ok(())
     }
 }
 
@@ -581,15 +842,6 @@ fn write_user(out: &mut String, user: Option<&UserInfo>) {
             let _ = write!(out, "<User: {}>", user.username);
         }
         None => out.push_str("<django.contrib.auth.models.AnonymousUser object at 0x...>"),
-    }
-}
-
-fn write_items(out: &mut String, items: &[Value], depth: usize) {
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        write_repr(out, item, depth + 1);
     }
 }
 
@@ -755,6 +1007,37 @@ pub struct Civil {
     pub weekday: u32,
 }
 
+/// The first second Python's `datetime` holds (0001-01-01T00:00:00Z).
+pub const MIN_TIME: i64 = -62_135_596_800;
+/// The last second Python's `datetime` holds (9999-12-31T23:59:59Z).
+pub const MAX_TIME: i64 = 253_402_300_799;
+
+/// Python's error for a time outside years 1 to 9999.
+pub fn time_out_of_range() -> PyErr {
+    PyErr::new(
+        "OverflowError",
+        "timestamp out of range for platform time_t",
+    )
+}
+
+/// `now + seconds` as a time Python can hold, or Django's `OverflowError`.
+pub fn add_seconds(now: i64, seconds: i64) -> Result<i64, PyErr> {
+    now.checked_add(seconds)
+        .filter(|t| (MIN_TIME..=MAX_TIME).contains(t))
+        .ok_or_else(time_out_of_range)
+}
+
+/// Whole seconds of a float as Python's `int()` takes them, or the
+/// `OverflowError` for one that no time can be that far from now.
+pub fn float_seconds(f: f64) -> Result<i64, PyErr> {
+    let span = (MAX_TIME - MIN_TIME) as f64;
+    if f.is_finite() && f.abs() <= span {
+        Ok(f.trunc() as i64)
+    } else {
+        Err(time_out_of_range())
+    }
+}
+
 /// Seconds since the epoch to a UTC calendar date (Howard Hinnant's algorithm).
 pub fn civil(t: i64) -> Civil {
     let days = t.div_euclid(86_400);
@@ -863,14 +1146,37 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 /// Django's `JSONSerializer` writes session data.
 pub fn to_json(v: &Value) -> Result<String, PyErr> {
     let mut out = String::new();
-    write_json(&mut out, v, 0)?;
+    write_json(&mut out, v, &mut Vec::new())?;
     Ok(out)
 }
 
-fn write_json(out: &mut String, v: &Value, depth: usize) -> Result<(), PyErr> {
-    if depth > MAX_DEPTH {
-        return Err(PyErr::new("ValueError", "Circular reference detected"));
+/// `path` holds the containers being written, as the encoder's `markers` do.
+fn write_json(out: &mut String, v: &Value, path: &mut Vec<*const ()>) -> Result<(), PyErr> {
+    if out.len() > MAX_TEXT {
+        return Err(budget::too_much_text());
     }
+    if path.len() >= RECURSION_LIMIT {
+        return Err(budget::recursion_error(" while encoding a JSON object"));
+    }
+    budget::charge(1)?;
+    let address = address(v).or_else(|| match v {
+        Value::Tuple(t) => Some(Rc::as_ptr(t).cast()),
+        _ => None,
+    });
+    if let Some(a) = address {
+        if path.contains(&a) {
+            return Err(PyErr::new("ValueError", "Circular reference detected"));
+        }
+        path.push(a);
+    }
+    let result = write_json_value(out, v, path);
+    if address.is_some() {
+        path.pop();
+    }
+    result
+}
+
+fn write_json_value(out: &mut String, v: &Value, path: &mut Vec<*const ()>) -> Result<(), PyErr> {
     match v {
         Value::None => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -880,8 +1186,8 @@ fn write_json(out: &mut String, v: &Value, depth: usize) -> Result<(), PyErr> {
         Value::BigInt(digits) => out.push_str(digits),
         Value::Float(f) => out.push_str(&json_float(*f)),
         Value::Str(s) => write_json_str(out, s),
-        Value::List(l) => write_json_seq(out, &l.borrow(), depth)?,
-        Value::Tuple(t) => write_json_seq(out, t, depth)?,
+        Value::List(l) => write_json_seq(out, &l.borrow(), path)?,
+        Value::Tuple(t) => write_json_seq(out, t, path)?,
         Value::Dict(d) => {
             out.push('{');
             for (i, (k, v)) in d.borrow().iter().enumerate() {
@@ -906,7 +1212,7 @@ fn write_json(out: &mut String, v: &Value, depth: usize) -> Result<(), PyErr> {
                 };
                 write_json_str(out, &key);
                 out.push(':');
-                write_json(out, v, depth + 1)?;
+                write_json(out, v, path)?;
             }
             out.push('}');
         }
@@ -937,13 +1243,17 @@ fn json_float(f: f64) -> String {
     }
 }
 
-fn write_json_seq(out: &mut String, items: &[Value], depth: usize) -> Result<(), PyErr> {
+fn write_json_seq(
+    out: &mut String,
+    items: &[Value],
+    path: &mut Vec<*const ()>,
+) -> Result<(), PyErr> {
     out.push('[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        write_json(out, item, depth + 1)?;
+        write_json(out, item, path)?;
     }
     out.push(']');
     Ok(())
@@ -1188,14 +1498,21 @@ pub fn from_json_value(v: &serde_json::Value) -> Value {
 /// The session data as the transcript shows it: JSON where JSON can hold it,
 /// `{"repr": ...}` for what it cannot (only the cache engine keeps such values).
 pub fn to_display_json(v: &Value) -> serde_json::Value {
-    to_display_json_depth(v, 0)
+    let mut left = MAX_TEXT;
+    to_display_json_depth(v, 0, &mut left)
 }
 
-fn to_display_json_depth(v: &Value, depth: usize) -> serde_json::Value {
+/// `left` counts down the items still allowed, so that a value sharing one
+/// list a million times over does not turn into a trillion JSON items.
+fn to_display_json_depth(v: &Value, depth: usize, left: &mut usize) -> serde_json::Value {
     use serde_json::Value as J;
-    if depth > MAX_DEPTH {
+    // Shallower than JSON readers' usual limit (serde_json's is 128), with
+    // room for the transcript line around the value.
+    const DISPLAY_DEPTH: usize = 100;
+    if depth > DISPLAY_DEPTH || *left == 0 {
         return serde_json::json!({"repr": "..."});
     }
+    *left -= 1;
     match v {
         Value::None => J::Null,
         Value::Bool(b) => J::Bool(*b),
@@ -1213,12 +1530,12 @@ fn to_display_json_depth(v: &Value, depth: usize) -> serde_json::Value {
         Value::List(l) => J::Array(
             l.borrow()
                 .iter()
-                .map(|x| to_display_json_depth(x, depth + 1))
+                .map(|x| to_display_json_depth(x, depth + 1, left))
                 .collect(),
         ),
         Value::Tuple(t) => J::Array(
             t.iter()
-                .map(|x| to_display_json_depth(x, depth + 1))
+                .map(|x| to_display_json_depth(x, depth + 1, left))
                 .collect(),
         ),
         Value::Dict(d) => {
@@ -1226,7 +1543,7 @@ fn to_display_json_depth(v: &Value, depth: usize) -> serde_json::Value {
             if d.iter().all(|(k, _)| matches!(k, Value::Str(_))) {
                 J::Object(
                     d.iter()
-                        .map(|(k, v)| (k.to_str(), to_display_json_depth(v, depth + 1)))
+                        .map(|(k, v)| (k.to_str(), to_display_json_depth(v, depth + 1, left)))
                         .collect(),
                 )
             } else {

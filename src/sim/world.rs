@@ -539,7 +539,8 @@ impl World {
                 if *seconds < 0 {
                     return Err(PyErr::tool("time only moves forward: use clock +N"));
                 }
-                self.server.now = now.saturating_add(*seconds);
+                self.server.now = super::value::add_seconds(now, *seconds)
+                    .map_err(|_| PyErr::tool("the clock cannot go past the year 9999"))?;
             }
             WorldCommand::Setting { name, value } => self.server.settings.set(name, value)?,
             WorldCommand::Migrate => self.server.migrate(),

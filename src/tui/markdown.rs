@@ -7,6 +7,9 @@ use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
 
+/// The deepest list indent drawn (in steps of two columns).
+const MAX_INDENT: usize = 8;
+
 /// `markdown` as lines styled with `theme`.
 pub fn render(markdown: &str, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
@@ -68,7 +71,8 @@ pub fn render(markdown: &str, theme: &Theme) -> Vec<Line<'static>> {
             }
             Event::Start(Tag::Item) => {
                 flush(&mut current, &mut lines);
-                let indent = "  ".repeat(lists.len().saturating_sub(1));
+                // Capped, so that deep nesting cannot cost quadratic space.
+                let indent = "  ".repeat(lists.len().saturating_sub(1).min(MAX_INDENT));
                 let bullet = match lists.last_mut() {
                     Some(Some(n)) => {
                         *n += 1;

@@ -1,15 +1,33 @@
 //! What the learner has done, kept in the platform's data directory
 //! (`SESSIONLAB_DATA_DIR` overrides it): finished steps, where they stopped,
-//! and the prompt history. Files are written atomically (a temporary file,
-//! then a rename); a file that cannot be read is moved aside, never lost.
+//! and the prompt history.
+//!
+//! Two windows may share the directory, so every write holds an advisory
+//! lock (`progress.lock`), re-reads the file and merges: a lesson's `done`
+//! only ever grows. The progress file is replaced atomically (a temporary
+//! file, fsync, rename, fsync of the directory); the history is appended to
+//! in batches and compacted when it grows past its cap. A file that cannot
+//! be read is moved aside, never lost.
 
 use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::read_capped;
+
 /// The environment variable that overrides the data directory.
 pub const DATA_DIR_ENV: &str = "SESSIONLAB_DATA_DIR";
+/// Lines of prompt history kept.
+pub const HISTORY_LINES: usize = 500;
+/// The largest progress file read.
+const PROGRESS_BYTES: u64 = 1 << 20;
+/// The largest history file read; past it, the history is started afresh.
+const HISTORY_BYTES: u64 = 4 << 20;
+/// The longest history line kept.
+const HISTORY_LINE_BYTES: usize = 4096;
 
 /// The directory sessionlab keeps its files in.
 pub fn data_dir() -> Option<PathBuf> {
@@ -35,46 +53,60 @@ pub struct Progress {
     pub last: Option<String>,
 }
 
+impl Progress {
+    /// Take in what another window saved: the larger `done`, either `finished`.
+    fn merge(&mut self, other: Progress) {
+        for (id, theirs) in other.lessons {
+            let ours = self.lessons.entry(id).or_default();
+            ours.done = ours.done.max(theirs.done);
+            ours.finished |= theirs.finished;
+        }
+        if self.last.is_none() {
+            self.last = other.last;
+        }
+    }
+}
+
 /// The progress and where it lives.
 #[derive(Debug, Default)]
 pub struct Store {
     pub dir: Option<PathBuf>,
     pub progress: Progress,
+    /// History lines typed since the last flush.
+    pending_history: Vec<String>,
 }
 
 impl Store {
+    /// A store that writes to `dir` and starts from nothing (for tests).
+    pub fn in_dir(dir: Option<PathBuf>) -> Self {
+        Self {
+            dir,
+            ..Self::default()
+        }
+    }
+
     /// Load from `dir`. Messages for the learner (a file moved aside, a
     /// directory that cannot be used) come back beside it.
     pub fn open(dir: Option<PathBuf>) -> (Self, Vec<String>) {
         let mut messages = Vec::new();
         let progress = match &dir {
             Some(dir) => {
-                let path = dir.join("progress.json");
-                match std::fs::read(&path) {
-                    Ok(bytes) => match serde_json::from_slice(&bytes) {
-                        Ok(p) => p,
-                        Err(e) => {
-                            messages
-                                .push(move_aside(&path, &format!("it could not be read ({e})")));
-                            Progress::default()
-                        }
-                    },
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Progress::default(),
-                    Err(e) => {
-                        messages.push(format!(
-                            "Progress could not be read from {}: {e}",
-                            path.display()
-                        ));
-                        Progress::default()
-                    }
-                }
+                remove_stale_temporaries(dir);
+                let (progress, message) = read_progress(&dir.join("progress.json"));
+                messages.extend(message);
+                progress
             }
             None => {
                 messages.push("No data directory found: progress will not be saved.".into());
                 Progress::default()
             }
         };
-        (Self { dir, progress }, messages)
+        let store = Self {
+            dir,
+            progress,
+            pending_history: Vec::new(),
+        };
+        (store, messages)
     }
 
     /// A lesson's progress.
@@ -83,59 +115,167 @@ impl Store {
     }
 
     /// Record that `done` steps of `id` (of `total`) are finished, and save.
+    /// Progress never goes down: redoing step 1 keeps the steps done before.
     pub fn record(&mut self, id: &str, done: usize, total: usize) -> Result<(), String> {
         let entry = self.progress.lessons.entry(id.to_string()).or_default();
-        entry.done = done.min(total);
+        entry.done = entry.done.max(done.min(total));
         entry.finished |= done >= total;
         self.progress.last = Some(id.to_string());
         self.save()
     }
 
-    /// Write the progress file atomically.
-    pub fn save(&self) -> Result<(), String> {
-        let Some(dir) = &self.dir else { return Ok(()) };
+    /// Merge with what is on disk and write the progress file, under the lock.
+    pub fn save(&mut self) -> Result<(), String> {
+        let Some(dir) = self.dir.clone() else {
+            return Ok(());
+        };
+        let error =
+            |e: std::io::Error| format!("Progress could not be saved in {}: {e}", dir.display());
+        let _lock = lock(&dir).map_err(error)?;
+        let path = dir.join("progress.json");
+        if let (on_disk, None) = read_progress(&path) {
+            self.progress.merge(on_disk);
+        }
         let text = serde_json::to_string_pretty(&self.progress).map_err(|e| e.to_string())?;
-        write_atomic(&dir.join("progress.json"), text.as_bytes())
-            .map_err(|e| format!("Progress could not be saved in {}: {e}", dir.display()))
+        write_atomic(&path, text.as_bytes()).map_err(error)
     }
 
-    /// The prompt history, oldest first.
+    /// The prompt history, oldest first (the last [`HISTORY_LINES`]).
     pub fn history(&self) -> Vec<String> {
         let Some(dir) = &self.dir else {
             return Vec::new();
         };
-        std::fs::read_to_string(dir.join("history.txt"))
-            .map(|text| {
-                text.lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
+        let bytes = read_capped(&dir.join("history.txt"), HISTORY_BYTES).unwrap_or_default();
+        let lines: Vec<String> = String::from_utf8_lossy(&bytes)
+            .lines()
+            .filter(|l| !l.trim().is_empty() && l.len() <= HISTORY_LINE_BYTES)
+            .map(str::to_string)
+            .collect();
+        let skip = lines.len().saturating_sub(HISTORY_LINES);
+        lines.into_iter().skip(skip).collect()
     }
 
-    /// Save the prompt history.
-    pub fn save_history(&self, lines: &[String]) -> Result<(), String> {
-        let Some(dir) = &self.dir else { return Ok(()) };
-        let mut text = lines.join("\n");
+    /// Remember a line for the history file (written by [`Store::flush_history`]).
+    pub fn add_history(&mut self, line: &str) {
+        if line.len() <= HISTORY_LINE_BYTES && !line.contains('\n') {
+            self.pending_history.push(line.to_string());
+        }
+    }
+
+    /// Whether history lines wait to be written.
+    pub fn history_pending(&self) -> bool {
+        !self.pending_history.is_empty()
+    }
+
+    /// Append the lines typed since the last flush to the history file,
+    /// under the lock, keeping the last [`HISTORY_LINES`] of every window's.
+    pub fn flush_history(&mut self) -> Result<(), String> {
+        let Some(dir) = self.dir.clone() else {
+            self.pending_history.clear();
+            return Ok(());
+        };
+        if self.pending_history.is_empty() {
+            return Ok(());
+        }
+        let error =
+            |e: std::io::Error| format!("History could not be saved in {}: {e}", dir.display());
+        let _lock = lock(&dir).map_err(error)?;
+        let path = dir.join("history.txt");
+        let mut text = self.pending_history.join("\n");
         text.push('\n');
-        write_atomic(&dir.join("history.txt"), text.as_bytes())
-            .map_err(|e| format!("History could not be saved in {}: {e}", dir.display()))
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(error)?;
+        file.write_all(text.as_bytes()).map_err(error)?;
+        self.pending_history.clear();
+        // Compact once the file holds twice the lines kept.
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        drop(file);
+        if size > HISTORY_BYTES / 2 || self.history_lines_on_disk() > 2 * HISTORY_LINES {
+            let mut kept = self.history().join("\n");
+            kept.push('\n');
+            write_atomic(&path, kept.as_bytes()).map_err(error)?;
+        }
+        Ok(())
+    }
+
+    fn history_lines_on_disk(&self) -> usize {
+        self.dir
+            .as_ref()
+            .and_then(|dir| read_capped(&dir.join("history.txt"), HISTORY_BYTES).ok())
+            .map_or(0, |bytes| bytes.iter().filter(|b| **b == b'\n').count())
     }
 }
 
-/// Write `path` by writing a temporary file beside it and renaming it over.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
+/// Read the progress file: afresh when it is missing; moved aside (with a
+/// message) when it cannot be read.
+fn read_progress(path: &Path) -> (Progress, Option<String>) {
+    match read_capped(path, PROGRESS_BYTES) {
+        Ok(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(p) => (p, None),
+            Err(e) => (
+                Progress::default(),
+                Some(move_aside(path, &format!("it could not be read ({e})"))),
+            ),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Progress::default(), None),
+        Err(e) => (
+            Progress::default(),
+            Some(format!(
+                "Progress could not be read from {}: {e}",
+                path.display()
+            )),
+        ),
     }
+}
+
+/// Hold the data directory's advisory lock until the file is dropped.
+fn lock(dir: &Path) -> std::io::Result<File> {
+    std::fs::create_dir_all(dir)?;
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("progress.lock"))?;
+    fs4::FileExt::lock(&file)?;
+    Ok(file)
+}
+
+/// Remove temporary files left by a window that was killed mid-write.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.rsplit_once(".tmp-"))
+            .and_then(|(_, pid)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Write `path` by writing a temporary file beside it and renaming it over,
+/// then make the rename itself durable.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = File::create(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        File::open(parent)?.sync_all()
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -178,12 +318,67 @@ mod tests {
     }
 
     #[test]
+    fn done_never_goes_down_and_other_windows_are_merged() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut a, _) = Store::open(Some(dir.path().to_path_buf()));
+        let (mut b, _) = Store::open(Some(dir.path().to_path_buf()));
+        a.record("one", 4, 7).unwrap();
+        b.record("two", 1, 5).unwrap();
+        a.record("one", 1, 7).unwrap();
+        let (again, _) = Store::open(Some(dir.path().to_path_buf()));
+        assert_eq!(again.lesson("one").done, 4);
+        assert_eq!(again.lesson("two").done, 1);
+    }
+
+    #[test]
+    fn history_is_appended_capped_and_stale_temporaries_go() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("history.tmp-999999999"), "x").unwrap();
+        let (mut a, _) = Store::open(Some(dir.path().to_path_buf()));
+        assert!(!dir.path().join("history.tmp-999999999").exists());
+        let (mut b, _) = Store::open(Some(dir.path().to_path_buf()));
+        a.add_history("from a");
+        b.add_history("from b");
+        a.flush_history().unwrap();
+        b.flush_history().unwrap();
+        assert_eq!(a.history(), vec!["from a", "from b"]);
+        for i in 0..3 * HISTORY_LINES {
+            a.add_history(&format!("line {i}"));
+        }
+        a.flush_history().unwrap();
+        let history = a.history();
+        assert_eq!(history.len(), HISTORY_LINES);
+        assert_eq!(
+            history.last().unwrap(),
+            &format!("line {}", 3 * HISTORY_LINES - 1)
+        );
+    }
+
+    #[test]
+    fn a_fifo_in_place_of_the_progress_file_does_not_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("progress.json");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let (store, messages) = Store::open(Some(dir.path().to_path_buf()));
+        assert_eq!(store.progress, Progress::default());
+        assert!(messages[0].contains("not a regular file"), "{messages:?}");
+    }
+
+    #[test]
     fn saves_and_reloads() {
         let dir = temp_dir("reload");
         let (mut store, messages) = Store::open(Some(dir.clone()));
         assert!(messages.is_empty());
         store.record("intro", 2, 3).unwrap();
-        store.save_history(&["a".into(), "b".into()]).unwrap();
+        store.add_history("a");
+        store.add_history("b");
+        store.flush_history().unwrap();
         let (again, _) = Store::open(Some(dir.clone()));
         assert_eq!(
             again.lesson("intro"),

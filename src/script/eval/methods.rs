@@ -288,9 +288,13 @@ pub(super) fn str_method(s: &str, name: &str, args: Args, qualified: &str) -> Re
             let x = one(args, qualified)?;
             let items = iterate_plain(&x)?;
             let mut texts = Vec::with_capacity(items.len());
+            let mut size = s.len().saturating_mul(items.len());
             for (i, item) in items.iter().enumerate() {
                 match item {
-                    Value::Str(t) => texts.push(t.to_string()),
+                    Value::Str(t) => {
+                        size = size.saturating_add(t.len());
+                        texts.push(t.to_string());
+                    }
                     other => {
                         return Err(type_error(format!(
                             "sequence item {i}: expected str instance, {} found",
@@ -299,6 +303,7 @@ pub(super) fn str_method(s: &str, name: &str, args: Args, qualified: &str) -> Re
                     }
                 }
             }
+            crate::sim::budget::check_size(size, "string")?;
             Ok(Value::str(&texts.join(s)))
         }
         "replace" => {
@@ -307,6 +312,16 @@ pub(super) fn str_method(s: &str, name: &str, args: Args, qualified: &str) -> Re
                 b[0].clone().expect("required").to_str(),
                 b[1].clone().expect("required").to_str(),
             );
+            let times = if old.is_empty() {
+                s.chars().count() + 1
+            } else {
+                s.matches(old.as_str()).count()
+            };
+            let grows = new.len().saturating_sub(old.len());
+            crate::sim::budget::check_size(
+                s.len().saturating_add(times.saturating_mul(grows)),
+                "string",
+            )?;
             Ok(Value::str(&s.replace(&old, &new)))
         }
         "startswith" | "endswith" => {

@@ -4,8 +4,9 @@ use std::rc::Rc;
 
 use super::{overflow, type_error};
 use crate::script::ast::BinOp;
+use crate::sim::budget;
 use crate::sim::error::PyErr;
-use crate::sim::value::{Number, Object, Value, number, py_eq, set_order};
+use crate::sim::value::{Number, Object, Value, number, py_eq, set_order, try_eq};
 
 pub(super) fn as_slice(index: &Value) -> Option<(Value, Value, Value)> {
     match index {
@@ -215,7 +216,7 @@ pub(super) fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<std::cmp::Orderin
         (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
             let (x, y) = (iterate_plain(a)?, iterate_plain(b)?);
             for (p, q) in x.iter().zip(&y) {
-                if !py_eq(p, q) {
+                if !try_eq(p, q)? {
                     return py_cmp(p, q, op);
                 }
             }
@@ -223,6 +224,7 @@ pub(super) fn py_cmp(a: &Value, b: &Value, op: &str) -> Result<std::cmp::Orderin
         }
         (Value::Set(_), Value::Set(_)) => {
             let (x, y) = (iterate_plain(a)?, iterate_plain(b)?);
+            budget::charge((x.len() as u64).saturating_mul(y.len() as u64))?;
             let subset = x.iter().all(|v| y.iter().any(|w| py_eq(v, w)));
             let superset = y.iter().all(|v| x.iter().any(|w| py_eq(v, w)));
             Ok(match (subset, superset) {
@@ -369,15 +371,21 @@ pub(super) fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, PyErr> {
         return numeric_op(op, number(a), number(b));
     }
     match (op, a, b) {
-        (BinOp::Add, Value::Str(x), Value::Str(y)) => Ok(Value::str(&format!("{x}{y}"))),
-        (BinOp::Add, Value::List(x), Value::List(y)) => {
-            let mut items = x.borrow().clone();
-            items.extend(y.borrow().iter().cloned());
-            Ok(Value::list(items))
+        (BinOp::Add, Value::Str(x), Value::Str(y)) => {
+            budget::check_size(x.len() + y.len(), "string")?;
+            Ok(Value::str(&format!("{x}{y}")))
         }
-        (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => Ok(Value::Tuple(Rc::new(
-            x.iter().chain(y.iter()).cloned().collect(),
-        ))),
+        (BinOp::Add, Value::List(x), Value::List(y)) => {
+            let (x, y) = (x.borrow(), y.borrow());
+            budget::check_size(x.len() + y.len(), "list")?;
+            Ok(Value::list(x.iter().chain(y.iter()).cloned().collect()))
+        }
+        (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
+            budget::check_size(x.len() + y.len(), "tuple")?;
+            Ok(Value::Tuple(Rc::new(
+                x.iter().chain(y.iter()).cloned().collect(),
+            )))
+        }
         (BinOp::Add, Value::Str(_), _) => Err(type_error(format!(
             "can only concatenate str (not \"{}\") to str",
             b.type_name()
@@ -416,6 +424,8 @@ pub(super) fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, PyErr> {
         )),
         (BinOp::Sub | BinOp::BitOr | BinOp::BitAnd, Value::Set(x), Value::Set(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
+            budget::check_size(x.len() + y.len(), "set")?;
+            budget::charge((x.len() as u64).saturating_mul(y.len() as u64))?;
             let items: Vec<Value> = match op {
                 BinOp::Sub => x
                     .iter()
@@ -447,31 +457,19 @@ pub(super) fn repeat(sequence: &Value, count: &Value) -> Result<Value, PyErr> {
         Number::Int(n) => n.max(0) as usize,
         Number::Float(_) => 0,
     };
-    let too_big = |len: usize| len.saturating_mul(n) > 1_000_000;
+    let size = |len: usize, what: &str| budget::check_size(len.saturating_mul(n), what);
     Ok(match sequence {
         Value::Str(s) => {
-            if too_big(s.len()) {
-                return Err(PyErr::unsupported(
-                    "that string would be larger than sessionlab allows (1 MB)",
-                ));
-            }
+            size(s.len(), "string")?;
             Value::str(&s.repeat(n))
         }
         Value::List(l) => {
             let items = l.borrow();
-            if too_big(items.len()) {
-                return Err(PyErr::unsupported(
-                    "that list would be larger than sessionlab allows",
-                ));
-            }
+            size(items.len(), "list")?;
             Value::list((0..n).flat_map(|_| items.iter().cloned()).collect())
         }
         Value::Tuple(t) => {
-            if too_big(t.len()) {
-                return Err(PyErr::unsupported(
-                    "that tuple would be larger than sessionlab allows",
-                ));
-            }
+            size(t.len(), "tuple")?;
             Value::Tuple(Rc::new((0..n).flat_map(|_| t.iter().cloned()).collect()))
         }
         _ => unreachable!("only sequences repeat"),
