@@ -3,6 +3,7 @@
 //! view drawn from borrowed state ([`view`]). The loop is generic over the
 //! backend, so tests drive the whole app on ratatui's `TestBackend`.
 
+pub mod history;
 pub mod keymap;
 pub mod markdown;
 pub mod panes;
@@ -21,6 +22,7 @@ use ratatui::layout::{Position, Rect};
 
 use crate::lesson::{ConditionStatus, Course};
 use crate::runner::{Runner, Snapshot, Step, is_command};
+use history::{History, Undo};
 use crate::sim::World;
 use crate::sim::request::Exchange;
 use keymap::{Action, Context};
@@ -115,7 +117,7 @@ pub const TYPING: Duration = Duration::from_millis(30);
 pub struct Work {
     pub runner: Runner,
     /// The state before each command, for undo.
-    undo: Vec<Undo>,
+    undo: History,
     pub last: Option<Step>,
     /// The snapshot before the last command.
     pub before: Snapshot,
@@ -124,15 +126,6 @@ pub struct Work {
     pub output: Vec<Output>,
     pub lesson: Option<LessonState>,
     pub demo: Option<DemoState>,
-}
-
-#[derive(Clone, Debug)]
-struct Undo {
-    runner: Runner,
-    last: Option<Step>,
-    before: Snapshot,
-    exchange: Option<(Exchange, bool)>,
-    output_len: usize,
 }
 
 /// The whole model.
@@ -240,7 +233,7 @@ impl App {
         Work {
             before: runner.snapshot().clone(),
             runner,
-            undo: Vec::new(),
+            undo: History::default(),
             last: None,
             exchange: None,
             output,
@@ -723,15 +716,12 @@ impl App {
         self.touch();
         let Some(work) = &mut self.work else { return };
         work.undo.push(Undo {
-            runner: work.runner.clone(),
+            checkpoint: work.runner.checkpoint(),
             last: work.last.take(),
             before: work.before.clone(),
             exchange: work.exchange.clone(),
             output_len: work.output.len(),
         });
-        if work.undo.len() > 200 {
-            work.undo.remove(0);
-        }
         work.before = work.runner.snapshot().clone();
         let step = work.runner.step(line);
         work.output.extend(Output::of(&step));
@@ -826,7 +816,7 @@ impl App {
             work.output.push(Output::Note("Nothing to undo.".into()));
             return;
         };
-        work.runner = undo.runner;
+        work.runner.restore(undo.checkpoint);
         work.last = undo.last;
         work.before = undo.before;
         work.exchange = undo.exchange;
