@@ -207,7 +207,7 @@ struct DecodeCache {
 
 /// The most bytes (texts and what they decode to) the decode cache holds
 /// before it starts afresh.
-const DECODE_CACHE_BYTES: usize = 1 << 20;
+const DECODE_CACHE_BYTES: usize = 4 << 20;
 
 /// Roughly what a decoded value takes in memory (decoded JSON has no cycles).
 fn bytes(value: &Value) -> usize {

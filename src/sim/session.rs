@@ -10,7 +10,7 @@ use super::keys::VALID_KEY_CHARS;
 use super::server::{Server, SessionFile, SessionRow, no_such_table};
 use super::settings::Engine;
 use super::signing;
-use super::value::{Dict, DictRef, Value, deep_copy_dict, iso_format, parse_iso, py_eq};
+use super::value::{Dict, DictRef, Value, iso_format, parse_iso, py_eq};
 
 /// `SessionBase.key_salt` for every built-in engine (`__qualname__` is
 /// `SessionStore` in each).
@@ -150,7 +150,7 @@ impl SessionStore {
         // Decoding does not depend on the clock (no max_age), so the result for
         // a string under the same keys can be remembered.
         if let Some(dict) = server.decoded(session_data) {
-            return deep_copy_dict(&dict);
+            return dict;
         }
         let settings = &server.settings;
         let dict = match signing::loads(
