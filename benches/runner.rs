@@ -20,10 +20,6 @@ mod workload;
 
 const MEMORY_ENV: &str = "SESSIONLAB_BENCH_RUN_MEMORY";
 
-fn verdict(met: bool) -> &'static str {
-    if met { "met" } else { "NOT met" }
-}
-
 fn throughput() {
     let text = workload::mix(10_000).join("\n");
     let scenario = Scenario::parse(text.as_bytes()).expect("the benchmark scenario parses");
@@ -55,7 +51,7 @@ fn throughput() {
     );
     println!(
         "  goal: 100000 commands/s -> {}",
-        verdict(per_second >= 100_000.0)
+        workload::verdict(per_second >= 100_000.0)
     );
 }
 
@@ -89,7 +85,7 @@ fn curves() {
         println!(
             "  {sessions:>5} sessions stored: {:>8.1} µs  ({ratio:.2}× 10 sessions; goal ≤ 2× -> {})",
             micros(cost),
-            verdict(ratio <= 2.0)
+            workload::verdict(ratio <= 2.0)
         );
     }
     println!("One write (median of 301), as the jar grows:");
@@ -100,7 +96,7 @@ fn curves() {
         println!(
             "  {cookies:>5} cookies in the jar: {:>8.1} µs  ({ratio:.2}× no cookies; goal ≤ 2× -> {})",
             micros(cost),
-            verdict(ratio <= 2.0)
+            workload::verdict(ratio <= 2.0)
         );
     }
     let text = workload::many_sessions(3000).join("\n");
@@ -114,18 +110,8 @@ fn curves() {
         "Making 3000 sessions in `run` ({} commands): {:.0} ms (goal < 1000 ms -> {})",
         scenario.lines.len(),
         took.as_secs_f64() * 1e3,
-        verdict(took < Duration::from_secs(1))
+        workload::verdict(took < Duration::from_secs(1))
     );
-}
-
-/// Peak resident memory of this process, in KiB (0 where `/proc` is missing).
-fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
 }
 
 /// In a child process: `run --json` over 1,000 writes to a 100 KB session.
@@ -141,7 +127,7 @@ fn run_memory_child() {
             .len();
     });
     black_box(bytes);
-    println!("{}", peak_kib());
+    println!("{}", workload::peak_kib());
 }
 
 fn run_memory() {
@@ -159,7 +145,7 @@ fn run_memory() {
     let mib = kib / 1024.0;
     println!(
         "Peak RSS of `run --json` over 1000 writes to a 100 KB session: {mib:.1} MiB (goal < 32 MiB -> {})",
-        verdict(mib < 32.0)
+        workload::verdict(mib < 32.0)
     );
 }
 

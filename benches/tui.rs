@@ -97,16 +97,6 @@ fn enter(app: &mut App, line: &str) {
     app.handle(&key(KeyCode::Enter, KeyModifiers::NONE), Instant::now());
 }
 
-/// Peak resident memory of this process, in KiB (0 where `/proc` is missing).
-fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
 /// In a child process: a sandbox in the app, every line entered and the
 /// frame drawn; then undo as far as it goes. Prints peak KiB and undo depth.
 fn memory_child(workload: &str) {
@@ -126,12 +116,16 @@ fn memory_child(workload: &str) {
         enter(&mut app, line);
         terminal.draw(|f| view::draw(&app, f)).unwrap();
     }
-    let peak = peak_kib();
+    let peak = workload::peak_kib();
     let mut undone = 0;
     loop {
-        app.handle(&key(KeyCode::Char('z'), KeyModifiers::CONTROL), Instant::now());
+        app.handle(
+            &key(KeyCode::Char('z'), KeyModifiers::CONTROL),
+            Instant::now(),
+        );
         let work = app.work.as_ref().unwrap();
-        if !matches!(work.output.last(), Some(sessionlab::tui::panes::Output::Note(n)) if n == "Undone.") {
+        if !matches!(work.output.last(), Some(sessionlab::tui::panes::Output::Note(n)) if n == "Undone.")
+        {
             break;
         }
         undone += 1;
@@ -145,18 +139,16 @@ fn memory(workload: &str, what: &str, goal_mib: f64) {
         .output()
         .expect("the benchmark runs itself");
     let text = String::from_utf8_lossy(&out.stdout);
-    let mut fields = text.split_whitespace().map(|f| f.parse::<f64>().unwrap_or(0.0));
+    let mut fields = text
+        .split_whitespace()
+        .map(|f| f.parse::<f64>().unwrap_or(0.0));
     let mib = fields.next().unwrap_or(0.0) / 1024.0;
     let undone = fields.next().unwrap_or(0.0);
     println!(
         "  {what:<44} peak RSS {mib:>6.1} MiB (goal < {goal_mib} MiB -> {}); undo reaches back {undone} commands (goal ≥ 200 -> {})",
-        verdict(mib < goal_mib),
-        verdict(undone >= 200.0)
+        workload::verdict(mib < goal_mib),
+        workload::verdict(undone >= 200.0)
     );
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met { "met" } else { "NOT met" }
 }
 
 /// Enter + redraw with 3,000 sessions stored: the median of 51.
@@ -185,7 +177,7 @@ fn enter_latency() {
     println!(
         "  Enter + redraw, 3000 sessions stored, 120×40: median {:.2} ms (goal < 5 ms -> {})",
         millis(median),
-        verdict(median < Duration::from_millis(5))
+        workload::verdict(median < Duration::from_millis(5))
     );
 }
 
@@ -433,7 +425,9 @@ fn main() {
         full.as_secs_f64() / minimal.as_secs_f64()
     );
 
-    println!("\nA long sandbox in the app (lines entered at the prompt, each frame drawn on TestBackend):");
+    println!(
+        "\nA long sandbox in the app (lines entered at the prompt, each frame drawn on TestBackend):"
+    );
     enter_latency();
     if !cfg!(target_os = "linux") {
         return;

@@ -10,8 +10,8 @@ use std::rc::Rc;
 use crate::script::eval::run_view;
 use crate::script::{self, Command, ParseError};
 use crate::sim::request::Exchange;
-use crate::sim::world::{JarEntry, StoredSession};
 use crate::sim::server::RecordLengths;
+use crate::sim::world::{JarEntry, StoredSession};
 use crate::sim::{PyErr, Value, World, WorldCommand};
 
 /// How a command ended.
@@ -290,7 +290,7 @@ impl Runner {
             values.extend(exchange.sent.iter().map(|(_, v)| v.as_str()));
             values.extend(exchange.set_cookies.iter().map(|s| s.morsel.value.as_str()));
         }
-        values.retain(|v| made.contains(*v));
+        values.retain(|v| made.contains(v));
         values.sort_unstable();
         values.dedup();
         SignedSessions {
@@ -328,10 +328,15 @@ fn diff<K: Eq + Hash + ToString, V: PartialEq>(
         });
     }
     let kept: HashSet<&K> = after.iter().map(|(k, _)| k).collect();
-    changes.extend(before.iter().filter(|(k, _)| !kept.contains(k)).map(|(k, _)| Change {
-        kind: ChangeKind::Removed,
-        name: k.to_string(),
-    }));
+    changes.extend(
+        before
+            .iter()
+            .filter(|(k, _)| !kept.contains(k))
+            .map(|(k, _)| Change {
+                kind: ChangeKind::Removed,
+                name: k.to_string(),
+            }),
+    );
     changes
 }
 
@@ -339,4 +344,53 @@ fn diff<K: Eq + Hash + ToString, V: PartialEq>(
 pub fn is_command(line: &str) -> bool {
     let line = line.trim();
     !line.is_empty() && !line.starts_with('#')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a runner shows of itself: the step it would take next, as JSON.
+    fn next_step(mut runner: Runner, line: &str) -> (String, Vec<String>, Vec<String>) {
+        let step = runner.step(line);
+        let server = &runner.world.server;
+        let json = crate::transcript::JsonTranscript::new().line(
+            1,
+            &step,
+            &server.created_keys,
+            &server.auth_hashes,
+        );
+        (
+            json,
+            server.created_keys.clone(),
+            server.auth_hashes.clone(),
+        )
+    }
+
+    #[test]
+    fn a_restored_checkpoint_is_the_runner_it_was_taken_from() {
+        let mut runner = Runner::new(World::new(7));
+        let _ = runner.step("request.session['cart'] = ['apple']");
+        let copy = runner.clone();
+        let checkpoint = runner.checkpoint();
+        for line in [
+            "login(request, 'alice')",
+            "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.signed_cookies'",
+            "request.session['n'] = 1",
+            "request.session.flush()",
+        ] {
+            let _ = runner.step(line);
+        }
+        runner.restore(checkpoint);
+        assert_eq!(
+            runner.world.server.created_keys,
+            copy.world.server.created_keys
+        );
+        for line in ["request.session['cart']", "login(request, 'bob')"] {
+            assert_eq!(
+                next_step(runner.clone(), line),
+                next_step(copy.clone(), line)
+            );
+        }
+    }
 }

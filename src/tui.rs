@@ -22,9 +22,9 @@ use ratatui::layout::{Position, Rect};
 
 use crate::lesson::{ConditionStatus, Course};
 use crate::runner::{Runner, Snapshot, Step, is_command};
-use history::{History, Undo};
 use crate::sim::World;
 use crate::sim::request::Exchange;
+use history::{History, Undo};
 use keymap::{Action, Context};
 use panes::Output;
 use progress::Store;

@@ -1,5 +1,5 @@
-//! The command lines the benchmarks run, shared by `benches/runner.rs` and
-//! `benches/tui.rs`.
+//! The command lines the benchmarks run, and how they report, shared by
+//! `benches/runner.rs` and `benches/tui.rs`.
 #![allow(dead_code, reason = "each benchmark uses a part")]
 
 const ENGINES: [&str; 5] = ["db", "cache", "cached_db", "file", "signed_cookies"];
@@ -79,3 +79,18 @@ pub fn big_session(writes: usize) -> Vec<String> {
 
 /// One write to the current session: the command the curves time.
 pub const WRITE: &str = "request.session['n'] = request.session.get('n', 0) + 1";
+
+/// Peak resident memory of this process, in KiB (0 where `/proc` is missing).
+pub fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// How a figure stands against its goal.
+pub fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "NOT met" }
+}

@@ -376,7 +376,8 @@ impl Server {
     /// Remember what `session_data` decodes to under the current keys.
     pub fn remember_decoded(&self, session_data: &str, dict: &Dict) {
         let mut cache = self.decoded.borrow_mut();
-        let cost = session_data.len() + dict.iter().map(|(k, v)| bytes(k) + bytes(v)).sum::<usize>();
+        let cost =
+            session_data.len() + dict.iter().map(|(k, v)| bytes(k) + bytes(v)).sum::<usize>();
         if cost > DECODE_CACHE_BYTES {
             return;
         }

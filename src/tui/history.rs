@@ -3,9 +3,9 @@
 
 use std::collections::VecDeque;
 
-use crate::runner::{Checkpoint, Snapshot, Step};
 #[cfg(doc)]
 use crate::runner::Runner;
+use crate::runner::{Checkpoint, Snapshot, Step};
 use crate::sim::request::Exchange;
 
 /// How many commands undo reaches back.
