@@ -12,8 +12,7 @@ use super::server::{Server, SessionFile, SessionRow, no_such_table};
 use super::settings::Engine;
 use super::signing;
 use super::value::{
-    Dict, DictRef, Value, add_seconds, deep_copy_dict, float_seconds, iso_format, nests_within,
-    parse_iso, py_eq,
+    Dict, DictRef, Value, add_seconds, float_seconds, iso_format, nests_within, parse_iso, py_eq,
 };
 
 /// `SessionBase.key_salt` for every built-in engine (`__qualname__` is
@@ -165,7 +164,7 @@ impl SessionStore {
         // Decoding does not depend on the clock (no max_age), so the result for
         // a string under the same keys can be remembered.
         if let Some(dict) = server.decoded(session_data) {
-            return deep_copy_dict(&dict);
+            return dict;
         }
         let settings = &server.settings;
         let dict = match signing::loads(
