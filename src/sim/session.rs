@@ -734,7 +734,18 @@ pub fn expiry_age(server: &Server, expiry: &Value) -> Result<i64, PyErr> {
         // Django keeps the float; Max-Age and dates use its whole seconds.
         Value::Float(f) => float_seconds(*f),
         Value::DateTime(t) => Ok(t.saturating_sub(server.now)),
-        Value::Str(s) => Ok(parse_iso_or_error(s)?.saturating_sub(server.now)),
+        Value::Str(s) => {
+            let at = parse_iso_or_error(s)?;
+            // `fromisoformat()` of a date without an offset is naive, and
+            // Django subtracts it from an aware now.
+            if s.get(10..).is_none_or(|time| !time.contains(['+', '-', 'Z'])) {
+                return Err(PyErr::new(
+                    "TypeError",
+                    "can't subtract offset-naive and offset-aware datetimes",
+                ));
+            }
+            Ok(at.saturating_sub(server.now))
+        }
         other => Err(PyErr::unsupported(format!(
             "a session expiry of type {} is not modelled",
             other.type_name()
