@@ -222,7 +222,7 @@ impl Runner {
         let input = line.trim().to_string();
         let (outcome, sent) = match script::parse_command(&input) {
             Err(e) => (e.into(), None),
-            Ok(command) => self.execute(&command),
+            Ok(command) => self.execute(command),
         };
         let before = std::mem::replace(&mut self.snapshot, Snapshot::of(&self.world));
         let after = self.snapshot.clone();
@@ -274,7 +274,7 @@ impl Runner {
         }
     }
 
-    fn execute(&mut self, command: &Command) -> (Outcome, Option<Sent>) {
+    fn execute(&mut self, command: Command) -> (Outcome, Option<Sent>) {
         let current = Some(self.world.current);
         let plan = |path: &str, from: Option<&Initiator>, source| Plan {
             out: Outbound {
@@ -288,25 +288,21 @@ impl Runner {
         };
         match command {
             Command::View(stmts) => {
-                let plan = plan(
-                    &self.world.path.clone(),
-                    None,
-                    Source::View(Rc::new(stmts.clone())),
-                );
+                let plan = plan(&self.world.path.clone(), None, Source::View(Rc::new(stmts)));
                 self.request(plan)
             }
             Command::World(WorldCommand::Visit { path, from }) => {
-                self.request(plan(path, from.as_ref(), Source::Page))
+                self.request(plan(&path, from.as_ref(), Source::Page))
             }
             Command::World(world_command) => {
-                let outcome = match self.world.apply(world_command) {
+                let outcome = match self.world.apply(&world_command) {
                     Ok(Some(value)) => Outcome::Value(value.repr()),
                     Ok(None) => Outcome::Ok,
                     Err(e) => Outcome::from_error(&e),
                 };
                 (outcome, None)
             }
-            Command::Tool(tool) => self.tool(tool),
+            Command::Tool(tool) => self.tool(&tool),
         }
     }
 

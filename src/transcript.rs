@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value as Json, json};
+use serde_json::Value as Json;
 
 use crate::runner::{Change, Outcome, Step};
 use crate::sim::request::{Exchange, SetCookie};
@@ -44,41 +44,43 @@ impl JsonTranscript {
         keys: &[String],
         hashes: &[String],
     ) -> String {
-        let mut body = Map::new();
-        body.insert("outcome".into(), outcome_json(&step.outcome));
-        body.insert("browser".into(), Json::String(step.browser.clone()));
-        let shown = |value: &str| cookie_json(step, value);
+        // Written straight out, fields in the spec's order (a JSON value tree
+        // would cost most of a step).
+        let mut out = String::with_capacity(1024);
+        let mut body = Obj::open(&mut out);
+        body.key("outcome");
+        outcome_json(body.out, &step.outcome);
+        body.key("browser");
+        str_json(body.out, &step.browser);
         if let Some(exchange) = &step.exchange {
-            body.insert("request".into(), request_json(exchange, &shown));
-            body.insert(
-                "set_cookies".into(),
-                Json::Array(
-                    exchange
-                        .set_cookies
-                        .iter()
-                        .map(|s| set_cookie_json(s, &shown))
-                        .collect(),
-                ),
-            );
+            body.key("request");
+            request_json(body.out, exchange, step);
+            body.key("set_cookies");
+            list(body.out, &exchange.set_cookies, |out, s| {
+                set_cookie_json(out, s, step)
+            });
         }
-        let jar = step.after.jar.iter().map(|c| jar_json(c, &shown)).collect();
-        body.insert("jar".into(), Json::Array(jar));
-        let store: Map<String, Json> = step
-            .after
-            .store
-            .iter()
-            .map(|s| {
-                (s.key.clone(), json!({"data": to_display_json(&Value::dict(s.data.clone())), "expires_in": s.expires_in}))
-            })
-            .collect();
-        body.insert("store".into(), Json::Object(store));
-        let text = python_json(&Json::Object(body));
-        let text = self.normalize(&text, keys, hashes);
-        format!(
-            "{{\"line\": {line}, \"input\": {}, {}",
-            python_json(&Json::String(step.input.clone())),
-            &text[1..]
-        )
+        body.key("jar");
+        list(body.out, &step.after.jar, |out, c| jar_json(out, c, step));
+        body.key("store");
+        let mut store = Obj::open(body.out);
+        for s in step.after.store.iter() {
+            store.key(&s.key);
+            let mut session = Obj::open(store.out);
+            session.key("data");
+            session
+                .out
+                .push_str(&python_json(&to_display_json(&Value::dict(s.data.clone()))));
+            session.key("expires_in");
+            let _ = write!(session.out, "{}", s.expires_in);
+            session.close();
+        }
+        store.close();
+        body.close();
+        let text = self.normalize(&out, keys, hashes);
+        let mut input = String::new();
+        str_json(&mut input, &step.input);
+        format!("{{\"line\": {line}, \"input\": {input}, {}", &text[1..])
     }
 
     /// Replace generated keys by `<keyN>` (numbered by first appearance) and
@@ -145,95 +147,215 @@ fn mask_csrf(mut text: String, secrets: &[String]) -> String {
     text
 }
 
-fn outcome_json(outcome: &Outcome) -> Json {
-    match outcome {
-        Outcome::Ok => json!({"ok": true}),
-        Outcome::Value(v) => json!({"value": v}),
-        Outcome::Error { message, .. } => json!({"error": message}),
-        Outcome::Text(text) => json!({"output": text}),
+/// A JSON object being written: `{`, then `"key": value` pairs with
+/// Python's separators, then `}`.
+struct Obj<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> Obj<'a> {
+    fn open(out: &'a mut String) -> Self {
+        out.push('{');
+        Self { out, first: true }
     }
+
+    /// Start the pair `key`: its value is written next.
+    fn key(&mut self, key: &str) {
+        if !self.first {
+            self.out.push_str(", ");
+        }
+        self.first = false;
+        str_json(self.out, key);
+        self.out.push_str(": ");
+    }
+
+    fn close(self) {
+        self.out.push('}');
+    }
+}
+
+/// `[a, b, ...]` of `items`, each written by `item`.
+fn list<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T)) {
+    out.push('[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item(out, x);
+    }
+    out.push(']');
+}
+
+/// A JSON string, escaped as `serde_json` escapes it.
+fn str_json(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || !c.is_ascii() => push_escaped(out, c),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `\u00e9` (or a surrogate pair), as `json.dumps` writes every character
+/// outside ASCII by default.
+fn push_escaped(out: &mut String, c: char) {
+    let mut units = [0u16; 2];
+    for unit in c.encode_utf16(&mut units) {
+        let _ = write!(out, "\\u{unit:04x}");
+    }
+}
+
+fn bool_json(out: &mut String, b: bool) {
+    out.push_str(if b { "true" } else { "false" });
+}
+
+fn outcome_json(out: &mut String, outcome: &Outcome) {
+    let mut o = Obj::open(out);
+    match outcome {
+        Outcome::Ok => {
+            o.key("ok");
+            bool_json(o.out, true);
+        }
+        Outcome::Value(v) => {
+            o.key("value");
+            str_json(o.out, v);
+        }
+        Outcome::Error { message, .. } => {
+            o.key("error");
+            str_json(o.out, message);
+        }
+        Outcome::Text(text) => {
+            o.key("output");
+            str_json(o.out, text);
+        }
+    }
+    o.close();
 }
 
 /// A cookie value as the transcript shows it: as is, or `{"signed": data}`
 /// for a value the `signed_cookies` engine made.
-fn cookie_json(step: &Step, value: &str) -> Json {
+fn cookie_json(out: &mut String, step: &Step, value: &str) {
     match step.signed.data(value) {
-        Some(Some(data)) => json!({"signed": to_display_json(data)}),
-        Some(None) => json!({"signed": "invalid"}),
-        None => Json::String(value.to_string()),
+        Some(Some(data)) => {
+            out.push_str("{\"signed\": ");
+            out.push_str(&python_json(&to_display_json(data)));
+            out.push('}');
+        }
+        Some(None) => out.push_str("{\"signed\": \"invalid\"}"),
+        None => str_json(out, value),
     }
 }
 
 /// The `request` field: method, URL, the Cookie header's pairs, the cookies
 /// left out and why, and the page that made it.
-fn request_json(exchange: &Exchange, shown: &dyn Fn(&str) -> Json) -> Json {
-    let mut out = Map::new();
-    out.insert("method".into(), json!(exchange.method));
-    out.insert("url".into(), json!(exchange.url()));
-    let cookies = exchange
-        .sent
-        .iter()
-        .map(|(n, v)| json!([n, shown(v)]))
-        .collect();
-    out.insert("cookies".into(), Json::Array(cookies));
+fn request_json(out: &mut String, exchange: &Exchange, step: &Step) {
+    let mut o = Obj::open(out);
+    o.key("method");
+    str_json(o.out, exchange.method);
+    o.key("url");
+    str_json(o.out, &exchange.url());
+    o.key("cookies");
+    list(o.out, &exchange.sent, |out, (n, v)| {
+        out.push('[');
+        str_json(out, n);
+        out.push_str(", ");
+        cookie_json(out, step, v);
+        out.push(']');
+    });
     if !exchange.not_sent.is_empty() {
-        let not_sent = exchange
-            .not_sent
-            .iter()
-            .map(|n| json!({"name": n.name, "reason": n.reason.cdp_name()}))
-            .collect();
-        out.insert("not_sent".into(), Json::Array(not_sent));
+        o.key("not_sent");
+        list(o.out, &exchange.not_sent, |out, n| {
+            let mut x = Obj::open(out);
+            x.key("name");
+            str_json(x.out, &n.name);
+            x.key("reason");
+            str_json(x.out, n.reason.cdp_name());
+            x.close();
+        });
     }
     if let Some(from) = &exchange.initiator {
-        out.insert("from".into(), json!(from.origin.to_string()));
-        out.insert("via".into(), json!(from.via.as_str()));
+        o.key("from");
+        str_json(o.out, &from.origin.to_string());
+        o.key("via");
+        str_json(o.out, from.via.as_str());
     }
-    Json::Object(out)
+    o.close();
 }
 
-fn set_cookie_json(set: &SetCookie, shown: &dyn Fn(&str) -> Json) -> Json {
+fn set_cookie_json(out: &mut String, set: &SetCookie, step: &Step) {
     let m = &set.morsel;
-    let mut out = Map::new();
-    out.insert("name".into(), Json::String(m.name.clone()));
-    let value = if m.value.is_empty() {
-        Json::String(String::new())
+    let mut o = Obj::open(out);
+    o.key("name");
+    str_json(o.out, &m.name);
+    o.key("value");
+    if m.value.is_empty() {
+        str_json(o.out, "");
     } else {
-        shown(&m.value)
-    };
-    out.insert("value".into(), value);
+        cookie_json(o.out, step, &m.value);
+    }
     if let Some(age) = m.max_age {
-        out.insert("max_age".into(), json!(age));
+        o.key("max_age");
+        let _ = write!(o.out, "{age}");
     }
     if !m.path.is_empty() {
-        out.insert("path".into(), json!(m.path));
+        o.key("path");
+        str_json(o.out, &m.path);
     }
     if let Some(domain) = m.domain.as_ref().filter(|d| !d.is_empty()) {
-        out.insert("domain".into(), json!(domain));
+        o.key("domain");
+        str_json(o.out, domain);
     }
-    out.insert("secure".into(), json!(m.secure));
-    out.insert("httponly".into(), json!(m.httponly));
+    o.key("secure");
+    bool_json(o.out, m.secure);
+    o.key("httponly");
+    bool_json(o.out, m.httponly);
     if let Some(samesite) = m.samesite.as_ref().filter(|s| !s.is_empty()) {
-        out.insert("samesite".into(), json!(samesite));
+        o.key("samesite");
+        str_json(o.out, samesite);
     }
     if let Some(reason) = set.blocked {
-        out.insert("blocked".into(), json!(reason.cdp_name()));
+        o.key("blocked");
+        str_json(o.out, reason.cdp_name());
     }
-    Json::Object(out)
+    o.close();
 }
 
-fn jar_json(c: &JarEntry, shown: &dyn Fn(&str) -> Json) -> Json {
-    let mut out = Map::new();
-    out.insert("name".into(), json!(c.name));
-    out.insert("value".into(), shown(&c.raw));
-    out.insert("domain".into(), json!(c.domain));
-    out.insert("path".into(), json!(c.path));
-    out.insert("expires_in".into(), json!(c.expires_in));
-    out.insert("secure".into(), json!(c.secure));
-    out.insert("httponly".into(), json!(c.httponly));
-    if let Some(samesite) = c.samesite {
-        out.insert("samesite".into(), json!(samesite.as_str()));
+fn jar_json(out: &mut String, c: &JarEntry, step: &Step) {
+    let mut o = Obj::open(out);
+    o.key("name");
+    str_json(o.out, &c.name);
+    o.key("value");
+    cookie_json(o.out, step, &c.raw);
+    o.key("domain");
+    str_json(o.out, &c.domain);
+    o.key("path");
+    str_json(o.out, &c.path);
+    o.key("expires_in");
+    match c.expires_in {
+        Some(n) => {
+            let _ = write!(o.out, "{n}");
+        }
+        None => o.out.push_str("null"),
     }
-    Json::Object(out)
+    o.key("secure");
+    bool_json(o.out, c.secure);
+    o.key("httponly");
+    bool_json(o.out, c.httponly);
+    if let Some(samesite) = c.samesite {
+        o.key("samesite");
+        str_json(o.out, samesite.as_str());
+    }
+    o.close();
 }
 
 /// JSON as Python's `json.dumps` writes it by default (`", "` and `": "`).
@@ -244,10 +366,29 @@ pub fn python_json(value: &Json) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// `json.dumps`'s default separators.
+/// `json.dumps`'s default separators, and its escapes outside ASCII.
 struct PythonFormatter;
 
 impl serde_json::ser::Formatter for PythonFormatter {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if fragment.is_ascii() {
+            return writer.write_all(fragment.as_bytes());
+        }
+        let mut out = String::with_capacity(fragment.len() * 2);
+        for c in fragment.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else {
+                push_escaped(&mut out, c);
+            }
+        }
+        writer.write_all(out.as_bytes())
+    }
+
     fn begin_array_value<W: ?Sized + std::io::Write>(
         &mut self,
         writer: &mut W,

@@ -297,8 +297,8 @@ impl Browser {
         let mut live: Vec<&StoredCookie> =
             self.cookies.iter().filter(|c| !c.expired(now)).collect();
         live.sort_by(|a, b| {
-            a.shown_domain()
-                .cmp(&b.shown_domain())
+            shown_domain_chars(a)
+                .cmp(shown_domain_chars(b))
                 .then_with(|| header_order(a, b))
         });
         live
@@ -539,6 +539,14 @@ impl Browser {
     pub fn close(&mut self) {
         self.cookies.retain(|c| c.expires_at.is_some());
     }
+}
+
+/// The characters of [`StoredCookie::shown_domain`], without building it.
+fn shown_domain_chars(c: &StoredCookie) -> impl Iterator<Item = char> + '_ {
+    (!c.host_only)
+        .then_some('.')
+        .into_iter()
+        .chain(c.domain.chars())
 }
 
 /// `Cookie:` header order: longer paths first, then older cookies first.
