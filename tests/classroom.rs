@@ -507,7 +507,7 @@ fn the_first_lessons_speak_french() {
         &solutions("01-what-is-a-cookie", 1),
     );
     let shown = text(&out);
-    assert!(shown.contains("Étape 1 sur 7"), "{shown}");
+    assert!(shown.contains("Étape 1 sur 7 : Poser un cookie"), "{shown}");
     assert!(shown.contains("But atteint."), "{shown}");
     let checked = sessionlab(data.path(), &["check"], "");
     assert!(checked.status.success(), "{checked:?}");
