@@ -12,7 +12,6 @@
 use std::io::{self, BufRead, Write};
 use std::time::Instant;
 
-use crate::classroom::report::PredictionRecord;
 use crate::i18n::{tr, trf};
 use crate::lesson::predict::Asked;
 use crate::lesson::{Course, Lesson, LessonStep};
@@ -164,13 +163,8 @@ impl<'c> Plain<'c> {
         if !self.finished {
             let predict = self.current().and_then(|s| s.predict.as_ref());
             if let Some(note) = self.asked.take(predict, line) {
-                if let Asked::Answered(p) = &self.asked {
-                    let made = PredictionRecord {
-                        guess: p.guess.clone(),
-                        right: p.right,
-                    };
-                    self.record().prediction.get_or_insert(made);
-                }
+                let asked = self.asked.clone();
+                self.record().predicted(&asked);
                 say(out, &note)?;
                 return Ok(Flow::Continue);
             }
@@ -274,9 +268,8 @@ impl<'c> Plain<'c> {
                 let limit = profile.hint_limit(step.hints.len());
                 if self.hints < limit {
                     self.hints += 1;
-                    let shown = u32::try_from(self.hints).unwrap_or(u32::MAX);
-                    let record = self.record();
-                    record.hints = record.hints.max(shown);
+                    let shown = self.hints;
+                    self.record().hints_shown(shown);
                     say(
                         out,
                         &trf(

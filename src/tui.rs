@@ -731,12 +731,8 @@ impl App {
         }
         if state.hints < step.hints.len() {
             state.hints += 1;
-            let record = self
-                .store
-                .step_mut(&self.course.lessons[state.lesson].id, state.step);
-            record.hints = record
-                .hints
-                .max(u32::try_from(state.hints).unwrap_or(u32::MAX));
+            let id = &self.course.lessons[state.lesson].id;
+            self.store.step_mut(id, state.step).hints_shown(state.hints);
             // Also under the prompt, where the learner is looking.
             work.output.push(Output::Note(format!(
                 "Hint {}/{}: {}",
@@ -794,17 +790,10 @@ impl App {
         else {
             return false;
         };
-        if let crate::lesson::predict::Asked::Answered(p) = &state.predicted {
-            let id = &self.course.lessons[state.lesson].id;
-            let made = crate::classroom::report::PredictionRecord {
-                guess: p.guess.clone(),
-                right: p.right,
-            };
-            self.store
-                .step_mut(id, state.step)
-                .prediction
-                .get_or_insert(made);
-        }
+        let id = &self.course.lessons[state.lesson].id;
+        self.store
+            .step_mut(id, state.step)
+            .predicted(&state.predicted);
         work.output.push(Output::Note(note));
         true
     }

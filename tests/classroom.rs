@@ -272,8 +272,8 @@ fn a_teacher_gives_an_exam_collects_grades_and_reads_them_as_a_spreadsheet() {
 #[test]
 fn progress_moves_between_machines_merging_and_refusing_another_course() {
     let root = tempfile::tempdir().unwrap();
+    let other = course(root.path(), "web-202");
     let course = course(root.path(), "web-101");
-    let other = course_named(root.path(), "web-202");
     let course_arg = course.to_str().unwrap();
     let (home, school) = (root.path().join("home"), root.path().join("school"));
     // Three steps at home, two at school (with a hint there).
@@ -379,10 +379,6 @@ fn progress_moves_between_machines_merging_and_refusing_another_course() {
         error.contains("holds progress for the course 'web-101', not 'web-202'"),
         "{error}"
     );
-}
-
-fn course_named(root: &Path, id: &str) -> PathBuf {
-    course(root, id)
 }
 
 #[test]

@@ -37,6 +37,21 @@ pub struct PredictionRecord {
 }
 
 impl StepRecord {
+    /// Note that `shown` hints of the step have been revealed.
+    pub fn hints_shown(&mut self, shown: usize) {
+        self.hints = self.hints.max(u32::try_from(shown).unwrap_or(u32::MAX));
+    }
+
+    /// Keep the step's first prediction.
+    pub fn predicted(&mut self, asked: &crate::lesson::predict::Asked) {
+        if let crate::lesson::predict::Asked::Answered(p) = asked {
+            self.prediction.get_or_insert_with(|| PredictionRecord {
+                guess: p.guess.clone(),
+                right: p.right,
+            });
+        }
+    }
+
     /// Take in another copy of the same step (another window, another
     /// machine): the larger count, either flag, the first prediction. Merging
     /// the same file twice changes nothing.
