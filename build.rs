@@ -29,6 +29,39 @@ fn main() {
         .expect("write to a String");
     }
     out.push_str("];\n");
+    // Translations: `lessons/LANG/*.md`, as (language, file name, text).
+    out.push_str("pub const TRANSLATIONS: &[(&str, &str, &str)] = &[\n");
+    let mut languages: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    languages.retain(|p| p.is_dir());
+    languages.sort();
+    for folder in &languages {
+        let lang = folder
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 language folder name");
+        println!("cargo:rerun-if-changed={}", folder.display());
+        let mut translated: Vec<_> = std::fs::read_dir(folder)
+            .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        translated.retain(|p| p.extension().is_some_and(|x| x == "md"));
+        translated.sort();
+        for path in &translated {
+            println!("cargo:rerun-if-changed={}", path.display());
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("UTF-8 lesson file name");
+            writeln!(
+                out,
+                "    ({lang:?}, {name:?}, include_str!({:?})),",
+                path.display().to_string()
+            )
+            .expect("write to a String");
+        }
+    }
+    out.push_str("];\n");
     let target =
         Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("lessons.rs");
     std::fs::write(target, out).expect("write the embedded lesson list");

@@ -567,6 +567,7 @@ fn fuzz() {
                         let _ = check_lesson(&lesson);
                         let course = Course {
                             lessons: vec![lesson.clone()],
+                            ..Course::default()
                         };
                         let mut app = App::new(
                             course,

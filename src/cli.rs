@@ -25,6 +25,21 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub lessons: LessonsArg,
+    #[command(flatten)]
+    pub classroom: ClassroomArgs,
+}
+
+/// `--lang` and `--profile`, on every command.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ClassroomArgs {
+    /// The language of the lessons and the interface (`fr`); default: the
+    /// locale (LC_ALL, LANG), English where there is no translation.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// A teacher profile of the course (`exam`: no solutions, no hints,
+    /// predictions count; a course.toml may define more).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 /// The subcommands.
@@ -49,6 +64,10 @@ pub enum Command {
     Learn {
         /// The lesson's id, as the course menu lists them.
         id: String,
+        /// One line at a time, for screen readers and plain terminals (also
+        /// chosen when TERM=dumb or standard output is not a terminal).
+        #[arg(long)]
+        plain: bool,
         #[command(flatten)]
         lessons: LessonsArg,
     },
@@ -87,6 +106,16 @@ pub enum Command {
         #[command(flatten)]
         lessons: LessonsArg,
     },
+    /// Print the report card, or export or import progress.
+    Progress {
+        #[command(subcommand)]
+        action: Option<crate::classroom::cli::ProgressAction>,
+        #[command(flatten)]
+        lessons: LessonsArg,
+    },
+    /// Write one student's results for a grading tool (Gradescope's
+    /// results.json, JSON or CSV), from progress or a submitted transcript.
+    Grade(crate::classroom::cli::GradeArgs),
 }
 
 /// `--lessons DIR`, on every command that reads lessons.
@@ -100,16 +129,15 @@ pub struct LessonsArg {
 impl LessonsArg {
     /// The course: the folder's lessons, or the embedded ones.
     pub fn course(&self) -> Result<crate::lesson::Course, Vec<crate::lesson::Finding>> {
-        match &self.dir {
-            Some(dir) => crate::lesson::Course::load_dir(dir),
-            None => crate::lesson::Course::embedded(),
-        }
+        crate::lesson::Course::open(self.dir.as_deref())
     }
 }
 
 /// Run the command line; the exit code says whether it worked.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::i18n::choose(cli.classroom.lang.as_deref());
+    crate::lesson::profile::choose(cli.classroom.profile.clone());
     let result = match cli.command {
         Some(Command::Run {
             scenario,
@@ -122,7 +150,14 @@ pub fn main() -> ExitCode {
             lessons,
         }) => Ok(crate::lesson::cli::check(&paths, &lessons, notes)),
         Some(Command::Lessons { lessons }) => Ok(crate::lesson::cli::list(&lessons)),
-        Some(Command::Learn { id, lessons }) => interactive(&Start::Learn(id), &lessons),
+        Some(Command::Learn { id, plain, lessons }) if plain || crate::plain::wanted() => {
+            plain_learn(&id, &lessons)
+        }
+        Some(Command::Learn { id, lessons, .. }) => interactive(&Start::Learn(id), &lessons),
+        Some(Command::Progress { action, lessons }) => {
+            Ok(crate::classroom::cli::progress(action.as_ref(), &lessons))
+        }
+        Some(Command::Grade(args)) => Ok(crate::classroom::cli::grade(&args)),
         Some(Command::Sandbox { lessons }) => interactive(&Start::Sandbox, &lessons),
         Some(Command::Demo {
             id,
@@ -153,14 +188,37 @@ pub fn main() -> ExitCode {
 
 fn interactive(start: &Start, lessons: &LessonsArg) -> Result<ExitCode> {
     let lessons = lessons.clone();
-    let load = move || {
-        lessons.course().map_err(|findings| {
-            let mut text: Vec<String> = findings.iter().map(ToString::to_string).collect();
-            text.push("the lessons have problems; `sessionlab check` lists them".into());
-            text.join("\n")
-        })
-    };
+    let load = move || load_course(&lessons);
     crate::tui::main(start, load).map_err(anyhow::Error::msg)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The course, or the words for why it cannot be loaded.
+pub fn load_course(lessons: &LessonsArg) -> Result<crate::lesson::Course, String> {
+    lessons.course().map_err(|findings| {
+        let mut text: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        text.push("the lessons have problems; `sessionlab check` lists them".into());
+        text.join("\n")
+    })
+}
+
+fn plain_learn(id: &str, lessons: &LessonsArg) -> Result<ExitCode> {
+    use std::io::IsTerminal as _;
+    let course = load_course(lessons).map_err(anyhow::Error::msg)?;
+    let (store, messages) = crate::tui::progress::Store::open(crate::tui::progress::data_dir());
+    for message in messages {
+        eprintln!("sessionlab: {}", escape(&message));
+    }
+    let prompt = std::io::stdin().is_terminal();
+    crate::plain::learn(
+        &course,
+        id,
+        store,
+        std::io::stdin().lock(),
+        std::io::stdout().lock(),
+        prompt,
+    )
+    .map_err(anyhow::Error::msg)?;
     Ok(ExitCode::SUCCESS)
 }
 

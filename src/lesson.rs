@@ -11,6 +11,8 @@ pub mod embedded;
 pub mod goal;
 pub mod load;
 pub mod predict;
+pub mod profile;
+pub mod translate;
 
 use std::fmt;
 use std::path::Path;
@@ -128,9 +130,26 @@ impl Lesson {
 #[derive(Clone, Debug, Default)]
 pub struct Course {
     pub lessons: Vec<Lesson>,
+    /// What `course.toml` says (id, title, required lessons, profiles).
+    pub info: profile::CourseInfo,
+    /// The profile in force.
+    pub profile: profile::Profile,
+    /// Translated lessons by language (`lessons/fr/*.md`).
+    pub translations: std::collections::BTreeMap<String, Vec<Lesson>>,
 }
 
 impl Course {
+    /// The course a command works on: the folder's (with its `course.toml`)
+    /// or the embedded one, in the chosen language, with the chosen profile.
+    pub fn open(dir: Option<&Path>) -> Result<Course, Vec<Finding>> {
+        let mut course = match dir {
+            Some(dir) => Course::load_dir(dir)?,
+            None => Course::embedded()?,
+        };
+        profile::apply_choice(&mut course)?;
+        Ok(translate::localized(&course, crate::i18n::current()))
+    }
+
     /// Where the lesson with this id stands in the course.
     pub fn find(&self, id: &str) -> Option<usize> {
         self.lessons.iter().position(|l| l.id == id)
@@ -138,11 +157,20 @@ impl Course {
 
     /// The course compiled into the binary.
     pub fn embedded() -> Result<Course, Vec<Finding>> {
-        Course::from_files(
+        let mut course = Course::from_files(
             embedded::FILES
                 .iter()
                 .map(|(name, text)| (format!("lessons/{name}"), text.to_string())),
-        )
+        )?;
+        for (lang, name, text) in embedded::TRANSLATIONS {
+            let lesson = load::parse_lesson(&format!("lessons/{lang}/{name}"), text)?;
+            course
+                .translations
+                .entry((*lang).to_string())
+                .or_default()
+                .push(lesson);
+        }
+        Ok(course)
     }
 
     /// Every lesson file (`*.md` except `README.md`) in a folder, in file-name order.
@@ -150,7 +178,10 @@ impl Course {
         let path = path.as_ref();
         let files = lesson_files(path)
             .map_err(|message| vec![Finding::new(&path.display().to_string(), 1, 1, message)])?;
-        Course::load_files(&files)
+        let mut course = Course::load_files(&files)?;
+        profile::attach(&mut course, path)?;
+        translate::load_dir(&mut course, path)?;
+        Ok(course)
     }
 
     /// Lesson files read from disk, in the order given.
@@ -206,7 +237,10 @@ impl Course {
             }
         }
         if findings.is_empty() {
-            Ok(Course { lessons })
+            Ok(Course {
+                lessons,
+                ..Course::default()
+            })
         } else {
             Err(findings)
         }

@@ -1,10 +1,13 @@
 //! sessionlab: learn how web sessions and cookies work, the way Django 5.2
 //! does them, by watching a simulated browser and server.
 
+pub mod classroom;
 pub mod cli;
 pub mod files;
+pub mod i18n;
 pub mod interop;
 pub mod lesson;
+pub mod plain;
 pub mod runner;
 pub mod safe_text;
 pub mod scenario;

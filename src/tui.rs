@@ -94,6 +94,8 @@ pub struct LessonState {
     pub finished: bool,
     /// The step's prediction, if it asks for one.
     pub predicted: crate::lesson::predict::Asked,
+    /// When the step began, for the report card's time.
+    pub began: Instant,
 }
 
 /// Presenter mode: the lesson's solutions, typed out one by one.
@@ -310,6 +312,7 @@ impl App {
             step: at,
             hints: 0,
             solution_shown: false,
+            began: wall_clock(),
             met: !conditions.is_empty() && conditions.iter().all(|c| c.holds),
             conditions,
             start: work.runner.clone(),
@@ -346,6 +349,7 @@ impl App {
             step: 0,
             hints: 0,
             solution_shown: true,
+            began: wall_clock(),
             met: false,
             conditions,
             start: work.runner.clone(),
@@ -672,6 +676,15 @@ impl App {
                 if let Some(work) = self.work.as_mut()
                     && let Some(lesson) = work.lesson.as_mut()
                 {
+                    // Classroom: a profile may hide solutions; the report card counts them.
+                    let profile = &self.course.profile;
+                    if !profile.solutions {
+                        let note = crate::i18n::trf("profile.no-solution", &[&profile.name]);
+                        work.output.push(Output::Note(note));
+                        return;
+                    }
+                    let id = &self.course.lessons[lesson.lesson].id;
+                    self.store.step_mut(id, lesson.step).solution = true;
                     lesson.solution_shown = true;
                     self.focus = Pane::Shell;
                     if let Some(step) = self.course.lessons[lesson.lesson].steps.get(lesson.step) {
@@ -704,8 +717,22 @@ impl App {
         let Some(step) = self.course.lessons[state.lesson].steps.get(state.step) else {
             return;
         };
+        // Classroom: a profile may limit hints; the report card counts them.
+        let limit = self.course.profile.hint_limit(step.hints.len());
+        if state.hints >= limit && limit < step.hints.len() {
+            let key = if limit == 0 {
+                "profile.no-hints"
+            } else {
+                "profile.no-more-hints"
+            };
+            let note = crate::i18n::trf(key, &[&self.course.profile.name]);
+            work.output.push(Output::Note(note));
+            return;
+        }
         if state.hints < step.hints.len() {
             state.hints += 1;
+            let id = &self.course.lessons[state.lesson].id;
+            self.store.step_mut(id, state.step).hints_shown(state.hints);
             // Also under the prompt, where the learner is looking.
             work.output.push(Output::Note(format!(
                 "Hint {}/{}: {}",
@@ -763,6 +790,10 @@ impl App {
         else {
             return false;
         };
+        let id = &self.course.lessons[state.lesson].id;
+        self.store
+            .step_mut(id, state.step)
+            .predicted(&state.predicted);
         work.output.push(Output::Note(note));
         true
     }
@@ -781,6 +812,12 @@ impl App {
         });
         work.before = work.runner.snapshot().clone();
         let step = work.runner.step(line);
+        if let Some(state) = work.lesson.as_ref().filter(|s| !s.finished)
+            && work.demo.is_none()
+        {
+            let id = &self.course.lessons[state.lesson].id;
+            self.store.step_mut(id, state.step).attempts += 1;
+        }
         work.flow = None;
         work.output.extend(Output::of(&step));
         work.output
@@ -819,6 +856,9 @@ impl App {
             };
             work.output
                 .push(Output::Note(format!("✓ Goal met! {next}.")));
+            let record = self.store.step_mut(&lesson.id, state.step);
+            record.done = true;
+            record.seconds += state.began.elapsed().as_secs();
             if let Err(e) = self
                 .store
                 .record(&lesson.id, state.step + 1, lesson.steps.len())
@@ -862,6 +902,7 @@ impl App {
             state.hints = 0;
             state.predicted = Default::default();
             state.solution_shown = false;
+            state.began = wall_clock();
             state.start = work.runner.clone();
             state.conditions = lesson.steps[state.step].evaluate(&work.runner, None);
             state.met = false;

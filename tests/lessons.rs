@@ -231,6 +231,7 @@ fn the_readme_example_lesson_passes_check() {
     assert_eq!(lesson.steps.len(), 2);
     let findings = check_course(&Course {
         lessons: vec![lesson],
+        ..Course::default()
     });
     assert!(findings.is_empty(), "{findings:?}");
 }
@@ -256,7 +257,10 @@ proptest! {
         ], 0..30)) {
         let text = format!("+++\nid = \"x\"\ntitle = \"t\"\nsummary = \"s\"\n+++\n{}", lines.join("\n"));
         if let Ok(lesson) = parse_lesson("x.md", &text) {
-            let course = Course { lessons: vec![lesson] };
+            let course = Course {
+                lessons: vec![lesson],
+                ..Course::default()
+            };
             let _ = check_course(&course);
         }
         prop_assert!(true);

@@ -33,6 +33,7 @@ pub fn check_course(course: &Course) -> Vec<Finding> {
         }
         findings.extend(check_lesson(lesson));
     }
+    findings.extend(super::translate::check(course));
     findings
 }
 

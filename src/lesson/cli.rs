@@ -12,6 +12,12 @@ fn load(paths: &[PathBuf], lessons: &LessonsArg) -> Result<Course, Vec<Finding>>
     if paths.is_empty() {
         return lessons.course();
     }
+    if let [dir] = paths
+        && dir.is_dir()
+    {
+        // A course folder: its course.toml and translations are checked too.
+        return Course::load_dir(dir);
+    }
     let mut files = Vec::new();
     let mut findings = Vec::new();
     for path in paths {

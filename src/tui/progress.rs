@@ -8,6 +8,9 @@
 //! file, fsync, rename, fsync of the directory); the history is appended to
 //! in batches and compacted when it grows past its cap. A file that cannot
 //! be read is moved aside, never lost.
+//!
+//! Version 2 of the file adds each lesson's `steps` (the report card, see
+//! `classroom::report`); a version 1 file, without them, still loads.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -37,29 +40,40 @@ pub fn data_dir() -> Option<PathBuf> {
     }
 }
 
+/// The progress file's format version this build writes.
+pub const PROGRESS_VERSION: u32 = 2;
+
 /// One lesson's progress.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonProgress {
     /// How many steps are finished (the learner resumes at this step).
     pub done: usize,
     pub finished: bool,
+    /// The report card, step by step (version 2; absent from older files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<crate::classroom::report::StepRecord>,
 }
 
 /// The progress file's content.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
+    /// The format version (absent, read as 0, in version 1 files).
+    #[serde(default)]
+    pub version: u32,
     pub lessons: BTreeMap<String, LessonProgress>,
     /// The lesson opened last.
     pub last: Option<String>,
 }
 
 impl Progress {
-    /// Take in what another window saved: the larger `done`, either `finished`.
-    fn merge(&mut self, other: Progress) {
+    /// Take in what another window (or machine) saved: the larger `done`,
+    /// either `finished`, each step's records merged.
+    pub fn merge(&mut self, other: Progress) {
         for (id, theirs) in other.lessons {
             let ours = self.lessons.entry(id).or_default();
             ours.done = ours.done.max(theirs.done);
             ours.finished |= theirs.finished;
+            crate::classroom::report::merge_steps(&mut ours.steps, &theirs.steps);
         }
         if self.last.is_none() {
             self.last = other.last;
@@ -114,6 +128,21 @@ impl Store {
         self.progress.lessons.get(id).cloned().unwrap_or_default()
     }
 
+    /// The report-card record of step `step` (0-based) of lesson `id`, to
+    /// update; it is saved with the next [`Store::save`].
+    pub fn step_mut(&mut self, id: &str, step: usize) -> &mut crate::classroom::report::StepRecord {
+        let steps = &mut self
+            .progress
+            .lessons
+            .entry(id.to_string())
+            .or_default()
+            .steps;
+        if steps.len() <= step {
+            steps.resize_with(step + 1, Default::default);
+        }
+        &mut steps[step]
+    }
+
     /// Record that `done` steps of `id` (of `total`) are finished, and save.
     /// Progress never goes down: redoing step 1 keeps the steps done before.
     pub fn record(&mut self, id: &str, done: usize, total: usize) -> Result<(), String> {
@@ -136,6 +165,7 @@ impl Store {
         if let (on_disk, None) = read_progress(&path) {
             self.progress.merge(on_disk);
         }
+        self.progress.version = PROGRESS_VERSION;
         let text = serde_json::to_string_pretty(&self.progress).map_err(|e| e.to_string())?;
         write_atomic(&path, text.as_bytes()).map_err(error)
     }
@@ -384,12 +414,32 @@ mod tests {
             again.lesson("intro"),
             LessonProgress {
                 done: 2,
-                finished: false
+                finished: false,
+                steps: Vec::new(),
             }
         );
         assert_eq!(again.progress.last.as_deref(), Some("intro"));
         assert_eq!(again.history(), vec!["a", "b"]);
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_version_1_file_loads_and_is_written_as_version_2() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("progress.json"),
+            r#"{"lessons": {"intro": {"done": 2, "finished": false}}, "last": "intro"}"#,
+        )
+        .unwrap();
+        let (mut store, messages) = Store::open(Some(dir.path().to_path_buf()));
+        assert!(messages.is_empty(), "{messages:?}");
+        assert_eq!(store.lesson("intro").done, 2);
+        store.step_mut("intro", 1).attempts += 3;
+        store.save().unwrap();
+        let text = std::fs::read_to_string(dir.path().join("progress.json")).unwrap();
+        assert!(text.contains("\"version\": 2"), "{text}");
+        let (again, _) = Store::open(Some(dir.path().to_path_buf()));
+        assert_eq!(again.lesson("intro").steps[1].attempts, 3);
     }
 
     #[test]

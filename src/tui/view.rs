@@ -445,11 +445,12 @@ fn lesson_lines(app: &App, work: &Work) -> (String, Vec<Line<'static>>) {
 fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let [body, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let block = panes::block(
-        "sessionlab · how web sessions and cookies work, the Django 5.2 way",
-        true,
-        t,
-    );
+    let mut title =
+        "sessionlab · how web sessions and cookies work, the Django 5.2 way".to_string();
+    if app.course.profile.is_notable() {
+        title = format!("{title} · {}", app.course.profile.describe());
+    }
+    let block = panes::block(&title, true, t);
     let inner = block.inner(body);
     block.render(body, buf);
     let mut lines = vec![
@@ -480,6 +481,13 @@ fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(if selected { "▸ " } else { "  " }, t.title),
             Span::styled(format!("{mark}  {:>2}. {}", i + 1, lesson.title), style),
             Span::styled(resume, t.dim),
+            // The report card's figures, once the lesson has any.
+            Span::styled(
+                crate::classroom::report::menu_mark(&p, total)
+                    .map(|m| format!("  {m}"))
+                    .unwrap_or_default(),
+                t.dim,
+            ),
         ]));
     }
     let selected = app.menu_selected >= app.course.lessons.len();

@@ -1,0 +1,567 @@
+//! The linear mode, for screen readers and plain terminals: no full-screen
+//! drawing, one line at a time. It reads commands as lines from standard
+//! input (so any line editor, `rlwrap` or a screen reader's own, works),
+//! and after each command says in words what changed, then the goal's
+//! status. Commands of its own start with `:` (`:hint`, `:solution`, `:why`,
+//! `:next`, `:undo`, `:quit`), which no Python line or world command does;
+//! `show browser|server|http` tells what a pane would show.
+//!
+//! It plays a lesson through the same [`Runner`], goals and questions as the
+//! TUI, and records the same report card.
+
+use std::io::{self, BufRead, Write};
+use std::time::Instant;
+
+use crate::i18n::{tr, trf};
+use crate::lesson::predict::Asked;
+use crate::lesson::{Course, Lesson, LessonStep};
+use crate::runner::{ChangeKind, Checkpoint, Outcome, Runner, Step, is_command};
+use crate::safe_text::escape;
+use crate::sim::Value;
+use crate::transcript::{duration_text, readable};
+use crate::tui::progress::Store;
+
+/// Whether `learn` should use the linear mode without being asked: a dumb
+/// terminal, or standard output that is not a terminal.
+pub fn wanted() -> bool {
+    use std::io::IsTerminal as _;
+    std::env::var("TERM").is_ok_and(|t| t == "dumb") || !io::stdout().is_terminal()
+}
+
+/// What the caller should do after a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+/// A lesson being played line by line.
+pub struct Plain<'c> {
+    course: &'c Course,
+    lesson: usize,
+    step: usize,
+    runner: Runner,
+    /// The world as the step began, for `:reset`.
+    start: Runner,
+    undo: Vec<(Checkpoint, Option<Step>)>,
+    last: Option<Step>,
+    /// The last step that made a request, for `show http`.
+    last_exchange: Option<Step>,
+    hints: usize,
+    asked: Asked,
+    met: bool,
+    finished: bool,
+    began: Instant,
+    store: Store,
+}
+
+impl<'c> Plain<'c> {
+    /// Open lesson `index`, resuming where the store says the learner stopped.
+    pub fn new(
+        course: &'c Course,
+        index: usize,
+        store: Store,
+        out: &mut impl Write,
+    ) -> io::Result<Self> {
+        let lesson = &course.lessons[index];
+        let saved = store.lesson(&lesson.id);
+        let at = if saved.finished && saved.done >= lesson.steps.len() {
+            0
+        } else {
+            saved.done.min(lesson.steps.len().saturating_sub(1))
+        };
+        let mut runner = Runner::new(lesson.world(0));
+        for step in &lesson.steps[..at] {
+            for line in &step.solution {
+                let _ = runner.step(line);
+            }
+        }
+        let mut plain = Plain {
+            course,
+            lesson: index,
+            step: at,
+            start: runner.clone(),
+            runner,
+            undo: Vec::new(),
+            last: None,
+            last_exchange: None,
+            hints: 0,
+            asked: Asked::Open,
+            met: false,
+            finished: false,
+            began: crate::tui::wall_clock(),
+            store,
+        };
+        say(out, &trf("plain.welcome", &[&lesson.id, &lesson.title]))?;
+        if course.profile.is_notable() {
+            say(out, &course.profile.describe())?;
+        }
+        say(out, &lesson.body_markdown)?;
+        plain.store.progress.last = Some(lesson.id.clone());
+        plain.introduce(out)?;
+        Ok(plain)
+    }
+
+    fn lesson(&self) -> &'c Lesson {
+        &self.course.lessons[self.lesson]
+    }
+
+    fn current(&self) -> Option<&'c LessonStep> {
+        self.lesson().steps.get(self.step)
+    }
+
+    /// Say the step's title, instruction and question.
+    fn introduce(&mut self, out: &mut impl Write) -> io::Result<()> {
+        let lesson = self.lesson();
+        let Some(step) = self.current() else {
+            return Ok(());
+        };
+        say(
+            out,
+            &trf(
+                "plain.step",
+                &[
+                    &(self.step + 1).to_string(),
+                    &lesson.steps.len().to_string(),
+                    &step.title,
+                ],
+            ),
+        )?;
+        say(out, &step.instruction_markdown)?;
+        if let Some(predict) = &step.predict {
+            say(out, tr("plain.question"))?;
+            say(out, &predict.question)?;
+            for (key, text) in &predict.choices {
+                say(out, &format!("{key}) {text}"))?;
+            }
+            let keys = if predict.choices.is_empty() {
+                "Python".to_string()
+            } else {
+                predict
+                    .choices
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            say(out, &trf("plain.answer-prompt", &[&keys]))?;
+        }
+        Ok(())
+    }
+
+    /// Take one line of input.
+    pub fn line(&mut self, line: &str, out: &mut impl Write) -> io::Result<Flow> {
+        let trimmed = line.trim();
+        if let Some(meta) = trimmed.strip_prefix(':') {
+            return self.meta(meta.trim(), out);
+        }
+        if let Some(what) = trimmed.strip_prefix("show ") {
+            if matches!(what.trim(), "browser" | "server" | "http") {
+                return self.meta(trimmed, out);
+            }
+        }
+        if !self.finished {
+            let predict = self.current().and_then(|s| s.predict.as_ref());
+            if let Some(note) = self.asked.take(predict, line) {
+                let asked = self.asked.clone();
+                self.record().predicted(&asked);
+                say(out, &note)?;
+                return Ok(Flow::Continue);
+            }
+        }
+        if !is_command(trimmed) {
+            if trimmed.is_empty() && self.met {
+                return self.meta("next", out);
+            }
+            return Ok(Flow::Continue);
+        }
+        self.run(trimmed, out)?;
+        Ok(Flow::Continue)
+    }
+
+    fn record(&mut self) -> &mut crate::classroom::report::StepRecord {
+        let id = self.lesson().id.clone();
+        self.store.step_mut(&id, self.step)
+    }
+
+    fn run(&mut self, line: &str, out: &mut impl Write) -> io::Result<()> {
+        self.undo.push((self.runner.checkpoint(), self.last.take()));
+        let step = self.runner.step(line);
+        if !self.finished {
+            self.record().attempts += 1;
+        }
+        match &step.outcome {
+            Outcome::Ok => {}
+            Outcome::Value(v) | Outcome::Text(v) => say(out, v)?,
+            Outcome::Error { message, col } => match col {
+                Some(col) => say(out, &format!("{message} (column {col})"))?,
+                None => say(out, message)?,
+            },
+        }
+        say(out, &changes_in_words(&step))?;
+        if step.exchange.is_some() {
+            self.last_exchange = Some(step.clone());
+        }
+        self.last = Some(step);
+        self.check_goal(out)
+    }
+
+    fn check_goal(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if self.finished {
+            return Ok(());
+        }
+        let Some(step) = self.current() else {
+            return Ok(());
+        };
+        let statuses = step.evaluate(&self.runner, self.last.as_ref());
+        let met = !statuses.is_empty() && statuses.iter().all(|s| s.holds);
+        if met && !self.met {
+            say(out, tr("plain.goal-met"))?;
+            if let Some(predict) = &step.predict
+                && let Some((verdict, feedback)) = self.asked.verdict(predict, &step.feedback)
+            {
+                say(out, &verdict)?;
+                if let Some(feedback) = feedback {
+                    say(out, feedback)?;
+                }
+            }
+            let seconds = self.began.elapsed().as_secs();
+            let record = self.record();
+            record.done = true;
+            record.seconds += seconds;
+            self.began = crate::tui::wall_clock();
+            let lesson = self.lesson();
+            if let Err(e) = self
+                .store
+                .record(&lesson.id, self.step + 1, lesson.steps.len())
+            {
+                say(out, &e)?;
+            }
+        } else if !met {
+            let missing: Vec<&str> = statuses
+                .iter()
+                .filter(|s| !s.holds)
+                .map(|s| s.label.as_str())
+                .collect();
+            say(out, &trf("plain.goal-missing", &[&missing.join("; ")]))?;
+        }
+        self.met = met;
+        Ok(())
+    }
+
+    fn meta(&mut self, command: &str, out: &mut impl Write) -> io::Result<Flow> {
+        let profile = &self.course.profile;
+        let (word, rest) = command.split_once(' ').unwrap_or((command, ""));
+        match (word, self.current()) {
+            ("quit" | "q" | "exit", _) => {
+                self.save(out)?;
+                say(out, tr("plain.bye"))?;
+                return Ok(Flow::Quit);
+            }
+            ("help" | "h", _) => say(out, tr("plain.help"))?,
+            ("show", _) => self.show(rest.trim(), out)?,
+            ("report", _) => say(
+                out,
+                &crate::classroom::report::card(self.course, &self.store.progress),
+            )?,
+            ("hint", Some(step)) => {
+                let limit = profile.hint_limit(step.hints.len());
+                if self.hints < limit {
+                    self.hints += 1;
+                    let shown = self.hints;
+                    self.record().hints_shown(shown);
+                    say(
+                        out,
+                        &trf(
+                            "plain.hint",
+                            &[
+                                &self.hints.to_string(),
+                                &limit.to_string(),
+                                &step.hints[self.hints - 1],
+                            ],
+                        ),
+                    )?;
+                } else if limit == 0 && !step.hints.is_empty() {
+                    say(out, &trf("profile.no-hints", &[&profile.name]))?;
+                } else if limit < step.hints.len() {
+                    say(out, &trf("profile.no-more-hints", &[&profile.name]))?;
+                } else if step.hints.is_empty() {
+                    say(out, tr("plain.no-hints"))?;
+                } else {
+                    say(out, tr("plain.no-more-hints"))?;
+                }
+            }
+            ("solution", Some(step)) => {
+                if profile.solutions {
+                    self.record().solution = true;
+                    say(
+                        out,
+                        &trf("plain.solution", &[&step.solution.join("  then  ")]),
+                    )?;
+                } else {
+                    say(out, &trf("profile.no-solution", &[&profile.name]))?;
+                }
+            }
+            ("why", Some(step)) => {
+                if self.met || self.finished {
+                    say(out, &step.explanation_markdown)?;
+                } else {
+                    say(out, tr("plain.why-later"))?;
+                }
+            }
+            ("goal", Some(step)) => {
+                let statuses = step.evaluate(&self.runner, self.last.as_ref());
+                let parts: Vec<String> = statuses
+                    .iter()
+                    .map(|s| {
+                        let state = if s.holds {
+                            tr("plain.holds")
+                        } else {
+                            tr("plain.not-yet")
+                        };
+                        format!("{} ({state}; {})", s.label, s.now)
+                    })
+                    .collect();
+                say(out, &trf("plain.goal", &[&parts.join("; ")]))?;
+            }
+            ("undo", _) => match self.undo.pop() {
+                Some((checkpoint, last)) => {
+                    self.runner.restore(checkpoint);
+                    self.last = last;
+                    if let Some(step) = self.current() {
+                        self.met = step.goal.met(&self.runner, self.last.as_ref());
+                    }
+                    say(out, tr("plain.undone"))?;
+                }
+                None => say(out, tr("plain.nothing-to-undo"))?,
+            },
+            ("reset", Some(_)) => {
+                self.runner = self.start.clone();
+                self.undo.clear();
+                self.last = None;
+                self.met = false;
+                self.hints = 0;
+                say(out, &trf("plain.reset", &[&(self.step + 1).to_string()]))?;
+            }
+            ("next" | "n", _) => self.next(out)?,
+            _ => say(out, &trf("plain.unknown", &[&format!(":{command}")]))?,
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn next(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if self.finished {
+            if self.lesson + 1 < self.course.lessons.len() {
+                let store = std::mem::take(&mut self.store);
+                *self = Plain::new(self.course, self.lesson + 1, store, out)?;
+            }
+            return Ok(());
+        }
+        if !self.met {
+            return say(out, tr("plain.not-yet-next"));
+        }
+        if self.step + 1 >= self.lesson().steps.len() {
+            self.finished = true;
+            return say(out, &trf("plain.lesson-done", &[&self.lesson().title]));
+        }
+        self.step += 1;
+        self.hints = 0;
+        self.asked = Asked::Open;
+        self.met = false;
+        self.start = self.runner.clone();
+        self.undo.clear();
+        self.last = None;
+        self.began = crate::tui::wall_clock();
+        self.introduce(out)
+    }
+
+    fn show(&self, what: &str, out: &mut impl Write) -> io::Result<()> {
+        let snapshot = self.runner.snapshot();
+        match what {
+            "browser" if snapshot.jar.is_empty() => {
+                say(out, &trf("plain.jar-empty", &[&snapshot.browser]))
+            }
+            "browser" => {
+                say(
+                    out,
+                    &trf(
+                        "plain.jar",
+                        &[&snapshot.browser, &snapshot.jar.len().to_string()],
+                    ),
+                )?;
+                for c in snapshot.jar.iter() {
+                    let mut flags =
+                        vec![format!("domain {}", c.domain), format!("path {}", c.path)];
+                    if c.httponly {
+                        flags.push("HttpOnly".into());
+                    }
+                    if c.secure {
+                        flags.push("Secure".into());
+                    }
+                    if let Some(s) = c.samesite {
+                        flags.push(format!("SameSite {s:?}"));
+                    }
+                    say(
+                        out,
+                        &format!(
+                            "  {} = {}, {}, {}",
+                            c.name,
+                            c.raw,
+                            expiry_words(c.expires_in),
+                            flags.join(", ")
+                        ),
+                    )?;
+                }
+                Ok(())
+            }
+            "server" if snapshot.store.is_empty() => say(out, tr("plain.store-empty")),
+            "server" => {
+                say(
+                    out,
+                    &trf("plain.store", &[&snapshot.store.len().to_string()]),
+                )?;
+                for s in snapshot.store.iter() {
+                    say(
+                        out,
+                        &format!(
+                            "  {}: data {}, {}, in {}, stored as {}",
+                            s.key,
+                            Value::dict(s.data.clone()).repr(),
+                            expiry_words(Some(s.expires_in)),
+                            s.location,
+                            s.raw
+                        ),
+                    )?;
+                }
+                Ok(())
+            }
+            "http" => match &self.last_exchange {
+                Some(step) => say(out, readable(step).trim_end()),
+                None => say(out, tr("plain.no-exchange")),
+            },
+            _ => say(out, &trf("plain.unknown", &[&format!(":show {what}")])),
+        }
+    }
+
+    /// Save the progress and the report card.
+    pub fn save(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if let Err(e) = self.store.save() {
+            say(out, &e)?;
+        }
+        Ok(())
+    }
+}
+
+/// Print text safely: control characters escaped, one line at a time.
+fn say(out: &mut impl Write, text: &str) -> io::Result<()> {
+    let text = text.trim_end();
+    if text.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{}", escape(text))
+}
+
+fn expiry_words(expires_in: Option<i64>) -> String {
+    match expires_in {
+        None => tr("change.until-close").to_string(),
+        Some(s) => trf("change.expires", &[&duration_text(s)]),
+    }
+}
+
+/// What a step changed, in one sentence: the request and response, each
+/// cookie stored, changed or removed, each session created, changed or
+/// deleted (`browser default stored cookie sessionid, expires in 14d;
+/// server created session 3f2a9c1e..., data {'name': 'Ada'}`).
+pub fn changes_in_words(step: &Step) -> String {
+    let mut parts = Vec::new();
+    if let Some(x) = &step.exchange {
+        let who = x.sender.as_deref().unwrap_or("workbench");
+        let request = format!("{} {}", x.method, x.url());
+        if x.sent.is_empty() {
+            parts.push(trf("change.request-none", &[who, &request]));
+        } else {
+            let sent: Vec<String> = x.sent.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            parts.push(trf("change.request", &[who, &request, &sent.join("; ")]));
+        }
+        parts.push(trf(
+            "change.response",
+            &[&x.status.to_string(), crate::transcript::reason(x.status)],
+        ));
+    }
+    for change in &step.jar_changes {
+        let entry = step.after.jar.iter().find(|j| j.id() == change.name);
+        let name = change.name.split(' ').next().unwrap_or_default();
+        parts.push(match (change.kind, entry) {
+            (ChangeKind::Added, Some(j)) => trf(
+                "change.stored",
+                &[&step.browser, &j.name, &expiry_words(j.expires_in)],
+            ),
+            (ChangeKind::Changed, Some(j)) => trf(
+                "change.changed",
+                &[&step.browser, &j.name, &j.raw, &expiry_words(j.expires_in)],
+            ),
+            _ => trf("change.removed", &[&step.browser, name]),
+        });
+    }
+    for change in &step.store_changes {
+        let key = short_key(&change.name);
+        let data = step
+            .after
+            .store
+            .iter()
+            .find(|s| s.key == change.name)
+            .map(|s| Value::dict(s.data.clone()).repr());
+        parts.push(match (change.kind, data) {
+            (ChangeKind::Added, Some(d)) => trf("change.created", &[&key, &d]),
+            (ChangeKind::Changed, Some(d)) => trf("change.updated", &[&key, &d]),
+            _ => trf("change.deleted", &[&key]),
+        });
+    }
+    if parts.is_empty() {
+        return tr("plain.nothing-changed").to_string();
+    }
+    let mut text = parts.join("; ");
+    text.push('.');
+    text
+}
+
+/// A session key cut to its first characters, as a person would say it.
+fn short_key(key: &str) -> String {
+    match key.char_indices().nth(8) {
+        Some((at, _)) => format!("{}...", &key[..at]),
+        None => key.to_string(),
+    }
+}
+
+/// Play lesson `id` from `input` to `output` until `:quit` or the end of input.
+pub fn learn(
+    course: &Course,
+    id: &str,
+    store: Store,
+    input: impl BufRead,
+    mut output: impl Write,
+    prompt: bool,
+) -> Result<(), String> {
+    let index = course.find(id).ok_or_else(|| {
+        let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
+        format!(
+            "there is no lesson {id:?}; the lessons are: {}",
+            ids.join(", ")
+        )
+    })?;
+    let io_error = |e: io::Error| format!("cannot write: {e}");
+    let mut plain = Plain::new(course, index, store, &mut output).map_err(io_error)?;
+    for line in input.lines() {
+        let line = line.map_err(|e| format!("cannot read standard input: {e}"))?;
+        if plain.line(&line, &mut output).map_err(io_error)? == Flow::Quit {
+            return Ok(());
+        }
+        if prompt {
+            write!(output, "> ")
+                .and_then(|()| output.flush())
+                .map_err(io_error)?;
+        }
+    }
+    plain.save(&mut output).map_err(io_error)?;
+    output.flush().map_err(io_error)
+}
