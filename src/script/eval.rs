@@ -1280,7 +1280,7 @@ impl View<'_> {
                                 format.type_name()
                             )));
                         };
-                        Ok(Value::str(&strftime(&format, *t)))
+                        Ok(Value::str(&crate::sim::dates::strftime(&format, *t)))
                     }
                     _ => {
                         args.bind(&qualified, &[], 0)?;
@@ -1820,77 +1820,6 @@ pub(super) fn one(args: Args, func: &str) -> Result<Value, PyErr> {
             v.len()
         ))),
     }
-}
-
-/// `datetime.strftime(format)` for an aware UTC datetime, with the C
-/// library's directives in the C locale.
-fn strftime(format: &str, t: i64) -> String {
-    const DAYS: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let c = crate::sim::value::civil(t);
-    let day_of_year = t.div_euclid(86_400) - crate::sim::value::days_from_civil(c.year, 1, 1) + 1;
-    let mut out = String::new();
-    let mut chars = format.chars();
-    while let Some(ch) = chars.next() {
-        if ch != '%' {
-            out.push(ch);
-            continue;
-        }
-        let Some(d) = chars.next() else {
-            out.push('%');
-            break;
-        };
-        let day = DAYS[c.weekday as usize];
-        let month = MONTHS[c.month as usize - 1];
-        let text = match d {
-            'Y' => c.year.to_string(),
-            'y' => format!("{:02}", c.year.rem_euclid(100)),
-            'm' => format!("{:02}", c.month),
-            'd' => format!("{:02}", c.day),
-            'H' => format!("{:02}", c.hour),
-            'I' => format!("{:02}", (c.hour + 11) % 12 + 1),
-            'p' => (if c.hour < 12 { "AM" } else { "PM" }).to_string(),
-            'M' => format!("{:02}", c.minute),
-            'S' => format!("{:02}", c.second),
-            'f' => "000000".to_string(),
-            'A' => day.to_string(),
-            'a' => day[..3].to_string(),
-            'B' => month.to_string(),
-            'b' | 'h' => month[..3].to_string(),
-            'j' => format!("{day_of_year:03}"),
-            'w' => ((c.weekday + 1) % 7).to_string(),
-            'u' => (c.weekday + 1).to_string(),
-            'z' => "+0000".to_string(),
-            'Z' => "UTC".to_string(),
-            'F' => format!("{:04}-{:02}-{:02}", c.year, c.month, c.day),
-            'T' => format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second),
-            '%' => "%".to_string(),
-            other => format!("%{other}"),
-        };
-        out.push_str(&text);
-    }
-    out
 }
 
 /// `int(text, base)`: digits of that base (2-36, or 0 to read a prefix),
