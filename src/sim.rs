@@ -10,6 +10,7 @@ pub mod csrf;
 pub mod dates;
 pub mod decode;
 pub mod error;
+pub mod inspect;
 pub mod keys;
 pub mod origin;
 pub mod request;

@@ -1,0 +1,235 @@
+//! Reading the world as the panes, goals and transcripts show it: the jar as
+//! devtools lists it, the store as the engine keeps it, and what a session
+//! cookie leads to. Nothing here changes the world.
+
+use super::browser::{SameSite, StoredCookie};
+use super::session::{
+    CACHE_PREFIX, CACHED_DB_PREFIX, SIGNED_COOKIES_SALT, SessionStore, expiry_age, file_expiry,
+};
+use super::settings::Engine;
+use super::signing;
+use super::value::{Dict, Value};
+use super::world::World;
+
+/// One session as the store shows it.
+#[derive(Clone, Debug)]
+pub struct StoredSession {
+    pub key: String,
+    /// The data, decoded as the engine decodes it.
+    pub data: Dict,
+    /// Seconds until the engine treats it as expired (negative once it has).
+    pub expires_in: i64,
+    /// Where it lives: the cache key, the file name, or the table.
+    pub location: String,
+    /// The stored form: the encoded `session_data` / file content, or the
+    /// dict's repr for the cache.
+    pub raw: String,
+}
+
+/// What a session cookie's value leads to on the server.
+#[derive(Clone, Debug)]
+pub enum SessionBehind {
+    /// A live session with this data.
+    Live(Dict),
+    /// A stored session that has expired.
+    Expired,
+    /// No stored session has this key.
+    Missing,
+    /// A `signed_cookies` value the engine would not accept now.
+    Rejected,
+}
+
+/// One cookie as the jar view shows it (devtools' columns).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JarEntry {
+    pub name: String,
+    /// The value as stored, quotes and escapes kept.
+    pub raw: String,
+    /// The value as Django reads it back.
+    pub value: String,
+    /// The host, or `.` + the domain of a domain cookie.
+    pub domain: String,
+    pub path: String,
+    /// Seconds until it expires; `None` for a browser-session cookie.
+    pub expires_in: Option<i64>,
+    pub secure: bool,
+    pub httponly: bool,
+    pub samesite: Option<SameSite>,
+}
+
+impl JarEntry {
+    fn of(c: &StoredCookie, now: i64) -> Self {
+        Self {
+            name: c.name.clone(),
+            raw: c.raw_value.clone(),
+            value: c.value(),
+            domain: c.shown_domain(),
+            path: c.path.clone(),
+            expires_in: c.expires_at.map(|at| at - now),
+            secure: c.secure,
+            httponly: c.httponly,
+            samesite: c.samesite,
+        }
+    }
+
+    /// What tells this cookie apart from another of the same name.
+    pub fn id(&self) -> String {
+        format!("{} {} {}", self.name, self.domain, self.path)
+    }
+
+    /// devtools' Size column: name and raw value, in bytes.
+    pub fn size(&self) -> usize {
+        self.name.len() + self.raw.len()
+    }
+
+    /// Whether requests to `host` may carry it (its domain matches).
+    pub fn sent_to(&self, host: &str) -> bool {
+        match self.domain.strip_prefix('.') {
+            Some(domain) => host == domain || host.ends_with(&self.domain),
+            None => host == self.domain,
+        }
+    }
+}
+
+impl World {
+    /// The current browser's live cookies, every domain, in devtools' order.
+    pub fn jar(&self) -> Vec<JarEntry> {
+        let now = self.now();
+        self.browser()
+            .jar(now)
+            .into_iter()
+            .map(|c| JarEntry::of(c, now))
+            .collect()
+    }
+
+    /// The current engine's sessions, in the order their keys were created.
+    pub fn store(&self) -> Vec<StoredSession> {
+        let server = &self.server;
+        let now = server.now;
+        if server.settings.engine_error().is_some() {
+            return Vec::new();
+        }
+        let mut sessions: Vec<StoredSession> = match server.settings.engine {
+            Engine::Db | Engine::CachedDb => server
+                .db
+                .iter()
+                .flatten()
+                .map(|row| StoredSession {
+                    key: row.session_key.clone(),
+                    data: SessionStore::decode(server, &row.session_data),
+                    expires_in: row.expire_date - now,
+                    location: "django_session".into(),
+                    raw: row.session_data.clone(),
+                })
+                .collect(),
+            Engine::Cache => self.cached_sessions(CACHE_PREFIX),
+            Engine::File => {
+                let prefix = server.settings.file_prefix();
+                server
+                    .files
+                    .iter()
+                    .filter(|f| {
+                        // The engine lists files named SESSION_COOKIE_NAME + a valid key.
+                        f.name.strip_prefix(prefix.as_str()).is_some_and(|key| {
+                            !key.is_empty()
+                                && key
+                                    .bytes()
+                                    .all(|c| super::keys::VALID_KEY_CHARS.contains(&c))
+                        })
+                    })
+                    .map(|f| {
+                        let data = if f.content.is_empty() {
+                            Dict::new()
+                        } else {
+                            SessionStore::decode(server, &f.content)
+                        };
+                        let expiry = file_expiry(server, &data, f.mtime);
+                        StoredSession {
+                            key: f
+                                .name
+                                .strip_prefix(prefix.as_str())
+                                .unwrap_or(&f.name)
+                                .to_string(),
+                            expires_in: expiry_age(server, &expiry).unwrap_or(0),
+                            data,
+                            location: f.name.clone(),
+                            raw: f.content.clone(),
+                        }
+                    })
+                    .collect()
+            }
+            Engine::SignedCookies => Vec::new(),
+        };
+        sessions.sort_by_cached_key(|s| server.key_rank(&s.key));
+        sessions
+    }
+
+    /// The session a request carrying `value` as its session cookie would
+    /// find (as the store shows it, without loading anything).
+    pub fn session_behind(&self, value: &str) -> SessionBehind {
+        if self.server.settings.engine == Engine::SignedCookies {
+            return match self.signed_session_data(value) {
+                Some(Value::Dict(d)) => SessionBehind::Live(d.borrow().clone()),
+                _ => SessionBehind::Rejected,
+            };
+        }
+        match self.store().into_iter().find(|s| s.key == value) {
+            Some(s) if s.expires_in > 0 => SessionBehind::Live(s.data),
+            Some(_) => SessionBehind::Expired,
+            None => SessionBehind::Missing,
+        }
+    }
+
+    /// The live local-memory cache entries an engine keeps under `prefix`
+    /// (`CACHE_PREFIX` or `CACHED_DB_PREFIX`), in the order their keys were
+    /// created; `expires_in` is `i64::MAX` for an entry with no timeout.
+    pub fn cached_sessions(&self, prefix: &str) -> Vec<StoredSession> {
+        let now = self.now();
+        let mut sessions: Vec<StoredSession> = self
+            .server
+            .cache
+            .entries
+            .iter()
+            .filter(|e| e.expires_at.is_none_or(|at| at > now))
+            // `cached_db` keys start with the cache engine's prefix too.
+            .filter(|e| prefix == CACHED_DB_PREFIX || !e.key.starts_with(CACHED_DB_PREFIX))
+            .filter_map(|e| {
+                Some(StoredSession {
+                    key: e.key.strip_prefix(prefix)?.to_string(),
+                    data: e.value.clone(),
+                    expires_in: e.expires_at.map_or(i64::MAX, |at| at - now),
+                    location: format!(":1:{}", e.key),
+                    raw: Value::dict(e.value.clone()).repr(),
+                })
+            })
+            .collect();
+        sessions.sort_by_cached_key(|s| self.server.key_rank(&s.key));
+        sessions
+    }
+
+    /// For the `signed_cookies` engine: the data a session cookie value holds if
+    /// the engine's own `load()` would accept it now.
+    pub fn signed_session_data(&self, value: &str) -> Option<Value> {
+        let settings = &self.server.settings;
+        if settings.engine != Engine::SignedCookies || settings.engine_error().is_some() {
+            return None;
+        }
+        self.signed_cookie_data(value)
+    }
+
+    /// The data a value holds if the `signed_cookies` engine's `load()` would
+    /// accept it now, whatever engine is active.
+    pub fn signed_cookie_data(&self, value: &str) -> Option<Value> {
+        let settings = &self.server.settings;
+        signing::loads(
+            value,
+            &settings.secret_key,
+            &settings.secret_key_fallbacks,
+            SIGNED_COOKIES_SALT,
+            Some(settings.cookie_age),
+            self.now(),
+        )
+        .ok()
+        .filter(|v| matches!(v, Value::Dict(_)))
+    }
+}
