@@ -145,7 +145,7 @@ impl Store {
         let Some(dir) = &self.dir else {
             return Vec::new();
         };
-        let bytes = read_capped(&dir.join("history.txt"), HISTORY_BYTES).unwrap_or_default();
+        let bytes = read_tail(&dir.join("history.txt"), HISTORY_BYTES).unwrap_or_default();
         let lines: Vec<String> = String::from_utf8_lossy(&bytes)
             .lines()
             .filter(|l| !l.trim().is_empty() && l.len() <= HISTORY_LINE_BYTES)
@@ -207,6 +207,29 @@ impl Store {
             .and_then(|dir| read_capped(&dir.join("history.txt"), HISTORY_BYTES).ok())
             .map_or(0, |bytes| bytes.iter().filter(|b| **b == b'\n').count())
     }
+}
+
+/// The last `cap` bytes of a regular file (a history grown past its cap
+/// keeps its newest lines), from the start of a line.
+fn read_tail(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Seek as _, SeekFrom};
+    if !std::fs::metadata(path)?.is_file() {
+        return read_capped(path, cap);
+    }
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    if len <= cap {
+        return crate::files::read_open_capped(&file, cap);
+    }
+    file.seek(SeekFrom::Start(len - cap))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(&file, cap), &mut bytes)?;
+    let first_line = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(bytes.len(), |i| i + 1);
+    bytes.drain(..first_line);
+    Ok(bytes)
 }
 
 /// Read the progress file: afresh when it is missing; moved aside (with a
@@ -352,6 +375,21 @@ mod tests {
             history.last().unwrap(),
             &format!("line {}", 3 * HISTORY_LINES - 1)
         );
+    }
+
+    #[test]
+    fn a_huge_history_file_keeps_its_newest_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = "x".repeat(1000);
+        let mut text = String::new();
+        for i in 0..10_000 {
+            text.push_str(&format!("{i} {line}\n"));
+        }
+        std::fs::write(dir.path().join("history.txt"), text).unwrap();
+        let (store, _) = Store::open(Some(dir.path().to_path_buf()));
+        let history = store.history();
+        assert_eq!(history.len(), HISTORY_LINES);
+        assert!(history.last().unwrap().starts_with("9999 "));
     }
 
     #[test]
