@@ -1,5 +1,7 @@
-//! Commands per second through the runner, with the JSON transcript written,
-//! on a long scenario that mixes every engine (`cargo bench --bench runner`).
+//! The runner (`cargo bench --bench runner`): commands per second with the
+//! JSON transcript written on the benchmark mix; what one write costs as the
+//! store and the jar grow; making 3,000 sessions; and the memory `run` needs
+//! for 1,000 writes to a 100 KB session. Each figure is printed next to its goal.
 #![allow(
     clippy::disallowed_methods,
     reason = "a benchmark measures wall-clock time"
@@ -8,58 +10,18 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use sessionlab::runner::Runner;
 use sessionlab::scenario::Scenario;
+use sessionlab::sim::World;
 use sessionlab::transcript::JsonTranscript;
 
-const ENGINES: [&str; 5] = ["db", "cache", "cached_db", "file", "signed_cookies"];
+#[path = "common/workload.rs"]
+mod workload;
 
-/// A scenario of at least `commands` lines: every engine in turn, several
-/// browsers, reads, writes, the nested-list trap, login/logout, expiry.
-fn long_scenario(commands: usize) -> String {
-    let mut lines = Vec::new();
-    let mut round = 0;
-    while lines.len() < commands {
-        let engine = ENGINES[round % ENGINES.len()];
-        lines.push(format!(
-            "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.{engine}'"
-        ));
-        for browser in ["default", "alice", "bob"] {
-            lines.push(format!("browser open {browser}"));
-            lines.extend(
-                [
-                    "request.session['cart'] = ['apple']",
-                    "request.session['cart'].append('pear')",
-                    "request.session['cart']",
-                    "request.session['visits'] = request.session.get('visits', 0) + 1",
-                    "'cart' in request.session",
-                    "request.session.items()",
-                    "response.set_cookie('theme', 'dark', max_age=3600)",
-                    "request.COOKIES.get('theme', 'light')",
-                    "login(request, 'alice')",
-                    "request.user.is_authenticated",
-                    "request.session.set_expiry(300)",
-                    "request.session.get_expiry_age()",
-                    "visit /about",
-                    "browser js",
-                    "clock +1m",
-                    "logout(request)",
-                    "request.session.pop('missing', None)",
-                    "del request.session['nope']",
-                    "request.session.flush()",
-                ]
-                .map(str::to_string),
-            );
-        }
-        lines.push("clock +3w".into());
-        lines.push("manage.py clearsessions".into());
-        lines.push("server restart".into());
-        round += 1;
-    }
-    lines.join("\n")
-}
+const MEMORY_ENV: &str = "SESSIONLAB_BENCH_RUN_MEMORY";
 
-fn main() {
-    let text = long_scenario(10_000);
+fn throughput() {
+    let text = workload::mix(10_000).join("\n");
     let scenario = Scenario::parse(text.as_bytes()).expect("the benchmark scenario parses");
     let commands = scenario.lines.len();
     let mut best = Duration::MAX;
@@ -84,11 +46,112 @@ fn main() {
         bytes as f64 / 1e6
     );
     println!(
-        "target: 100000 commands/s -> {}",
-        if per_second >= 100_000.0 {
-            "met"
-        } else {
-            "NOT met"
-        }
+        "  goal: 100000 commands/s -> {}",
+        workload::verdict(per_second >= 100_000.0)
     );
+}
+
+/// A runner after `setup`, and the median time of one [`workload::WRITE`].
+fn write_cost(setup: &[String]) -> Duration {
+    let mut runner = Runner::new(World::new(0));
+    for line in setup {
+        let _ = runner.step(line);
+    }
+    let mut samples: Vec<Duration> = (0..301)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(runner.step(workload::WRITE));
+            start.elapsed()
+        })
+        .collect();
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn curves() {
+    println!("\nOne write (median of 301), as the store grows:");
+    let base = write_cost(&workload::many_sessions(10));
+    for sessions in [10, 100, 1000, 3000] {
+        let cost = write_cost(&workload::many_sessions(sessions));
+        let ratio = cost.as_secs_f64() / base.as_secs_f64();
+        println!(
+            "  {sessions:>5} sessions stored: {:>8.1} µs  ({ratio:.2}× 10 sessions; goal ≤ 2× -> {})",
+            micros(cost),
+            workload::verdict(ratio <= 2.0)
+        );
+    }
+    println!("One write (median of 301), as the jar grows:");
+    let base = write_cost(&workload::many_cookies(0));
+    for cookies in [0, 50, 200] {
+        let cost = write_cost(&workload::many_cookies(cookies));
+        let ratio = cost.as_secs_f64() / base.as_secs_f64();
+        println!(
+            "  {cookies:>5} cookies in the jar: {:>8.1} µs  ({ratio:.2}× no cookies; goal ≤ 2× -> {})",
+            micros(cost),
+            workload::verdict(ratio <= 2.0)
+        );
+    }
+    let text = workload::many_sessions(3000).join("\n");
+    let scenario = Scenario::parse(text.as_bytes()).expect("the scenario parses");
+    let start = Instant::now();
+    scenario.run(0, |_, step, _| {
+        black_box(step);
+    });
+    let took = start.elapsed();
+    println!(
+        "Making 3000 sessions in `run` ({} commands): {:.0} ms (goal < 1000 ms -> {})",
+        scenario.lines.len(),
+        took.as_secs_f64() * 1e3,
+        workload::verdict(took < Duration::from_secs(1))
+    );
+}
+
+/// In a child process: `run --json` over 1,000 writes to a 100 KB session.
+fn run_memory_child() {
+    let text = workload::big_session(1000).join("\n");
+    let scenario = Scenario::parse(text.as_bytes()).expect("the scenario parses");
+    let mut transcript = JsonTranscript::new();
+    let mut bytes = 0;
+    scenario.run(0, |line, step, runner| {
+        let server = &runner.world.server;
+        bytes += transcript.line(line, step, server).len();
+    });
+    black_box(bytes);
+    println!("{}", workload::peak_kib());
+}
+
+fn run_memory() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(MEMORY_ENV, "1")
+        .output()
+        .expect("the benchmark runs itself");
+    let kib: f64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0.0);
+    let mib = kib / 1024.0;
+    println!(
+        "Peak RSS of `run --json` over 1000 writes to a 100 KB session: {mib:.1} MiB (goal < 32 MiB -> {})",
+        workload::verdict(mib < 32.0)
+    );
+}
+
+fn main() {
+    if std::env::var_os(MEMORY_ENV).is_some() {
+        run_memory_child();
+        return;
+    }
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    throughput();
+    curves();
+    run_memory();
 }

@@ -4,7 +4,10 @@
 //! - a full 120×40 frame (every pane drawn) on `TestBackend`;
 //! - time to first frame and key-to-redraw latency, both binaries in a
 //!   pseudo-terminal;
-//! - resident memory from `/proc`.
+//! - resident memory from `/proc`;
+//! - the app over a long sandbox: peak memory after 10,000 commands of the
+//!   benchmark mix and after 1,000 writes to a 100 KB session, with undo
+//!   still reaching back 200 commands; Enter + redraw with 3,000 sessions.
 //!
 //! The minimal app is this benchmark's own executable, started with
 //! `SESSIONLAB_BENCH_MINIMAL=1`.
@@ -18,6 +21,7 @@ use std::io::{Read as _, Write as _};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crossterm::event::Event;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Paragraph;
@@ -26,7 +30,11 @@ use sessionlab::tui::progress::Store;
 use sessionlab::tui::theme::Theme;
 use sessionlab::tui::{App, view};
 
+#[path = "common/workload.rs"]
+mod workload;
+
 const MINIMAL_ENV: &str = "SESSIONLAB_BENCH_MINIMAL";
+const MEMORY_ENV: &str = "SESSIONLAB_BENCH_APP_MEMORY";
 
 /// The minimal app: one paragraph, redrawn with the last key; Ctrl-C quits.
 fn minimal_app() {
@@ -73,6 +81,95 @@ fn sandbox_app() -> App {
         app.run_line(line);
     }
     app
+}
+
+fn key(code: crossterm::event::KeyCode, modifiers: crossterm::event::KeyModifiers) -> Event {
+    Event::Key(crossterm::event::KeyEvent::new(code, modifiers))
+}
+
+/// Type `line` at the prompt and press Enter, as the learner does.
+fn enter(app: &mut App, line: &str) {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    app.prompt.set(line);
+    app.handle(&key(KeyCode::Enter, KeyModifiers::NONE), Instant::now());
+}
+
+/// In a child process: a sandbox in the app, every line entered and the
+/// frame drawn; then undo as far as it goes. Prints peak KiB and undo depth.
+fn memory_child(workload: &str) {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    let lines = match workload {
+        "mix" => workload::mix(10_000)[..10_000].to_vec(),
+        _ => workload::big_session(1000),
+    };
+    let store = Store::default();
+    let mut app = App::new(course(), store, Vec::new(), Theme::color(), 0);
+    app.open_sandbox();
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    for line in &lines {
+        enter(&mut app, line);
+        terminal.draw(|f| view::draw(&app, f)).unwrap();
+    }
+    let peak = workload::peak_kib();
+    let mut undone = 0;
+    loop {
+        app.handle(
+            &key(KeyCode::Char('z'), KeyModifiers::CONTROL),
+            Instant::now(),
+        );
+        let work = app.work.as_ref().unwrap();
+        if !matches!(work.output.last(), Some(sessionlab::tui::panes::Output::Note(n)) if n == "Undone.")
+        {
+            break;
+        }
+        undone += 1;
+    }
+    println!("{peak} {undone}");
+}
+
+fn memory(workload: &str, what: &str, goal_mib: f64) {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(MEMORY_ENV, workload)
+        .output()
+        .expect("the benchmark runs itself");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text
+        .split_whitespace()
+        .map(|f| f.parse::<f64>().unwrap_or(0.0));
+    let mib = fields.next().unwrap_or(0.0) / 1024.0;
+    let undone = fields.next().unwrap_or(0.0);
+    println!(
+        "  {what:<44} peak RSS {mib:>6.1} MiB (goal < {goal_mib} MiB -> {}); undo reaches back {undone} commands (goal ≥ 200 -> {})",
+        workload::verdict(mib < goal_mib),
+        workload::verdict(undone >= 200.0)
+    );
+}
+
+/// Enter + redraw with 3,000 sessions stored: the median of 51.
+fn enter_latency() {
+    let store = Store::default();
+    let mut app = App::new(course(), store, Vec::new(), Theme::color(), 0);
+    app.open_sandbox();
+    for line in workload::many_sessions(3000) {
+        app.run_line(&line);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| view::draw(&app, f)).unwrap();
+    let mut samples: Vec<Duration> = (0..51)
+        .map(|_| {
+            let start = Instant::now();
+            enter(&mut app, workload::WRITE);
+            terminal.draw(|f| view::draw(&app, f)).unwrap();
+            start.elapsed()
+        })
+        .collect();
+    samples.sort();
+    let median = samples[samples.len() / 2];
+    println!(
+        "  Enter + redraw, 3000 sessions stored, 120×40: median {:.2} ms (goal < 5 ms -> {})",
+        millis(median),
+        workload::verdict(median < Duration::from_millis(5))
+    );
 }
 
 fn lesson_app() -> App {
@@ -255,6 +352,10 @@ fn main() {
         minimal_app();
         return;
     }
+    if let Some(workload) = std::env::var_os(MEMORY_ENV) {
+        memory_child(&workload.to_string_lossy());
+        return;
+    }
     if std::env::args().any(|a| a == "--list") {
         return;
     }
@@ -312,9 +413,15 @@ fn main() {
         full.as_secs_f64() / minimal.as_secs_f64()
     );
 
+    println!(
+        "\nA long sandbox in the app (lines entered at the prompt, each frame drawn on TestBackend):"
+    );
+    enter_latency();
     if !cfg!(target_os = "linux") {
         return;
     }
+    memory("mix", "10000 commands of the benchmark mix", 16.0);
+    memory("big", "1000 writes to a 100 KB session", 32.0);
     let data = std::env::temp_dir().join(format!("sessionlab-bench-{}", std::process::id()));
     let data_str = data.display().to_string();
     let me = std::env::current_exe().unwrap();

@@ -3,12 +3,15 @@
 //! after it, and what changed). The TUI, `run` and `check` all go through
 //! [`Runner::step`], so they cannot disagree.
 
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 use std::rc::Rc;
 
 use crate::script::commands::{Replay, ToolCommand};
 use crate::script::eval::run_view;
 use crate::script::{self, Command, ParseError};
 use crate::sim::request::{Exchange, Initiator};
+use crate::sim::server::RecordLengths;
 use crate::sim::value::str_repr;
 use crate::sim::world::{JarEntry, StoredSession};
 use crate::sim::world::{Outbound, Prepared};
@@ -48,14 +51,15 @@ impl From<ParseError> for Outcome {
     }
 }
 
-/// The jar and the store as they stand: what the panes and the transcript show.
+/// The jar and the store as they stand: what the panes and the transcript
+/// show. Copies share the rows.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     /// The simulated time it was taken at.
     pub now: i64,
     pub browser: String,
-    pub jar: Vec<JarEntry>,
-    pub store: Vec<StoredSession>,
+    pub jar: Rc<[JarEntry]>,
+    pub store: Rc<[StoredSession]>,
 }
 
 impl Snapshot {
@@ -64,8 +68,8 @@ impl Snapshot {
         Self {
             now: world.now(),
             browser: world.browser().name.clone(),
-            jar: world.jar(),
-            store: world.store(),
+            jar: world.jar().into(),
+            store: world.store().into(),
         }
     }
 }
@@ -146,6 +150,18 @@ struct Sent {
     plan: Plan,
 }
 
+/// A runner as it stood before a command, for undo. It keeps the world's
+/// append-only records (every key, auth hash and signed value ever made) as
+/// their lengths and shares the caches, so it costs what the world holds
+/// now, not everything it ever made.
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+    runner: Runner,
+    records: RecordLengths,
+    /// How many exchanges the workbench had numbered.
+    flows: usize,
+}
+
 impl Runner {
     /// A runner over `world`.
     pub fn new(world: World) -> Self {
@@ -160,6 +176,44 @@ impl Runner {
     /// The jar and store as they stand.
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
+    }
+
+    /// This runner as it stands, to [`Runner::restore`] after later steps.
+    pub fn checkpoint(&self) -> Checkpoint {
+        let (server, records) = self.world.server.without_records();
+        let world = World {
+            server,
+            browsers: self.world.browsers.clone(),
+            current: self.world.current,
+            site: self.world.site.clone(),
+            path: self.world.path.clone(),
+        };
+        let (bench, flows) = self.bench.without_flows();
+        Checkpoint {
+            runner: Runner {
+                world,
+                snapshot: self.snapshot.clone(),
+                bench,
+            },
+            records,
+            flows,
+        }
+    }
+
+    /// Go back to `checkpoint`, which this runner's own earlier checkpoint
+    /// must be (its records are cut back from this runner's).
+    pub fn restore(&mut self, checkpoint: Checkpoint) {
+        let Checkpoint {
+            runner: mut earlier,
+            records,
+            flows,
+        } = checkpoint;
+        earlier
+            .world
+            .server
+            .restore_records(&mut self.world.server, records);
+        earlier.bench.restore_flows(&mut self.bench, flows);
+        *self = earlier;
     }
 
     /// Run one line (a world command or view code). Errors are outcomes; on an
@@ -185,11 +239,9 @@ impl Runner {
                     ),
                 )
             };
-            let before_rows: Vec<_> = before.jar.iter().map(|c| row(c, before.now)).collect();
-            let after_rows: Vec<_> = after.jar.iter().map(|c| row(c, after.now)).collect();
             diff(
-                before_rows.iter().map(|(k, v)| (k, v)),
-                after_rows.iter().map(|(k, v)| (k, v)),
+                before.jar.iter().map(|c| row(c, before.now)),
+                after.jar.iter().map(|c| row(c, after.now)),
             )
         } else {
             Vec::new()
@@ -374,7 +426,7 @@ impl Runner {
             values.extend(exchange.sent.iter().map(|(_, v)| v.as_str()));
             values.extend(exchange.set_cookies.iter().map(|s| s.morsel.value.as_str()));
         }
-        values.retain(|v| made.contains(*v));
+        values.retain(|v| made.contains(v));
         values.sort_unstable();
         values.dedup();
         SignedSessions {
@@ -386,35 +438,41 @@ impl Runner {
     }
 }
 
-/// Rows added, changed or removed between two keyed lists.
-fn diff<'a, K: PartialEq + ToString + 'a, V: PartialEq>(
-    before: impl Iterator<Item = (&'a K, V)>,
-    after: impl Iterator<Item = (&'a K, V)>,
+/// Rows added, changed or removed between two keyed lists: additions and
+/// changes in the order of `after`, then removals in the order of `before`
+/// (a key listed twice is matched with its first row).
+fn diff<K: Eq + Hash + ToString, V: PartialEq>(
+    before: impl Iterator<Item = (K, V)>,
+    after: impl Iterator<Item = (K, V)>,
 ) -> Vec<Change> {
-    let before: Vec<(&K, V)> = before.collect();
-    let after: Vec<(&K, V)> = after.collect();
+    let before: Vec<(K, V)> = before.collect();
+    let after: Vec<(K, V)> = after.collect();
+    let mut first: HashMap<&K, &V> = HashMap::with_capacity(before.len());
+    for (key, value) in &before {
+        first.entry(key).or_insert(value);
+    }
     let mut changes = Vec::new();
     for (key, value) in &after {
-        match before.iter().find(|(k, _)| k == key) {
-            None => changes.push(Change {
-                kind: ChangeKind::Added,
-                name: key.to_string(),
-            }),
-            Some((_, old)) if old != value => changes.push(Change {
-                kind: ChangeKind::Changed,
-                name: key.to_string(),
-            }),
-            Some(_) => {}
-        }
+        let kind = match first.get(key) {
+            None => ChangeKind::Added,
+            Some(old) if *old != value => ChangeKind::Changed,
+            Some(_) => continue,
+        };
+        changes.push(Change {
+            kind,
+            name: key.to_string(),
+        });
     }
-    for (key, _) in &before {
-        if !after.iter().any(|(k, _)| k == key) {
-            changes.push(Change {
+    let kept: HashSet<&K> = after.iter().map(|(k, _)| k).collect();
+    changes.extend(
+        before
+            .iter()
+            .filter(|(k, _)| !kept.contains(k))
+            .map(|(k, _)| Change {
                 kind: ChangeKind::Removed,
-                name: key.to_string(),
-            });
-        }
-    }
+                name: k.to_string(),
+            }),
+    );
     changes
 }
 
@@ -422,4 +480,48 @@ fn diff<'a, K: PartialEq + ToString + 'a, V: PartialEq>(
 pub fn is_command(line: &str) -> bool {
     let line = line.trim();
     !line.is_empty() && !line.starts_with('#')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a runner shows of itself: the step it would take next, as JSON.
+    fn next_step(mut runner: Runner, line: &str) -> (String, Vec<String>, Vec<String>) {
+        let step = runner.step(line);
+        let server = &runner.world.server;
+        let json = crate::transcript::JsonTranscript::new().line(1, &step, server);
+        (
+            json,
+            server.created_keys.clone(),
+            server.auth_hashes.clone(),
+        )
+    }
+
+    #[test]
+    fn a_restored_checkpoint_is_the_runner_it_was_taken_from() {
+        let mut runner = Runner::new(World::new(7));
+        let _ = runner.step("request.session['cart'] = ['apple']");
+        let copy = runner.clone();
+        let checkpoint = runner.checkpoint();
+        for line in [
+            "login(request, 'alice')",
+            "settings.SESSION_ENGINE = 'django.contrib.sessions.backends.signed_cookies'",
+            "request.session['n'] = 1",
+            "request.session.flush()",
+        ] {
+            let _ = runner.step(line);
+        }
+        runner.restore(checkpoint);
+        assert_eq!(
+            runner.world.server.created_keys,
+            copy.world.server.created_keys
+        );
+        for line in ["request.session['cart']", "login(request, 'bob')"] {
+            assert_eq!(
+                next_step(runner.clone(), line),
+                next_step(copy.clone(), line)
+            );
+        }
+    }
 }

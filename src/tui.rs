@@ -3,6 +3,7 @@
 //! view drawn from borrowed state ([`view`]). The loop is generic over the
 //! backend, so tests drive the whole app on ratatui's `TestBackend`.
 
+pub mod history;
 pub mod keymap;
 pub mod markdown;
 pub mod panes;
@@ -23,6 +24,7 @@ use crate::lesson::{ConditionStatus, Course};
 use crate::runner::{Runner, Snapshot, Step, is_command};
 use crate::sim::World;
 use crate::sim::request::Exchange;
+use history::{History, Undo};
 use keymap::{Action, Context};
 use panes::Output;
 use progress::Store;
@@ -117,7 +119,7 @@ pub const TYPING: Duration = Duration::from_millis(30);
 pub struct Work {
     pub runner: Runner,
     /// The state before each command, for undo.
-    undo: Vec<Undo>,
+    undo: History,
     pub last: Option<Step>,
     /// The snapshot before the last command.
     pub before: Snapshot,
@@ -128,75 +130,6 @@ pub struct Work {
     pub output: Vec<Output>,
     pub lesson: Option<LessonState>,
     pub demo: Option<DemoState>,
-}
-
-#[derive(Clone, Debug)]
-struct Undo {
-    runner: Runner,
-    last: Option<Step>,
-    before: Snapshot,
-    exchange: Option<(Exchange, bool)>,
-    output_len: usize,
-    /// About how much memory this entry holds.
-    bytes: usize,
-}
-
-/// The most memory the undo history may hold; the oldest entries go first.
-pub const UNDO_BYTES: usize = 64 << 20;
-/// The most commands that can be undone.
-pub const UNDO_STEPS: usize = 200;
-
-/// About how many bytes a world holds, judged by what its snapshot shows
-/// (an undo entry keeps the world, the snapshot before and the last step).
-fn approx_bytes(snapshot: &Snapshot) -> usize {
-    let jar: usize = snapshot
-        .jar
-        .iter()
-        .map(|c| c.name.len() + c.value.len() + 64)
-        .sum();
-    let store: usize = snapshot
-        .store
-        .iter()
-        .map(|s| {
-            let data = s
-                .data
-                .iter()
-                .map(|(k, v)| value_bytes(k) + value_bytes(v))
-                .sum::<usize>();
-            s.key.len() + s.location.len() + s.raw.len() + data + 128
-        })
-        .sum();
-    2 * (jar + store) + 1024
-}
-
-/// About how many bytes a value holds (shared parts counted each time they
-/// are met, up to a million items).
-fn value_bytes(value: &crate::sim::Value) -> usize {
-    use crate::sim::Value;
-    let mut pending = vec![value.clone()];
-    let (mut bytes, mut seen) = (0usize, 0usize);
-    while let Some(v) = pending.pop() {
-        seen += 1;
-        if seen + pending.len() > 2_000_000 {
-            break;
-        }
-        bytes += 32;
-        match &v {
-            Value::Str(s) => bytes += s.len(),
-            Value::BigInt(s) => bytes += s.len(),
-            Value::Bytes(b) => bytes += b.len(),
-            Value::List(l) | Value::Set(l) => pending.extend(l.borrow().iter().cloned()),
-            Value::Tuple(t) => pending.extend(t.iter().cloned()),
-            Value::Dict(d) => {
-                for (k, v) in d.borrow().iter() {
-                    pending.push(k.clone());
-                    pending.push(v.clone());
-                }
-            }
-            _ => {}
-        }
-    }
-    bytes
 }
 
 /// The whole model.
@@ -304,7 +237,7 @@ impl App {
         Work {
             before: runner.snapshot().clone(),
             runner,
-            undo: Vec::new(),
+            undo: History::default(),
             last: None,
             exchange: None,
             flow: None,
@@ -839,17 +772,13 @@ impl App {
         self.touch();
         let Some(work) = &mut self.work else { return };
         work.undo.push(Undo {
-            runner: work.runner.clone(),
+            checkpoint: work.runner.checkpoint(),
             last: work.last.take(),
             before: work.before.clone(),
             exchange: work.exchange.clone(),
             output_len: work.output.len(),
-            bytes: approx_bytes(work.runner.snapshot()),
+            bytes: history::approx_bytes(work.runner.snapshot()),
         });
-        let mut total: usize = work.undo.iter().map(|u| u.bytes).sum();
-        while work.undo.len() > UNDO_STEPS || (total > UNDO_BYTES && work.undo.len() > 1) {
-            total -= work.undo.remove(0).bytes;
-        }
         work.before = work.runner.snapshot().clone();
         let step = work.runner.step(line);
         work.flow = None;
@@ -946,7 +875,7 @@ impl App {
             work.output.push(Output::Note("Nothing to undo.".into()));
             return;
         };
-        work.runner = undo.runner;
+        work.runner.restore(undo.checkpoint);
         work.last = undo.last;
         work.before = undo.before;
         work.exchange = undo.exchange;

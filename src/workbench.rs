@@ -104,6 +104,26 @@ pub struct Workbench {
 }
 
 impl Workbench {
+    /// This workbench without its flows (an undo checkpoint keeps only how
+    /// many were numbered), and that number.
+    pub fn without_flows(&self) -> (Self, usize) {
+        let bench = Self {
+            flows: Vec::new(),
+            numbered: self.numbered,
+            intercept: self.intercept,
+            pending: self.pending.clone(),
+        };
+        (bench, self.numbered)
+    }
+
+    /// Take the flows of `later` (a state this one came before), back to the
+    /// first `numbered`.
+    pub fn restore_flows(&mut self, later: &mut Self, numbered: usize) {
+        let mut flows = std::mem::take(&mut later.flows);
+        flows.retain(|f| f.number <= numbered);
+        self.flows = flows;
+    }
+
     /// Whether requests stop before they leave.
     pub fn stops_requests(&self) -> bool {
         matches!(

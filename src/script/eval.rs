@@ -53,6 +53,7 @@ pub fn run_view(
             Stmt::Expr(expr) => {
                 let value = view.eval(expr)?;
                 if i + 1 == stmts.len() && !matches!(value, Value::None) {
+                    let value = view.unwrapped(value)?;
                     // The shell prints it: fail here, within the budget, if it cannot.
                     value.try_repr()?;
                     last = Some(value);
@@ -1175,6 +1176,17 @@ impl View<'_> {
     }
 
     /// A value with a lazy `request.user` evaluated (what `str()` does to it).
+    /// The shell echoes what `request.user` stands for, not the lazy object:
+    /// the whole value of a line is unwrapped (which loads the session).
+    fn unwrapped(&mut self, value: Value) -> Result<Value, PyErr> {
+        if let Value::Object(o) = &self.evaluated(value.clone())? {
+            if let Object::User(UserRef::Lazy(user) | UserRef::Plain(user)) = &**o {
+                return Ok(Value::object(Object::User(UserRef::Plain(user.clone()))));
+            }
+        }
+        Ok(value)
+    }
+
     fn evaluated(&mut self, value: Value) -> Result<Value, PyErr> {
         if let Value::Object(o) = &value {
             if let Object::User(UserRef::LazyUnevaluated) = &**o {

@@ -3,12 +3,13 @@
 //! users, and the seeded generator of session keys.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use super::error::PyErr;
 use super::keys::KeyGen;
 use super::settings::Settings;
-use super::value::{Dict, deep_copy_dict};
+use super::value::{Dict, Value, deep_copy_dict};
 
 /// One row of the `django_session` table (`contrib/sessions/models.py`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -156,13 +157,82 @@ pub struct Server {
     pub auth_hashes: Vec<String>,
     /// Every cookie value the `signed_cookies` engine made (transcripts show
     /// them decoded).
-    pub signed_made: std::collections::HashSet<String>,
+    pub signed_made: SignedMade,
     /// Whether `CsrfViewMiddleware` is in `MIDDLEWARE`.
     pub csrf_middleware: bool,
     /// Every CSRF secret the middleware made, in order (transcripts mask them).
     pub csrf_secrets: Vec<String>,
-    /// Decoded `session_data`, by the keys it was decoded under and the text.
-    decoded: RefCell<HashMap<(String, String), Dict>>,
+    /// Decoded `session_data`: a cache, not part of the world's value, so
+    /// every copy of the server shares it.
+    decoded: Rc<RefCell<DecodeCache>>,
+}
+
+/// The cookie values the `signed_cookies` engine made, in the order it made
+/// them (so that undo can drop the newest).
+#[derive(Clone, Debug, Default)]
+pub struct SignedMade {
+    order: Vec<String>,
+    set: HashSet<String>,
+}
+
+impl SignedMade {
+    /// Remember a value the engine made.
+    pub fn insert(&mut self, value: String) {
+        if self.set.insert(value.clone()) {
+            self.order.push(value);
+        }
+    }
+
+    /// Whether the engine made `value`.
+    pub fn contains(&self, value: &str) -> bool {
+        self.set.contains(value)
+    }
+
+    /// Whether the engine made any value yet.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    fn truncate(&mut self, len: usize) {
+        for value in self.order.drain(len.min(self.order.len())..) {
+            self.set.remove(&value);
+        }
+    }
+}
+
+/// How long each of the server's append-only records was at a point in time:
+/// what an undo checkpoint keeps of them instead of a copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordLengths {
+    keys: usize,
+    hashes: usize,
+    signed: usize,
+    csrf: usize,
+}
+
+/// What `session_data` texts decode to under one set of signing keys,
+/// bounded by the bytes of the texts it holds.
+#[derive(Debug, Default)]
+struct DecodeCache {
+    keys: String,
+    entries: HashMap<String, Dict>,
+    bytes: usize,
+}
+
+/// The most bytes (texts and what they decode to) the decode cache holds
+/// before it starts afresh.
+const DECODE_CACHE_BYTES: usize = 4 << 20;
+
+/// Roughly what a decoded value takes in memory (decoded JSON has no cycles).
+fn bytes(value: &Value) -> usize {
+    16 + match value {
+        Value::Str(s) | Value::BigInt(s) => s.len(),
+        Value::Bytes(b) => b.len(),
+        Value::List(items) | Value::Set(items) => items.borrow().iter().map(bytes).sum(),
+        Value::Tuple(items) => items.iter().map(bytes).sum(),
+        Value::Dict(d) => d.borrow().iter().map(|(k, v)| bytes(k) + bytes(v)).sum(),
+        _ => 0,
+    }
 }
 
 /// Django's error when the table is missing.
@@ -187,8 +257,61 @@ impl Server {
             signed_made: Default::default(),
             csrf_middleware: false,
             csrf_secrets: Vec::new(),
-            decoded: RefCell::default(),
+            decoded: Rc::default(),
         }
+    }
+
+    /// This server without its append-only records (keys made, auth hashes,
+    /// signed values), which [`Server::restore_records`] takes back from a
+    /// later state; the decode cache is shared.
+    pub fn without_records(&self) -> (Self, RecordLengths) {
+        let lengths = RecordLengths {
+            keys: self.created_keys.len(),
+            hashes: self.auth_hashes.len(),
+            signed: self.signed_made.order.len(),
+            csrf: self.csrf_secrets.len(),
+        };
+        let server = Self {
+            now: self.now,
+            settings: self.settings.clone(),
+            db: self.db.clone(),
+            cache: self.cache.clone(),
+            files: self.files.clone(),
+            users: self.users.clone(),
+            keygen: self.keygen.clone(),
+            created_keys: Vec::new(),
+            key_ranks: HashMap::new(),
+            auth_hashes: Vec::new(),
+            signed_made: SignedMade::default(),
+            csrf_middleware: self.csrf_middleware,
+            csrf_secrets: Vec::new(),
+            decoded: Rc::clone(&self.decoded),
+        };
+        (server, lengths)
+    }
+
+    /// Take the records of `later` (a state this one came before), cut back
+    /// to the lengths they had here.
+    pub fn restore_records(&mut self, later: &mut Server, lengths: RecordLengths) {
+        let mut keys = std::mem::take(&mut later.created_keys);
+        let mut ranks = std::mem::take(&mut later.key_ranks);
+        for (i, key) in keys.iter().enumerate().skip(lengths.keys) {
+            if ranks.get(key) == Some(&i) {
+                ranks.remove(key);
+            }
+        }
+        keys.truncate(lengths.keys);
+        let mut hashes = std::mem::take(&mut later.auth_hashes);
+        hashes.truncate(lengths.hashes);
+        let mut signed = std::mem::take(&mut later.signed_made);
+        signed.truncate(lengths.signed);
+        let mut csrf = std::mem::take(&mut later.csrf_secrets);
+        csrf.truncate(lengths.csrf);
+        self.csrf_secrets = csrf;
+        self.created_keys = keys;
+        self.key_ranks = ranks;
+        self.auth_hashes = hashes;
+        self.signed_made = signed;
     }
 
     /// `get_random_string(32, VALID_KEY_CHARS)`.
@@ -251,24 +374,49 @@ impl Server {
         keys
     }
 
-    /// What `session_data` decoded to under the current keys, if remembered.
+    /// Whether the signing keys are the ones the cache was filled under.
+    fn same_keys(&self, keys: &str) -> bool {
+        let settings = &self.settings;
+        let mut parts = keys.split('\0');
+        parts.next() == Some(settings.secret_key.as_str())
+            && settings
+                .secret_key_fallbacks
+                .iter()
+                .all(|f| parts.next() == Some(f.as_str()))
+            && parts.next().is_none()
+    }
+
+    /// What `session_data` decoded to under the current keys, if remembered
+    /// (a private copy).
     pub fn decoded(&self, session_data: &str) -> Option<Dict> {
-        self.decoded
-            .borrow()
-            .get(&(self.signing_keys(), session_data.to_string()))
-            .cloned()
+        let cache = self.decoded.borrow();
+        if !self.same_keys(&cache.keys) {
+            return None;
+        }
+        cache.entries.get(session_data).map(deep_copy_dict)
     }
 
     /// Remember what `session_data` decodes to under the current keys.
     pub fn remember_decoded(&self, session_data: &str, dict: &Dict) {
-        let mut decoded = self.decoded.borrow_mut();
-        if decoded.len() > 4096 {
-            decoded.clear();
+        let mut cache = self.decoded.borrow_mut();
+        let cost =
+            session_data.len() + dict.iter().map(|(k, v)| bytes(k) + bytes(v)).sum::<usize>();
+        if cost > DECODE_CACHE_BYTES {
+            return;
         }
-        decoded.insert(
-            (self.signing_keys(), session_data.to_string()),
-            deep_copy_dict(dict),
-        );
+        if !self.same_keys(&cache.keys) || cache.bytes + cost > DECODE_CACHE_BYTES {
+            *cache = DecodeCache {
+                keys: self.signing_keys(),
+                ..Default::default()
+            };
+        }
+        if cache
+            .entries
+            .insert(session_data.to_string(), deep_copy_dict(dict))
+            .is_none()
+        {
+            cache.bytes += cost;
+        }
     }
 
     /// `manage.py migrate`: create the table if it is missing.

@@ -12,8 +12,7 @@ use super::server::{Server, SessionFile, SessionRow, no_such_table};
 use super::settings::Engine;
 use super::signing;
 use super::value::{
-    Dict, DictRef, Value, add_seconds, deep_copy_dict, float_seconds, iso_format, nests_within,
-    parse_iso, py_eq,
+    Dict, DictRef, Value, add_seconds, float_seconds, iso_format, nests_within, parse_iso, py_eq,
 };
 
 /// `SessionBase.key_salt` for every built-in engine (`__qualname__` is
@@ -165,7 +164,7 @@ impl SessionStore {
         // Decoding does not depend on the clock (no max_age), so the result for
         // a string under the same keys can be remembered.
         if let Some(dict) = server.decoded(session_data) {
-            return deep_copy_dict(&dict);
+            return dict;
         }
         let settings = &server.settings;
         let dict = match signing::loads(
@@ -735,7 +734,18 @@ pub fn expiry_age(server: &Server, expiry: &Value) -> Result<i64, PyErr> {
         // Django keeps the float; Max-Age and dates use its whole seconds.
         Value::Float(f) => float_seconds(*f),
         Value::DateTime(t) => Ok(t.saturating_sub(server.now)),
-        Value::Str(s) => Ok(parse_iso_or_error(s)?.saturating_sub(server.now)),
+        Value::Str(s) => {
+            let at = parse_iso_or_error(s)?;
+            // `fromisoformat()` of a date without an offset is naive, and
+            // Django subtracts it from an aware now.
+            if s.get(10..).is_none_or(|time| !time.contains(['+', '-', 'Z'])) {
+                return Err(PyErr::new(
+                    "TypeError",
+                    "can't subtract offset-naive and offset-aware datetimes",
+                ));
+            }
+            Ok(at.saturating_sub(server.now))
+        }
         other => Err(PyErr::unsupported(format!(
             "a session expiry of type {} is not modelled",
             other.type_name()

@@ -645,7 +645,7 @@ impl World {
             }
             Engine::SignedCookies => Vec::new(),
         };
-        sessions.sort_by_key(|s| server.key_rank(&s.key));
+        sessions.sort_by_cached_key(|s| server.key_rank(&s.key));
         sessions
     }
 
@@ -688,7 +688,7 @@ impl World {
                 })
             })
             .collect();
-        sessions.sort_by_key(|s| self.server.key_rank(&s.key));
+        sessions.sort_by_cached_key(|s| self.server.key_rank(&s.key));
         sessions
     }
 

@@ -16,7 +16,7 @@ use crate::sim::session::CACHED_DB_PREFIX;
 use crate::sim::settings::Engine;
 use crate::sim::value::str_repr;
 use crate::sim::value::{Value, civil};
-use crate::sim::world::JarEntry;
+use crate::sim::world::{JarEntry, StoredSession};
 use crate::transcript::{duration_text, reason};
 use crate::workbench::{Flow, Workbench};
 
@@ -385,6 +385,8 @@ impl Widget for &BrowserPane<'_> {
 /// The server pane: the engine, the key settings, and the store as the engine keeps it.
 pub struct ServerPane<'a> {
     pub world: &'a World,
+    /// The store as the runner's snapshot holds it (the world's, shared).
+    pub store: &'a [StoredSession],
     pub changes: Changes<'a>,
     pub theme: &'a Theme,
     pub focused: bool,
@@ -434,7 +436,7 @@ impl ServerPane<'_> {
             lines.extend(settings);
             return lines;
         }
-        let store = world.store();
+        let store = self.store;
         let changes = self.changes.store();
         let removed: Vec<_> = changes
             .iter()
@@ -455,7 +457,7 @@ impl ServerPane<'_> {
                     "django_session table · {}",
                     count(store.len(), "row")
                 )));
-                for row in &store {
+                for row in store {
                     let kind = find(changes, &row.key);
                     lines.push(Line::from(vec![
                         marker(kind, t),
@@ -501,7 +503,7 @@ impl ServerPane<'_> {
                     "cache (local memory) · {}",
                     count(store.len(), "session")
                 )));
-                for entry in &store {
+                for entry in store {
                     let kind = find(changes, &entry.key);
                     lines.push(Line::from(vec![
                         marker(kind, t),
@@ -528,7 +530,7 @@ impl ServerPane<'_> {
                     s.file_dir(),
                     count(store.len(), "file")
                 )));
-                for file in &store {
+                for file in store {
                     let kind = find(changes, &file.key);
                     lines.push(Line::from(vec![
                         marker(kind, t),

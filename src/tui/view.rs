@@ -299,6 +299,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
             Pane::Server => {
                 (&ServerPane {
                     world: &work.runner.world,
+                    store: &work.runner.snapshot().store,
                     changes: changes(),
                     theme: t,
                     focused,

@@ -505,6 +505,7 @@ def setup_django(unmigrated, csrf=False):
     from django.urls import re_path
     from django.contrib.auth import logout as auth_logout, login as auth_login
     from django.core import signing
+    from django.utils.functional import SimpleLazyObject, empty
     from django.contrib.auth import authenticate, update_session_auth_hash
     from django.middleware.csrf import get_token
 
@@ -540,6 +541,12 @@ def setup_django(unmigrated, csrf=False):
             exec(State.body, ns)
             if State.expr is not None:
                 value = eval(State.expr, ns)
+                if isinstance(value, SimpleLazyObject):
+                    # The echo of `request.user` is the user it stands for
+                    # (spec/transcript.md); working it out loads the session.
+                    if value._wrapped is empty:
+                        value._setup()
+                    value = value._wrapped
                 if value is not None:
                     State.value_repr = repr(value)
         except Exception:
