@@ -171,8 +171,12 @@ fn run(path: &std::path::Path, json: bool, seed: u64) -> Result<ExitCode> {
     let bytes = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
+            .take(MAX_SCENARIO_BYTES + 1)
             .read_to_end(&mut bytes)
             .context("reading standard input")?;
+        if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+            anyhow::bail!("standard input holds more than a scenario may (64 MB)");
+        }
         bytes
     } else {
         crate::files::read_capped(path, MAX_SCENARIO_BYTES)
