@@ -74,6 +74,9 @@ pub struct Store {
     pub progress: Progress,
     /// History lines typed since the last flush.
     pending_history: Vec<String>,
+    /// The last failure reported, so that a full disk is reported once,
+    /// not on every save.
+    reported: Option<String>,
 }
 
 impl Store {
@@ -104,7 +107,7 @@ impl Store {
         let store = Self {
             dir,
             progress,
-            pending_history: Vec::new(),
+            ..Self::default()
         };
         (store, messages)
     }
@@ -126,18 +129,36 @@ impl Store {
 
     /// Merge with what is on disk and write the progress file, under the lock.
     pub fn save(&mut self) -> Result<(), String> {
+        let result = self.write_progress();
+        self.report_once("Progress", result)
+    }
+
+    fn write_progress(&mut self) -> std::io::Result<()> {
         let Some(dir) = self.dir.clone() else {
             return Ok(());
         };
-        let error =
-            |e: std::io::Error| format!("Progress could not be saved in {}: {e}", dir.display());
-        let _lock = lock(&dir).map_err(error)?;
+        let _lock = lock(&dir)?;
         let path = dir.join("progress.json");
         if let (on_disk, None) = read_progress(&path) {
             self.progress.merge(on_disk);
         }
-        let text = serde_json::to_string_pretty(&self.progress).map_err(|e| e.to_string())?;
-        write_atomic(&path, text.as_bytes()).map_err(error)
+        let text = serde_json::to_string_pretty(&self.progress).map_err(std::io::Error::other)?;
+        write_atomic(&path, text.as_bytes())
+    }
+
+    /// A failure to write `what`, unless it is the one reported last.
+    fn report_once(&mut self, what: &str, result: std::io::Result<()>) -> Result<(), String> {
+        let Err(e) = result else {
+            self.reported = None;
+            return Ok(());
+        };
+        let dir = self.dir.as_deref().unwrap_or(Path::new("."));
+        let message = format!("{what} could not be saved in {}: {e}", dir.display());
+        if self.reported.as_ref() == Some(&message) {
+            return Ok(());
+        }
+        self.reported = Some(message.clone());
+        Err(message)
     }
 
     /// The prompt history, oldest first (the last [`HISTORY_LINES`]).
@@ -170,6 +191,15 @@ impl Store {
     /// Append the lines typed since the last flush to the history file,
     /// under the lock, keeping the last [`HISTORY_LINES`] of every window's.
     pub fn flush_history(&mut self) -> Result<(), String> {
+        let result = self.append_history();
+        // Lines that cannot be written wait for the next try, but no more
+        // of them than the history keeps.
+        let excess = self.pending_history.len().saturating_sub(HISTORY_LINES);
+        self.pending_history.drain(..excess);
+        self.report_once("History", result)
+    }
+
+    fn append_history(&mut self) -> std::io::Result<()> {
         let Some(dir) = self.dir.clone() else {
             self.pending_history.clear();
             return Ok(());
@@ -177,18 +207,12 @@ impl Store {
         if self.pending_history.is_empty() {
             return Ok(());
         }
-        let error =
-            |e: std::io::Error| format!("History could not be saved in {}: {e}", dir.display());
-        let _lock = lock(&dir).map_err(error)?;
+        let _lock = lock(&dir)?;
         let path = dir.join("history.txt");
         let mut text = self.pending_history.join("\n");
         text.push('\n');
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(error)?;
-        file.write_all(text.as_bytes()).map_err(error)?;
+        let mut file = OpenOptions::new().create(true).append(true).open(&path)?;
+        file.write_all(text.as_bytes())?;
         self.pending_history.clear();
         // Compact once the file holds twice the lines kept.
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -196,7 +220,7 @@ impl Store {
         if size > HISTORY_BYTES / 2 || self.history_lines_on_disk() > 2 * HISTORY_LINES {
             let mut kept = self.history().join("\n");
             kept.push('\n');
-            write_atomic(&path, kept.as_bytes()).map_err(error)?;
+            write_atomic(&path, kept.as_bytes())?;
         }
         Ok(())
     }
@@ -375,6 +399,23 @@ mod tests {
             history.last().unwrap(),
             &format!("line {}", 3 * HISTORY_LINES - 1)
         );
+    }
+
+    #[test]
+    fn a_failure_to_save_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file where the data directory should be: nothing can be written.
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, "").unwrap();
+        let mut store = Store::in_dir(Some(blocked));
+        store.add_history("a");
+        assert!(store.flush_history().is_err());
+        store.add_history("b");
+        assert!(
+            store.flush_history().is_ok(),
+            "the same failure again is not news"
+        );
+        assert!(store.record("x", 1, 2).is_err());
     }
 
     #[test]
