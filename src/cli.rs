@@ -145,10 +145,16 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sessionlab: {}", escape(&format!("{e:#}")));
+            say_error(&format!("{e:#}"));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error on standard error, escaped; if standard error is gone (the
+/// terminal closed), there is no one to tell.
+fn say_error(message: &str) {
+    let _ = writeln!(std::io::stderr(), "sessionlab: {}", escape(message));
 }
 
 fn interactive(start: &Start, lessons: &LessonsArg) -> Result<ExitCode> {
@@ -185,7 +191,7 @@ fn run(path: &std::path::Path, json: bool, seed: u64) -> Result<ExitCode> {
     let scenario = match Scenario::parse(&bytes) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("sessionlab: {}", escape(&format!("{}:{e}", path.display())));
+            say_error(&format!("{}:{e}", path.display()));
             return Ok(ExitCode::from(2));
         }
     };
