@@ -391,7 +391,7 @@ fn every_reproducer_is_a_clear_error_or_a_result_in_run_and_in_the_app() {
         );
         let transcript = sessionlab::transcript::readable(step);
         assert!(
-            transcript.contains(&said[..said.len().min(40)]),
+            transcript.contains(&said.chars().take(40).collect::<String>()),
             "{transcript}"
         );
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
