@@ -180,10 +180,16 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sessionlab: {}", escape(&format!("{e:#}")));
+            say_error(&format!("{e:#}"));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error on standard error, escaped; if standard error is gone (the
+/// terminal closed), there is no one to tell.
+fn say_error(message: &str) {
+    let _ = writeln!(std::io::stderr(), "sessionlab: {}", escape(message));
 }
 
 fn interactive(start: &Start, lessons: &LessonsArg) -> Result<ExitCode> {
@@ -229,8 +235,12 @@ fn run(path: &std::path::Path, json: bool, seed: u64) -> Result<ExitCode> {
     let bytes = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
+            .take(MAX_SCENARIO_BYTES + 1)
             .read_to_end(&mut bytes)
             .context("reading standard input")?;
+        if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+            anyhow::bail!("standard input holds more than a scenario may (64 MB)");
+        }
         bytes
     } else {
         crate::files::read_capped(path, MAX_SCENARIO_BYTES)
@@ -239,7 +249,7 @@ fn run(path: &std::path::Path, json: bool, seed: u64) -> Result<ExitCode> {
     let scenario = match Scenario::parse(&bytes) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("sessionlab: {}", escape(&format!("{}:{e}", path.display())));
+            say_error(&format!("{}:{e}", path.display()));
             return Ok(ExitCode::from(2));
         }
     };

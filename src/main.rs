@@ -7,10 +7,14 @@ use std::process::ExitCode;
 const STACK: usize = 256 << 20;
 
 fn main() -> ExitCode {
-    std::thread::Builder::new()
+    match std::thread::Builder::new()
         .name("sessionlab".into())
         .stack_size(STACK)
         .spawn(sessionlab::cli::main)
-        .and_then(|thread| thread.join().map_err(|_| std::io::Error::other("panicked")))
-        .unwrap_or(ExitCode::FAILURE)
+    {
+        Ok(thread) => thread.join().unwrap_or(ExitCode::FAILURE),
+        // A system that will not reserve the stack: run on the main thread,
+        // whose 8 MB hold the recursion limit in a release build.
+        Err(_) => sessionlab::cli::main(),
+    }
 }

@@ -1150,7 +1150,19 @@ const HISTORY_FLUSH: Duration = Duration::from_secs(2);
 /// Run the app on `terminal` until it quits. `next` waits up to the given
 /// time (forever for `None`) for input. Every input is handled, in order,
 /// before the next draw. Returns the signal that ended the app, if one did.
+/// Progress and history are saved however it ends, a terminal error included.
 pub fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    host: &mut impl Host<B>,
+    next: impl FnMut(Option<Duration>) -> std::io::Result<Option<Input>>,
+) -> std::io::Result<Option<i32>> {
+    let result = run_until_quit(terminal, app, host, next);
+    app.save_all();
+    result
+}
+
+fn run_until_quit<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     host: &mut impl Host<B>,
@@ -1213,7 +1225,6 @@ pub fn run<B: Backend>(
             flushed = now;
         }
     }
-    app.save_all();
     Ok(ended_by)
 }
 
@@ -1313,6 +1324,8 @@ To run commands without the interface, use `sessionlab run FILE` (or `-` for sta
             std::process::exit(128 + signal);
         }
         Ok(None) => Ok(()),
+        // The terminal went away mid-draw: everything is saved; nothing to say.
+        Err(_) if rustix::termios::tcgetattr(std::io::stdin()).is_err() => Ok(()),
         Err(e) => Err(format!("terminal error: {e}")),
     }
 }

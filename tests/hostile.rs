@@ -205,3 +205,23 @@ fn the_lesson_screen_draws_ten_thousand_nested_items_in_linear_space() {
     let width: usize = lines.iter().map(|l| l.width()).max().unwrap_or(0);
     assert!(width < 100, "{width}");
 }
+
+#[test]
+fn a_starting_clock_past_the_year_9999_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = lesson("clock", "Clock", "").replacen(
+        "summary = \"s\"\n",
+        "summary = \"s\"\n\n[start]\nclock = 9223372036854775807\n",
+        1,
+    );
+    let file = dir.path().join("clock.md");
+    std::fs::write(&file, text).unwrap();
+    let out = sessionlab(&["check", file.to_str().unwrap()], dir.path());
+    let text = all_output(&out);
+    assert!(
+        text.contains(
+            "clock.md:7:1: the starting clock must be a time between the years 1 and 9999"
+        ),
+        "{text}"
+    );
+}

@@ -323,25 +323,6 @@ const REPRODUCERS: &[(&[&str], &str)] = &[
 ];
 
 #[test]
-fn every_reproducer_is_a_clear_error_or_a_result_within_a_second() {
-    for (lines, expected) in REPRODUCERS {
-        let started = std::time::Instant::now();
-        let said = last_outcome(lines);
-        assert!(
-            said.contains(expected),
-            "{lines:?} said {said:?}, not {expected:?}"
-        );
-        assert!(!said.is_empty() || expected.is_empty(), "{lines:?}");
-        // Debug builds are slower; a runaway would take minutes.
-        assert!(
-            started.elapsed().as_secs() < 20,
-            "{lines:?} took {:?}",
-            started.elapsed()
-        );
-    }
-}
-
-#[test]
 fn values_nested_as_deep_as_a_line_allows_neither_overflow_nor_leak_the_stack() {
     let deep = "x = []; ".to_string() + &"x = [x]; ".repeat(14_000);
     for tail in [
@@ -374,8 +355,10 @@ fn a_line_longer_than_the_cap_is_refused_before_parsing() {
     assert!(said.contains("a line is at most 128 KB"), "{said}");
 }
 
+/// Each reproducer through the app (which runs the same runner as `run`),
+/// the readable transcript `run` prints, and a drawn screen.
 #[test]
-fn every_reproducer_behaves_the_same_in_the_app_and_the_screen_still_draws() {
+fn every_reproducer_is_a_clear_error_or_a_result_in_run_and_in_the_app() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use sessionlab::lesson::Course;
@@ -383,6 +366,7 @@ fn every_reproducer_behaves_the_same_in_the_app_and_the_screen_still_draws() {
     use sessionlab::tui::theme::Theme;
     use sessionlab::tui::{App, view};
     for (lines, expected) in REPRODUCERS {
+        let started = std::time::Instant::now();
         let mut app = App::new(
             Course::default(),
             Store::default(),
@@ -395,17 +379,29 @@ fn every_reproducer_behaves_the_same_in_the_app_and_the_screen_still_draws() {
             app.run_line(line);
         }
         let work = app.work.as_ref().expect("the sandbox");
-        let said = match &work.last.as_ref().expect("a step").outcome {
+        let step = work.last.as_ref().expect("a step");
+        let said = match &step.outcome {
             Outcome::Ok => "ok".to_string(),
             Outcome::Value(v) | Outcome::Text(v) => v.clone(),
             Outcome::Error { message, .. } => message.clone(),
         };
         assert!(
             said.contains(expected),
-            "{lines:?} said {said:?} in the app"
+            "{lines:?} said {said:?}, not {expected:?}"
+        );
+        let transcript = sessionlab::transcript::readable(step);
+        assert!(
+            transcript.contains(&said.chars().take(40).collect::<String>()),
+            "{transcript}"
         );
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         terminal.draw(|f| view::draw(&app, f)).unwrap();
+        // Debug builds are slower; a runaway would take minutes.
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "{lines:?} took {:?}",
+            started.elapsed()
+        );
     }
 }
 

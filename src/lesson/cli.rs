@@ -66,7 +66,7 @@ pub fn check(paths: &[PathBuf], lessons: &LessonsArg, notes: bool) -> ExitCode {
     }
     if notes {
         for lesson in &course.lessons {
-            println!("{}", super::check::notes(lesson));
+            println!("{}", escape(&super::check::notes(lesson)));
         }
     }
     let steps: usize = course.lessons.iter().map(|l| l.steps.len()).sum();

@@ -1355,9 +1355,12 @@ pub fn from_json_value(v: &serde_json::Value) -> Value {
 /// The session data as the transcript shows it: JSON where JSON can hold it,
 /// `{"repr": ...}` for what it cannot (only the cache engine keeps such values).
 pub fn to_display_json(v: &Value) -> serde_json::Value {
-    let mut left = MAX_TEXT;
+    let mut left = DISPLAY_ITEMS;
     to_display_json_depth(v, 0, &mut left)
 }
+
+/// The most items of one value the transcript writes out (past them, `...`).
+const DISPLAY_ITEMS: usize = 250_000;
 
 /// `left` counts down the items still allowed, so that a value sharing one
 /// list a million times over does not turn into a trillion JSON items.

@@ -88,6 +88,9 @@ pub struct Store {
     pub progress: Progress,
     /// History lines typed since the last flush.
     pending_history: Vec<String>,
+    /// The last failure reported, so that a full disk is reported once,
+    /// not on every save.
+    reported: Option<String>,
 }
 
 impl Store {
@@ -118,7 +121,7 @@ impl Store {
         let store = Self {
             dir,
             progress,
-            pending_history: Vec::new(),
+            ..Self::default()
         };
         (store, messages)
     }
@@ -155,19 +158,37 @@ impl Store {
 
     /// Merge with what is on disk and write the progress file, under the lock.
     pub fn save(&mut self) -> Result<(), String> {
+        let result = self.write_progress();
+        self.report_once("Progress", result)
+    }
+
+    fn write_progress(&mut self) -> std::io::Result<()> {
         let Some(dir) = self.dir.clone() else {
             return Ok(());
         };
-        let error =
-            |e: std::io::Error| format!("Progress could not be saved in {}: {e}", dir.display());
-        let _lock = lock(&dir).map_err(error)?;
+        let _lock = lock(&dir)?;
         let path = dir.join("progress.json");
         if let (on_disk, None) = read_progress(&path) {
             self.progress.merge(on_disk);
         }
         self.progress.version = PROGRESS_VERSION;
-        let text = serde_json::to_string_pretty(&self.progress).map_err(|e| e.to_string())?;
-        write_atomic(&path, text.as_bytes()).map_err(error)
+        let text = serde_json::to_string_pretty(&self.progress).map_err(std::io::Error::other)?;
+        write_atomic(&path, text.as_bytes())
+    }
+
+    /// A failure to write `what`, unless it is the one reported last.
+    fn report_once(&mut self, what: &str, result: std::io::Result<()>) -> Result<(), String> {
+        let Err(e) = result else {
+            self.reported = None;
+            return Ok(());
+        };
+        let dir = self.dir.as_deref().unwrap_or(Path::new("."));
+        let message = format!("{what} could not be saved in {}: {e}", dir.display());
+        if self.reported.as_ref() == Some(&message) {
+            return Ok(());
+        }
+        self.reported = Some(message.clone());
+        Err(message)
     }
 
     /// The prompt history, oldest first (the last [`HISTORY_LINES`]).
@@ -175,7 +196,7 @@ impl Store {
         let Some(dir) = &self.dir else {
             return Vec::new();
         };
-        let bytes = read_capped(&dir.join("history.txt"), HISTORY_BYTES).unwrap_or_default();
+        let bytes = read_tail(&dir.join("history.txt"), HISTORY_BYTES).unwrap_or_default();
         let lines: Vec<String> = String::from_utf8_lossy(&bytes)
             .lines()
             .filter(|l| !l.trim().is_empty() && l.len() <= HISTORY_LINE_BYTES)
@@ -200,6 +221,15 @@ impl Store {
     /// Append the lines typed since the last flush to the history file,
     /// under the lock, keeping the last [`HISTORY_LINES`] of every window's.
     pub fn flush_history(&mut self) -> Result<(), String> {
+        let result = self.append_history();
+        // Lines that cannot be written wait for the next try, but no more
+        // of them than the history keeps.
+        let excess = self.pending_history.len().saturating_sub(HISTORY_LINES);
+        self.pending_history.drain(..excess);
+        self.report_once("History", result)
+    }
+
+    fn append_history(&mut self) -> std::io::Result<()> {
         let Some(dir) = self.dir.clone() else {
             self.pending_history.clear();
             return Ok(());
@@ -207,18 +237,12 @@ impl Store {
         if self.pending_history.is_empty() {
             return Ok(());
         }
-        let error =
-            |e: std::io::Error| format!("History could not be saved in {}: {e}", dir.display());
-        let _lock = lock(&dir).map_err(error)?;
+        let _lock = lock(&dir)?;
         let path = dir.join("history.txt");
         let mut text = self.pending_history.join("\n");
         text.push('\n');
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(error)?;
-        file.write_all(text.as_bytes()).map_err(error)?;
+        let mut file = OpenOptions::new().create(true).append(true).open(&path)?;
+        file.write_all(text.as_bytes())?;
         self.pending_history.clear();
         // Compact once the file holds twice the lines kept.
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -226,7 +250,7 @@ impl Store {
         if size > HISTORY_BYTES / 2 || self.history_lines_on_disk() > 2 * HISTORY_LINES {
             let mut kept = self.history().join("\n");
             kept.push('\n');
-            write_atomic(&path, kept.as_bytes()).map_err(error)?;
+            write_atomic(&path, kept.as_bytes())?;
         }
         Ok(())
     }
@@ -237,6 +261,29 @@ impl Store {
             .and_then(|dir| read_capped(&dir.join("history.txt"), HISTORY_BYTES).ok())
             .map_or(0, |bytes| bytes.iter().filter(|b| **b == b'\n').count())
     }
+}
+
+/// The last `cap` bytes of a regular file (a history grown past its cap
+/// keeps its newest lines), from the start of a line.
+fn read_tail(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Seek as _, SeekFrom};
+    if !std::fs::metadata(path)?.is_file() {
+        return read_capped(path, cap);
+    }
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    if len <= cap {
+        return crate::files::read_open_capped(&file, cap);
+    }
+    file.seek(SeekFrom::Start(len - cap))?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(&file, cap), &mut bytes)?;
+    let first_line = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(bytes.len(), |i| i + 1);
+    bytes.drain(..first_line);
+    Ok(bytes)
 }
 
 /// Read the progress file: afresh when it is missing; moved aside (with a
@@ -382,6 +429,38 @@ mod tests {
             history.last().unwrap(),
             &format!("line {}", 3 * HISTORY_LINES - 1)
         );
+    }
+
+    #[test]
+    fn a_failure_to_save_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file where the data directory should be: nothing can be written.
+        let blocked = dir.path().join("blocked");
+        std::fs::write(&blocked, "").unwrap();
+        let mut store = Store::in_dir(Some(blocked));
+        store.add_history("a");
+        assert!(store.flush_history().is_err());
+        store.add_history("b");
+        assert!(
+            store.flush_history().is_ok(),
+            "the same failure again is not news"
+        );
+        assert!(store.record("x", 1, 2).is_err());
+    }
+
+    #[test]
+    fn a_huge_history_file_keeps_its_newest_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = "x".repeat(1000);
+        let mut text = String::new();
+        for i in 0..10_000 {
+            text.push_str(&format!("{i} {line}\n"));
+        }
+        std::fs::write(dir.path().join("history.txt"), text).unwrap();
+        let (store, _) = Store::open(Some(dir.path().to_path_buf()));
+        let history = store.history();
+        assert_eq!(history.len(), HISTORY_LINES);
+        assert!(history.last().unwrap().starts_with("9999 "));
     }
 
     #[test]
