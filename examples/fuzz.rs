@@ -191,6 +191,21 @@ const HOSTILE: &[&str] = &[
     "request.session.get_decoded()",
     "request.session.session_key = 'x'",
     "request.session.modified = 1",
+    "site https://\u{1b}",
+    "site http://a.example:99999",
+    "visit / from https://evil.example via \u{202e}",
+    "replay 18446744073709551615",
+    "replay 1 with Cookie: \u{1b}[2J=\u{0}",
+    "intercept on",
+    "edit cookie: =; ;;=;",
+    "edit set-cookie =",
+    "forward",
+    "drop",
+    "decode .\u{1b}:1:2",
+    "decode .eJwzNDQwMjE1BQAFQQHX:1vb66i:x",
+    "export 99999999999 curl",
+    "signing.loads('.' * 100000)",
+    "signing.dumps(10**18, compress=True, key='\x1b')",
 ];
 
 const TAME_OUT: &[&str] = &[
