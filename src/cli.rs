@@ -9,6 +9,8 @@ use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
 use crate::safe_text::escape;
+
+mod lessons;
 use crate::scenario::Scenario;
 use crate::transcript::{JsonTranscript, readable};
 use crate::tui::Start;
@@ -25,6 +27,10 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub lessons: LessonsArg,
+    /// Colours for a `light` or `dark` background, or `mono` (default: from
+    /// SESSIONLAB_THEME, else what the terminal reports in COLORFGBG, else dark).
+    #[arg(long, global = true, value_name = "THEME", value_parser = ["light", "dark", "mono"])]
+    pub theme: Option<String>,
 }
 
 /// The subcommands.
@@ -93,11 +99,26 @@ pub enum Command {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct LessonsArg {
     /// Use the lessons in this folder instead of the embedded course.
-    #[arg(long = "lessons", value_name = "DIR")]
+    #[arg(long = "lessons", value_name = "DIR", global = true)]
     pub dir: Option<PathBuf>,
 }
 
 impl LessonsArg {
+    /// This subcommand's `--lessons`, or the one written before the subcommand.
+    pub fn or(&self, global: &LessonsArg) -> LessonsArg {
+        LessonsArg {
+            dir: self.dir.clone().or_else(|| global.dir.clone()),
+        }
+    }
+
+    /// The exact command that checks these lessons.
+    pub fn check_command(&self) -> String {
+        match &self.dir {
+            Some(dir) => format!("sessionlab check --lessons {}", dir.display()),
+            None => "sessionlab check".into(),
+        }
+    }
+
     /// The course: the folder's lessons, or the embedded ones.
     pub fn course(&self) -> Result<crate::lesson::Course, Vec<crate::lesson::Finding>> {
         match &self.dir {
@@ -110,6 +131,8 @@ impl LessonsArg {
 /// Run the command line; the exit code says whether it worked.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let global = &cli.lessons;
+    let theme = cli.theme.as_deref();
     let result = match cli.command {
         Some(Command::Run {
             scenario,
@@ -120,10 +143,12 @@ pub fn main() -> ExitCode {
             paths,
             notes,
             lessons,
-        }) => Ok(crate::lesson::cli::check(&paths, &lessons, notes)),
-        Some(Command::Lessons { lessons }) => Ok(crate::lesson::cli::list(&lessons)),
-        Some(Command::Learn { id, lessons }) => interactive(&Start::Learn(id), &lessons),
-        Some(Command::Sandbox { lessons }) => interactive(&Start::Sandbox, &lessons),
+        }) => Ok(lessons::check(&paths, &lessons.or(global), notes)),
+        Some(Command::Lessons { lessons }) => Ok(lessons::list(&lessons.or(global))),
+        Some(Command::Learn { id, lessons }) => {
+            interactive(&Start::Learn(id), &lessons.or(global), theme)
+        }
+        Some(Command::Sandbox { lessons }) => interactive(&Start::Sandbox, &lessons.or(global), theme),
         Some(Command::Demo {
             id,
             autoplay,
@@ -137,10 +162,11 @@ pub fn main() -> ExitCode {
                     autoplay,
                     delay,
                 },
-                &lessons,
+                &lessons.or(global),
+                theme,
             )
         }
-        None => interactive(&Start::Menu, &cli.lessons),
+        None => interactive(&Start::Menu, global, theme),
     };
     match result {
         Ok(code) => code,
@@ -151,16 +177,19 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn interactive(start: &Start, lessons: &LessonsArg) -> Result<ExitCode> {
+fn interactive(start: &Start, lessons: &LessonsArg, theme: Option<&str>) -> Result<ExitCode> {
     let lessons = lessons.clone();
     let load = move || {
         lessons.course().map_err(|findings| {
             let mut text: Vec<String> = findings.iter().map(ToString::to_string).collect();
-            text.push("the lessons have problems; `sessionlab check` lists them".into());
+            text.push(format!(
+                "the lessons have problems; `{}` lists them",
+                lessons.check_command()
+            ));
             text.join("\n")
         })
     };
-    crate::tui::main(start, load).map_err(anyhow::Error::msg)?;
+    crate::tui::main(start, load, theme).map_err(anyhow::Error::msg)?;
     Ok(ExitCode::SUCCESS)
 }
 

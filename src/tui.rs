@@ -26,10 +26,13 @@ use crate::sim::World;
 use crate::sim::request::Exchange;
 use history::{History, Undo};
 use keymap::{Action, Context};
-use panes::Output;
+use panes::{FOLLOW, Output};
 use progress::Store;
 use prompt::Prompt;
 use theme::Theme;
+
+/// Every pane following what it shows (the shell at its bottom).
+const FOLLOW_ALL: [u16; 5] = [FOLLOW, FOLLOW, FOLLOW, FOLLOW, 0];
 
 /// The panes that can take focus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +62,7 @@ pub enum Screen {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Question {
     ShowSolution,
+    ResetStep,
     ResetLesson,
 }
 
@@ -67,6 +71,9 @@ impl Question {
     pub fn text(self) -> &'static str {
         match self {
             Question::ShowSolution => "Show the solution? Trying first teaches more. (y/n)",
+            Question::ResetStep => {
+                "Reset this step: take back every command since it began? (y/n)"
+            }
             Question::ResetLesson => "Start the whole lesson again from a fresh world? (y/n)",
         }
     }
@@ -111,6 +118,9 @@ pub struct DemoState {
     pub due: Option<Instant>,
 }
 
+/// How many printed lines the server's console keeps.
+const CONSOLE_LINES: usize = 20;
+
 /// How fast presenter mode types.
 pub const TYPING: Duration = Duration::from_millis(30);
 
@@ -128,6 +138,8 @@ pub struct Work {
     /// The exchange the HTTP pane shows in detail (`None`: the newest).
     pub flow: Option<usize>,
     pub output: Vec<Output>,
+    /// What views printed, newest last (the Server pane's console).
+    pub console: Vec<String>,
     pub lesson: Option<LessonState>,
     pub demo: Option<DemoState>,
 }
@@ -140,7 +152,11 @@ pub struct App {
     pub work: Option<Work>,
     pub prompt: Prompt,
     pub focus: Pane,
+    /// The world pane the compact layout shows.
+    pub world_pane: Pane,
     pub zoom: bool,
+    /// Each pane's scroll: the shell's back from the bottom, the others'
+    /// from what they follow ([`FOLLOW`] is "at it").
     pub scroll: [u16; 5],
     pub overlay: Option<Overlay>,
     pub theme: Theme,
@@ -184,21 +200,16 @@ impl App {
         seed: u64,
     ) -> Self {
         let history = store.history();
-        let menu_selected = store
-            .progress
-            .last
-            .as_deref()
-            .and_then(|id| course.find(id))
-            .unwrap_or(0);
-        Self {
+        let mut app = Self {
             screen: Screen::Menu,
             course,
-            menu_selected,
+            menu_selected: 0,
             work: None,
             prompt: Prompt::with_history(history),
             focus: Pane::Shell,
+            world_pane: Pane::Http,
             zoom: false,
-            scroll: [0; 5],
+            scroll: FOLLOW_ALL,
             overlay: None,
             theme,
             store,
@@ -209,7 +220,22 @@ impl App {
             loading: None,
             generation: 0,
             cache: Default::default(),
-        }
+        };
+        app.menu_selected = app.resume_index().unwrap_or(0);
+        app
+    }
+
+    /// The lesson to resume: the last one opened while it is unfinished,
+    /// then the first unfinished one after it (rustlings' "continue").
+    pub fn resume_index(&self) -> Option<usize> {
+        let lessons = &self.course.lessons;
+        let unfinished = |i: &usize| !self.store.lesson(&lessons[*i].id).finished;
+        let last = self.store.progress.last.as_deref().and_then(|id| self.course.find(id));
+        let from = last.unwrap_or(0);
+        (from..lessons.len())
+            .chain(0..from)
+            .find(unfinished)
+            .or(last)
     }
 
     /// Take the course from `loader` once it is needed.
@@ -242,6 +268,7 @@ impl App {
             exchange: None,
             flow: None,
             output,
+            console: Vec::new(),
             lesson: None,
             demo: None,
         }
@@ -262,7 +289,7 @@ impl App {
         self.screen = Screen::Work;
         self.focus = focus;
         self.zoom = false;
-        self.scroll = [0; 5];
+        self.scroll = FOLLOW_ALL;
         self.overlay = None;
     }
 
@@ -398,7 +425,11 @@ impl App {
         if lesson {
             panes.push(Pane::Lesson);
         }
-        panes.extend([Pane::Browser, Pane::Server, Pane::Http, Pane::Shell]);
+        if view::is_compact(self.size) && !self.zoom {
+            panes.extend([self.world_pane, Pane::Shell]);
+        } else {
+            panes.extend([Pane::Browser, Pane::Server, Pane::Http, Pane::Shell]);
+        }
         panes
     }
 
@@ -485,7 +516,7 @@ impl App {
         let delta = if pane == Pane::Shell { -delta } else { delta };
         *s = s
             .saturating_add_signed(delta.clamp(-1000, 1000) as i16)
-            .min(10_000);
+            .min(FOLLOW + 10_000);
     }
 
     /// Show the exchange before or after the one the HTTP pane shows.
@@ -510,7 +541,7 @@ impl App {
             at.saturating_sub(1)
         };
         work.flow = Some(numbers[at]).filter(|n| *n != newest);
-        self.scroll[Pane::Http.index()] = 0;
+        self.scroll[Pane::Http.index()] = FOLLOW;
     }
 
     fn focus_step(&mut self, forward: bool) {
@@ -630,7 +661,22 @@ impl App {
             }
             Action::NextStep => self.next_step(),
             Action::Undo => self.undo(),
-            Action::ResetStep => self.reset_step(),
+            Action::ResetStep => {
+                if self.work.as_ref().is_some_and(|w| w.lesson.is_some()) {
+                    self.overlay = Some(Overlay::Confirm(Question::ResetStep));
+                }
+            }
+            Action::Why => self.why(),
+            Action::NextPane => {
+                self.world_pane = match self.world_pane {
+                    Pane::Browser => Pane::Server,
+                    Pane::Server => Pane::Http,
+                    _ => Pane::Browser,
+                };
+                if matches!(self.focus, Pane::Browser | Pane::Server | Pane::Http) {
+                    self.focus = self.world_pane;
+                }
+            }
             Action::ResetLesson => self.overlay = Some(Overlay::Confirm(Question::ResetLesson)),
             Action::Zoom => self.zoom = !self.zoom,
             Action::FlowPrev | Action::FlowNext => self.pick_flow(action == Action::FlowNext),
@@ -682,6 +728,7 @@ impl App {
                     }
                 }
             }
+            Question::ResetStep => self.reset_step(),
             Question::ResetLesson => {
                 let Some(index) = self
                     .work
@@ -734,15 +781,76 @@ impl App {
                 && self
                     .work
                     .as_ref()
-                    .and_then(|w| w.lesson.as_ref())
-                    .is_some_and(|l| l.met || l.finished)
+                    .is_some_and(|w| w.lesson.is_some() && w.demo.is_none())
             {
                 self.next_step();
             }
             return;
         }
         self.store.add_history(&line);
+        if self.shell_command(line.trim()) {
+            return;
+        }
         self.run_line(&line);
+    }
+
+    /// The shell's own words (`help`, `why`, `clear`, `exit`): true when
+    /// `line` was one. Python would raise NameError for them; a learner who
+    /// types them wants the app.
+    fn shell_command(&mut self, line: &str) -> bool {
+        let Some(work) = &mut self.work else {
+            return false;
+        };
+        match line {
+            "help" | "help()" | "?" => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            "why" | "why()" => self.why(),
+            "hint" | "hint()" => self.hint(),
+            "clear" | "clear()" | "cls" => {
+                work.output.clear();
+                self.scroll[Pane::Shell.index()] = 0;
+            }
+            "exit" | "exit()" | "quit" | "quit()" | "q" => {
+                work.output.push(Output::Input(line.to_string()));
+                work.output.push(Output::Note(
+                    "F10 goes back to the course menu; Ctrl-C quits (progress is saved).".into(),
+                ));
+            }
+            _ => return false,
+        }
+        self.touch();
+        true
+    }
+
+    /// Show the last explanation again: the current step's once its goal
+    /// is met, or the step before's.
+    fn why(&mut self) {
+        let Some(work) = &mut self.work else { return };
+        let Some(state) = &work.lesson else {
+            work.output
+                .push(Output::Note("`why` explains a lesson step: there is none in the sandbox.".into()));
+            return;
+        };
+        let lesson = &self.course.lessons[state.lesson];
+        let index = if state.met || state.finished {
+            Some(state.step.min(lesson.steps.len().saturating_sub(1)))
+        } else {
+            state.step.checked_sub(1)
+        };
+        let Some(step) = index.and_then(|i| lesson.steps.get(i)) else {
+            work.output.push(Output::Note(
+                "No explanation yet: it appears once this step's goal is met.".into(),
+            ));
+            return;
+        };
+        let heading = format!("Why (step {}):", index.unwrap_or(0) + 1);
+        work.output.push(Output::Note(heading));
+        for paragraph in step.explanation_markdown.split("\n\n") {
+            let joined = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !joined.is_empty() {
+                work.output.push(Output::Value(joined));
+            }
+        }
+        self.scroll[Pane::Shell.index()] = 0;
     }
 
     /// While the step's question is open, the prompt takes the prediction.
@@ -783,6 +891,14 @@ impl App {
         let step = work.runner.step(line);
         work.flow = None;
         work.output.extend(Output::of(&step));
+        work.console.extend(step.printed.iter().cloned());
+        let excess = work.console.len().saturating_sub(CONSOLE_LINES);
+        work.console.drain(..excess);
+        work.output.extend(
+            crate::tutor::notes(line, &step)
+                .into_iter()
+                .map(Output::Tutor),
+        );
         work.output
             .extend(self.messages.drain(..).map(Output::Note));
         match &step.exchange {
@@ -794,11 +910,13 @@ impl App {
             }
         }
         work.last = Some(step);
-        self.scroll[Pane::Shell.index()] = 0;
+        self.scroll = FOLLOW_ALL;
         self.check_goal();
     }
 
-    /// Evaluate the step's goal; record the step when it is newly met.
+    /// Evaluate the step's goal; record the step when it is newly met. A
+    /// goal once met stays met until the learner moves on; the shell says
+    /// when a later command undoes what it asked for.
     fn check_goal(&mut self) {
         let Some(work) = &mut self.work else { return };
         let Some(state) = &mut work.lesson else {
@@ -808,26 +926,43 @@ impl App {
         let Some(step) = lesson.steps.get(state.step) else {
             return;
         };
+        let held = state.conditions.iter().all(|c| c.holds);
         state.conditions = step.evaluate(&work.runner, work.last.as_ref());
-        let met = !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
-        if met && !state.met && work.demo.is_none() {
+        let holds = !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
+        if work.demo.is_some() {
+            state.met = holds;
+            return;
+        }
+        if holds && !state.met {
             let last = state.step + 1 == lesson.steps.len();
             let next = if last {
-                "Enter: finish the lesson"
+                "Enter (on an empty prompt): finish the lesson"
             } else {
                 "Enter (on an empty prompt) or F4: next step"
             };
+            let why = first_sentence(&step.explanation_markdown);
             work.output
-                .push(Output::Note(format!("✓ Goal met! {next}.")));
+                .push(Output::Note(format!("✓ Goal met! {why} {next}.")));
             if let Err(e) = self
                 .store
                 .record(&lesson.id, state.step + 1, lesson.steps.len())
             {
                 work.output.push(Output::Note(e));
             }
-            self.scroll[Pane::Lesson.index()] = 0;
+            self.scroll[Pane::Lesson.index()] = FOLLOW;
+        } else if state.met && held && !holds {
+            let missing: Vec<&str> = state
+                .conditions
+                .iter()
+                .filter(|c| !c.holds)
+                .map(|c| c.label.as_str())
+                .collect();
+            work.output.push(Output::Note(format!(
+                "The goal no longer holds ({}), but the step stays done: Enter or F4 goes on, Ctrl-Z takes the command back.",
+                missing.join("; ")
+            )));
         }
-        state.met = met;
+        state.met |= holds;
     }
 
     fn next_step(&mut self) {
@@ -840,21 +975,42 @@ impl App {
             if next < self.course.lessons.len() {
                 self.open_lesson(next);
             } else {
+                self.ensure_course();
+                self.menu_selected = self.resume_index().unwrap_or(0);
                 self.screen = Screen::Menu;
             }
             return;
         }
         if !state.met {
-            work.output.push(Output::Note(
-                "Not yet: the lesson pane lists what is still missing.".into(),
-            ));
+            let missing: Vec<String> = state
+                .conditions
+                .iter()
+                .filter(|c| !c.holds)
+                .map(|c| {
+                    if c.now.is_empty() {
+                        c.label.clone()
+                    } else {
+                        format!("{} (now: {})", c.label, c.now)
+                    }
+                })
+                .collect();
+            work.output.push(Output::Note(format!(
+                "Not yet: still missing {}. F2 gives a hint.",
+                missing.join("; ")
+            )));
+            self.scroll[Pane::Shell.index()] = 0;
             return;
         }
         let lesson = &self.course.lessons[state.lesson];
         if state.step + 1 >= lesson.steps.len() {
             state.finished = true;
+            let next = if state.lesson + 1 < self.course.lessons.len() {
+                "Enter: next lesson · F10: menu"
+            } else {
+                "That was the last lesson: the course is complete. F10: menu"
+            };
             work.output.push(Output::Note(format!(
-                "Lesson \"{}\" complete. Enter: next lesson · F10: menu",
+                "Lesson \"{}\" complete. {next}",
                 lesson.title
             )));
         } else {
@@ -865,8 +1021,13 @@ impl App {
             state.start = work.runner.clone();
             state.conditions = lesson.steps[state.step].evaluate(&work.runner, None);
             state.met = false;
+            work.output.push(Output::Note(format!(
+                "── Step {} of {} ──",
+                state.step + 1,
+                lesson.steps.len()
+            )));
         }
-        self.scroll[Pane::Lesson.index()] = 0;
+        self.scroll = FOLLOW_ALL;
     }
 
     fn undo(&mut self) {
@@ -1232,8 +1393,25 @@ where
     Ok(app)
 }
 
+/// The first sentence of a Markdown explanation, without its marks, for
+/// the shell's "goal met" line.
+fn first_sentence(markdown: &str) -> String {
+    let text = markdown.split_whitespace().collect::<Vec<_>>().join(" ");
+    let end = text
+        .match_indices(". ")
+        .map(|(i, _)| i + 1)
+        .next()
+        .unwrap_or(text.len());
+    let sentence: String = text[..end].chars().filter(|c| !matches!(c, '*' | '_')).collect();
+    if sentence.chars().count() > 160 {
+        String::new()
+    } else {
+        sentence
+    }
+}
+
 /// Run the interactive app in the real terminal.
-pub fn main<F>(start: &Start, load: F) -> Result<(), String>
+pub fn main<F>(start: &Start, load: F, theme: Option<&str>) -> Result<(), String>
 where
     F: FnOnce() -> Result<crate::lesson::Course, String> + 'static,
 {
@@ -1244,7 +1422,7 @@ To run commands without the interface, use `sessionlab run FILE` (or `-` for sta
                 .into(),
         );
     }
-    let mut app = app_for(start, load, Theme::from_env(), wall_clock())?;
+    let mut app = app_for(start, load, Theme::from_env(theme), wall_clock())?;
     let (sender, inputs) = std::sync::mpsc::channel();
     let signals = live::watch_signals(sender.clone())
         .map_err(|e| format!("cannot watch for signals: {e}"))?;

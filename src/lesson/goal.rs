@@ -161,6 +161,9 @@ pub enum Kind {
     Ok,
     /// `value [REPR]`.
     Value(Option<String>),
+    /// `value ~ TEXT`: the value shown (or printed) contains the text, so
+    /// `request.COOKIES` and `request.COOKIES['theme']` both pass.
+    ValueHas(String),
     /// `error [Class | Class: message]`.
     Error(Option<String>),
     /// `output ['text']`: the last command printed a workbench report
@@ -551,7 +554,11 @@ impl Condition {
             "value" => {
                 let rest = c.rest().trim().to_string();
                 c.pos = c.line.len();
-                Kind::Value((!rest.is_empty()).then_some(rest))
+                match rest.strip_prefix('~') {
+                    Some(text) if !text.trim().is_empty() => Kind::ValueHas(text.trim().into()),
+                    Some(_) => return Err(c.error("expected the text after `value ~`")),
+                    None => Kind::Value((!rest.is_empty()).then_some(rest)),
+                }
             }
             "error" => {
                 let rest = c.rest().trim().to_string();
@@ -802,6 +809,10 @@ impl Condition {
                 format!("the last command {} a value", v("showed", "did not show"))
             }
             Kind::Value(Some(x)) => format!("the last command {} {x}", v("showed", "did not show")),
+            Kind::ValueHas(x) => format!(
+                "the last command {} a value with {x}",
+                v("showed", "did not show")
+            ),
             Kind::Error(None) => format!("the last command {}", v("failed", "did not fail")),
             Kind::Output(None) => format!(
                 "the last command {} a report",
@@ -1027,11 +1038,14 @@ impl Condition {
                     format!("{} passed since the lesson started", duration(passed)),
                 )
             }
-            Kind::Ok | Kind::Value(_) | Kind::Error(_) | Kind::Output(_) => {
+            Kind::Ok | Kind::Value(_) | Kind::ValueHas(_) | Kind::Error(_) | Kind::Output(_) => {
                 let Some(step) = last else {
                     return (false, "nothing has run yet".into());
                 };
                 let shown = match &step.outcome {
+                    Outcome::Ok if !step.printed.is_empty() => {
+                        format!("`{}` printed {}", step.input, step.printed.join(" "))
+                    }
                     Outcome::Ok => format!("`{}` ended without a value", step.input),
                     Outcome::Value(v) => format!("`{}` showed {v}", step.input),
                     Outcome::Error { message, .. } => format!("`{}` failed: {message}", step.input),
@@ -1044,6 +1058,17 @@ impl Condition {
                     }
                     (Kind::Value(want), Outcome::Value(got)) => {
                         want.as_ref().is_none_or(|w| w == got)
+                    }
+                    // print() shows the value too (its str(), so a string
+                    // without quotes).
+                    (Kind::ValueHas(want), Outcome::Value(got)) => got.contains(want.as_str()),
+                    (Kind::ValueHas(want), Outcome::Ok) => {
+                        step.printed.iter().any(|p| p.contains(want.as_str()))
+                    }
+                    (Kind::Value(want), Outcome::Ok) if !step.printed.is_empty() => {
+                        want.as_ref().is_none_or(|w| {
+                            step.printed.iter().any(|p| p == w || format!("'{p}'") == *w)
+                        })
                     }
                     (Kind::Error(want), Outcome::Error { message, .. }) => {
                         want.as_ref().is_none_or(|w| {

@@ -32,6 +32,8 @@ pub struct View<'a> {
     pub server: &'a mut Server,
     pub request: &'a mut Request,
     locals: HashMap<String, Value>,
+    /// What `print()` wrote, a line a call.
+    printed: Vec<String>,
 }
 
 /// Run a line's statements as one view. Returns the value of a trailing
@@ -40,54 +42,66 @@ pub fn run_view(
     server: &mut Server,
     request: &mut Request,
     stmts: &[Stmt],
+    printed: &mut Vec<String>,
 ) -> Result<Option<Value>, PyErr> {
     let _meter = budget::Meter::start();
     let mut view = View {
         server,
         request,
         locals: HashMap::new(),
+        printed: Vec::new(),
     };
-    let mut last = None;
-    for (i, stmt) in stmts.iter().enumerate() {
-        match stmt {
-            Stmt::Expr(expr) => {
-                let value = view.eval(expr)?;
-                if i + 1 == stmts.len() && !matches!(value, Value::None) {
-                    let value = view.unwrapped(value)?;
-                    // The shell prints it: fail here, within the budget, if it cannot.
-                    value.try_repr()?;
-                    last = Some(value);
-                }
-            }
-            Stmt::Assign(targets, value) => {
-                let value = view.eval(value)?;
-                for target in targets {
-                    view.assign(target, value.clone())?;
-                }
-            }
-            Stmt::AugAssign(target, op, value) => {
-                let current = view.eval(target)?;
-                let operand = view.eval(value)?;
-                let result = match (&current, op) {
-                    (Value::List(list), BinOp::Add) => {
-                        let items = iterate_plain(&operand)?;
-                        budget::check_grow(list.borrow().len() + items.len(), items.len(), "list")?;
-                        list.borrow_mut().extend(items);
-                        current.clone()
+    let result = view.run(stmts);
+    printed.append(&mut view.printed);
+    result
+}
+
+impl View<'_> {
+    /// The statements in order; the value of a trailing expression.
+    fn run(&mut self, stmts: &[Stmt]) -> Result<Option<Value>, PyErr> {
+        let view = self;
+        let mut last = None;
+        for (i, stmt) in stmts.iter().enumerate() {
+            match stmt {
+                Stmt::Expr(expr) => {
+                    let value = view.eval(expr)?;
+                    if i + 1 == stmts.len() && !matches!(value, Value::None) {
+                        let value = view.unwrapped(value)?;
+                        // The shell prints it: fail here, within the budget, if it cannot.
+                        value.try_repr()?;
+                        last = Some(value);
                     }
-                    _ => binary(*op, &current, &operand)?,
-                };
-                view.assign(target, result)?;
-            }
-            Stmt::Del(targets) => {
-                for target in targets {
-                    view.delete(target)?;
                 }
+                Stmt::Assign(targets, value) => {
+                    let value = view.eval(value)?;
+                    for target in targets {
+                        view.assign(target, value.clone())?;
+                    }
+                }
+                Stmt::AugAssign(target, op, value) => {
+                    let current = view.eval(target)?;
+                    let operand = view.eval(value)?;
+                    let result = match (&current, op) {
+                        (Value::List(list), BinOp::Add) => {
+                            let items = iterate_plain(&operand)?;
+                            budget::check_grow(list.borrow().len() + items.len(), items.len(), "list")?;
+                            list.borrow_mut().extend(items);
+                            current.clone()
+                        }
+                        _ => binary(*op, &current, &operand)?,
+                    };
+                    view.assign(target, result)?;
+                }
+                Stmt::Del(targets) => {
+                    for target in targets {
+                        view.delete(target)?;
+                    }
+                }
+                Stmt::Pass => {}
             }
-            Stmt::Pass => {}
         }
+        Ok(last)
     }
-    Ok(last)
 }
 
 /// `ast.literal_eval`: the value of a literal expression, if it is one.
@@ -907,7 +921,16 @@ impl View<'_> {
                 auth::logout(self.server, self.request)?;
                 Ok(Value::None)
             }
-            "print" => Ok(Value::None),
+            "print" => {
+                // print(*args, sep=' '): str() of each, to the server's console.
+                let sep = match args.keywords.iter().find(|(k, _)| k == "sep") {
+                    Some((_, Value::Str(sep))) => sep.to_string(),
+                    _ => " ".to_string(),
+                };
+                let text: Vec<String> = args.positional.iter().map(Value::to_str).collect();
+                self.printed.push(text.join(&sep));
+                Ok(Value::None)
+            }
             "type" => {
                 let x = one(args, "type")?;
                 Ok(Value::object(Object::Type(self.qualified_type(&x))))

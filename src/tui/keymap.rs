@@ -30,7 +30,11 @@ pub enum Action {
     Undo,
     ResetStep,
     ResetLesson,
+    /// Show the last explanation again (the current step's, or the one before).
+    Why,
     Zoom,
+    /// In the compact layout: show the next world pane.
+    NextPane,
     /// The HTTP pane shows the exchange before or after.
     FlowPrev,
     FlowNext,
@@ -383,9 +387,9 @@ pub const KEYMAP: &[Binding] = &[
         C::Lesson,
         &[(K::F(5), NONE)],
         "F5",
-        "reset this step",
+        "reset this step (asks first)",
         A::ResetStep,
-        false,
+        true,
     ),
     b(
         C::Lesson,
@@ -394,6 +398,22 @@ pub const KEYMAP: &[Binding] = &[
         "reset the whole lesson (asks first)",
         A::ResetLesson,
         false,
+    ),
+    b(
+        C::Lesson,
+        &[(K::F(9), NONE)],
+        "F9",
+        "read the last explanation again (also the command `why`)",
+        A::Why,
+        true,
+    ),
+    b(
+        C::Work,
+        &[(K::F(7), NONE)],
+        "F7",
+        "in a small window: show the next world pane (Browser, Server, HTTP)",
+        A::NextPane,
+        true,
     ),
     b(
         C::Work,
@@ -409,7 +429,7 @@ pub const KEYMAP: &[Binding] = &[
         "F8",
         "enlarge the focused pane (again: back)",
         A::Zoom,
-        false,
+        true,
     ),
     b(
         C::Work,
@@ -417,7 +437,7 @@ pub const KEYMAP: &[Binding] = &[
         "F10",
         "back to the course menu",
         A::Menu,
-        false,
+        true,
     ),
     b(
         C::Work,
@@ -425,7 +445,7 @@ pub const KEYMAP: &[Binding] = &[
         "Tab",
         "complete in the prompt; with nothing to complete, focus the next pane",
         A::TabKey,
-        true,
+        false,
     ),
     b(
         C::Work,
@@ -606,6 +626,34 @@ pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<Action> {
         }
     }
     None
+}
+
+/// The footer's one word for an action, htop style (`F4Next`).
+pub fn short(action: Action) -> Option<&'static str> {
+    Some(match action {
+        Action::Quit => "Quit",
+        Action::Help => "Help",
+        Action::Close => "Close",
+        Action::Hint => "Hint",
+        Action::Solution => "Solve",
+        Action::NextStep => "Next",
+        Action::ResetStep => "Reset",
+        Action::Undo => "Undo",
+        Action::Why => "Why",
+        Action::NextPane => "Pane",
+        Action::Zoom => "Zoom",
+        Action::Menu => "Menu",
+        Action::Yes => "Yes",
+        Action::No => "No",
+        Action::Open => "Open",
+        Action::Sandbox => "Sandbox",
+        Action::DemoNext => "Run",
+        Action::DemoBack => "Back",
+        Action::DemoPause => "Pause",
+        Action::FocusNext => "Pane",
+        Action::MenuUp => "Choose",
+        _ => return None,
+    })
 }
 
 /// The footer's bindings for the active contexts: quit and help first, so

@@ -43,9 +43,46 @@ pub fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
 struct Frame<'a> {
     title: &'a str,
     focused: bool,
+    /// Rows scrolled from the anchor, biased by [`FOLLOW`].
     scroll: u16,
     wrap: bool,
     theme: &'a Theme,
+    /// The lines `[start, end)` the pane follows: shown without scrolling,
+    /// with as much as fits above them.
+    anchor: Option<(usize, usize)>,
+}
+
+/// A pane's scroll when it follows its anchor (what changed, the current
+/// step); scrolling moves from there.
+pub const FOLLOW: u16 = 1 << 15;
+
+/// The first changed row (`+`, `~` or `-` marker) of `lines`, as an anchor.
+fn first_change(lines: &[Line<'_>]) -> Option<(usize, usize)> {
+    lines
+        .iter()
+        .position(|l| {
+            l.spans
+                .first()
+                .is_some_and(|s| matches!(s.content.as_ref(), "+ " | "~ " | "- "))
+        })
+        .map(|i| (i, i + 1))
+}
+
+/// The row the pane starts at so that `anchor` is in view, and as much
+/// above it as fits.
+fn anchor_row(lines: &[Line<'_>], anchor: (usize, usize), wrap: bool, inner: Rect) -> u16 {
+    let rows = |n: usize| {
+        let lines = lines[..n.min(lines.len())].to_vec();
+        let mut p = Paragraph::new(lines);
+        if wrap {
+            p = p.wrap(Wrap { trim: false });
+        }
+        u16::try_from(p.line_count(inner.width.max(1))).unwrap_or(u16::MAX)
+    };
+    let start = rows(anchor.0);
+    rows(anchor.1)
+        .saturating_sub(inner.height.max(1))
+        .min(start)
 }
 
 /// Draw `lines` in a pane block, scrolled (clamped to the content).
@@ -56,16 +93,19 @@ fn draw(lines: Vec<Line<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) {
         scroll,
         wrap,
         theme,
+        anchor,
     } = f;
     let mut block = block(title, focused, theme);
     let inner = block.inner(area);
+    let top = anchor.map_or(0, |a| anchor_row(&lines, a, wrap, inner));
     let mut paragraph = Paragraph::new(lines);
     if wrap {
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
     let rows = u16::try_from(paragraph.line_count(inner.width.max(1))).unwrap_or(u16::MAX);
     let max = rows.saturating_sub(inner.height.max(1));
-    let scroll = scroll.min(max);
+    let scroll = (i32::from(top) + i32::from(scroll) - i32::from(FOLLOW))
+        .clamp(0, i32::from(max)) as u16;
     if scroll < max {
         block = block.title_bottom(Line::styled(" ↓ more ", theme.title).right_aligned());
     }
@@ -367,6 +407,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 impl Widget for &BrowserPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let lines = self.lines(area.width.saturating_sub(2));
+        let anchor = first_change(&lines);
         draw(
             lines,
             Frame {
@@ -375,6 +416,7 @@ impl Widget for &BrowserPane<'_> {
                 scroll: self.scroll,
                 wrap: false,
                 theme: self.theme,
+                anchor,
             },
             area,
             buf,
@@ -387,6 +429,8 @@ pub struct ServerPane<'a> {
     pub world: &'a World,
     /// The store as the runner's snapshot holds it (the world's, shared).
     pub store: &'a [StoredSession],
+    /// What views printed (a real view's print() goes to the server's console).
+    pub console: &'a [String],
     pub changes: Changes<'a>,
     pub theme: &'a Theme,
     pub focused: bool,
@@ -590,14 +634,24 @@ impl ServerPane<'_> {
 
 impl Widget for &ServerPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        let mut lines = self.lines();
+        let mut anchor = first_change(&lines);
+        if !self.console.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Console (print output)", self.theme.heading));
+            let start = lines.len();
+            lines.extend(self.console.iter().map(|l| Line::raw(format!("  {l}"))));
+            anchor = anchor.or(Some((start, lines.len())));
+        }
         draw(
-            self.lines(),
+            lines,
             Frame {
                 title: "Server",
                 focused: self.focused,
                 scroll: self.scroll,
                 wrap: true,
                 theme: self.theme,
+                anchor,
             },
             area,
             buf,
@@ -785,14 +839,30 @@ impl HttpPane<'_> {
 
 impl Widget for &HttpPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        let lines = self.lines(area.height.saturating_sub(2));
+        // Follow the response and its Set-Cookie headers.
+        let response = lines.iter().rposition(|l| {
+            l.spans
+                .iter()
+                .any(|s| s.content.starts_with("HTTP/1.1 "))
+        });
+        let anchor = response.map(|start| {
+            let end = lines
+                .iter()
+                .rposition(|l| l.spans.iter().any(|s| s.content.starts_with("Set-Cookie")))
+                .filter(|&e| e > start)
+                .map_or(start + 1, |e| e + 1);
+            (start, end)
+        });
         draw(
-            self.lines(area.height.saturating_sub(2)),
+            lines,
             Frame {
                 title: "HTTP",
                 focused: self.focused,
                 scroll: self.scroll,
                 wrap: true,
                 theme: self.theme,
+                anchor,
             },
             area,
             buf,
@@ -811,12 +881,17 @@ pub enum Output {
     },
     /// The app's own words (a goal met, a file moved aside).
     Note(String),
+    /// A tutor's line under an error: what the beginner probably meant.
+    Tutor(String),
+    /// What the view printed (it also shows in the server's console).
+    Printed(String),
 }
 
 impl Output {
     /// The output lines of one step.
     pub fn of(step: &Step) -> Vec<Output> {
         let mut out = vec![Output::Input(step.input.clone())];
+        out.extend(step.printed.iter().map(|p| Output::Printed(p.clone())));
         match &step.outcome {
             Outcome::Ok => {}
             Outcome::Value(v) => out.push(Output::Value(v.clone())),
@@ -885,6 +960,14 @@ impl ShellPane<'_> {
                     );
                 }
                 Output::Note(text) => lines.push(Line::styled(format!("# {text}"), t.dim)),
+                Output::Tutor(text) => lines.push(Line::from(vec![
+                    Span::styled("# hint: ", t.title),
+                    Span::styled(text.clone(), t.dim),
+                ])),
+                Output::Printed(text) => lines.push(Line::from(vec![
+                    Span::styled("[console] ", t.title),
+                    Span::raw(text.clone()),
+                ])),
             }
         }
         lines
@@ -998,6 +1081,9 @@ pub fn prompt_window(text: &str, cursor: usize, width: u16) -> (usize, u16) {
 /// The lesson pane's content, ready to draw.
 pub struct LessonPane<'a> {
     pub lines: Vec<Line<'a>>,
+    /// The lines the pane follows: the step's instruction and goal, or the
+    /// goal met and its explanation.
+    pub anchor: Option<(usize, usize)>,
     pub title: String,
     pub theme: &'a Theme,
     pub focused: bool,
@@ -1014,6 +1100,7 @@ impl Widget for &LessonPane<'_> {
                 scroll: self.scroll,
                 wrap: true,
                 theme: self.theme,
+                anchor: self.anchor,
             },
             area,
             buf,
@@ -1021,8 +1108,8 @@ impl Widget for &LessonPane<'_> {
     }
 }
 
-/// A goal's conditions as lines: `✓ label` or `✗ label`, and a "still
-/// missing" line for each that does not hold.
+/// A goal's conditions as lines: `✓ label` or `✗ label`, and under each
+/// that does not hold, what the world shows now.
 pub fn condition_lines(conditions: &[ConditionStatus], theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for c in conditions {
@@ -1036,18 +1123,10 @@ pub fn condition_lines(conditions: &[ConditionStatus], theme: &Theme) -> Vec<Lin
                 Span::styled("✗ ", theme.missing),
                 Span::raw(c.label.clone()),
             ]));
+            if !c.now.is_empty() {
+                lines.push(Line::styled(format!("  now: {}", c.now), theme.missing));
+            }
         }
-    }
-    for c in conditions.iter().filter(|c| !c.holds) {
-        let now = if c.now.is_empty() {
-            String::new()
-        } else {
-            format!(" (now: {})", c.now)
-        };
-        lines.push(Line::styled(
-            format!("  still missing: {}{now}", c.label),
-            theme.missing,
-        ));
     }
     lines
 }

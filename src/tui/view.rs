@@ -63,6 +63,12 @@ pub struct WorkLayout {
     pub footer: Rect,
 }
 
+/// Whether a window this size gets the compact layout: the lesson and the
+/// shell, and one world pane at a time (F7 picks it).
+pub fn is_compact(area: Rect) -> bool {
+    area.width < 110 && (area.width < 100 || area.height < 30)
+}
+
 /// The work screen's layout in `area`.
 pub fn work_layout(app: &App, area: Rect) -> WorkLayout {
     let has_lesson = app.work.as_ref().is_some_and(|w| w.lesson.is_some());
@@ -72,6 +78,31 @@ pub fn work_layout(app: &App, area: Rect) -> WorkLayout {
         let [big, shell] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(5)]).areas(body);
         panes.push((app.focus, big));
+        panes.push((Pane::Shell, shell));
+        return WorkLayout { panes, footer };
+    }
+    if is_compact(area) {
+        let h = body.height;
+        let shell = (h / 4 + 1).clamp(3, 10);
+        let world = (h * 3 / 10).clamp(4, 14);
+        let rows = if has_lesson {
+            [
+                Constraint::Min(0),
+                Constraint::Length(world),
+                Constraint::Length(shell),
+            ]
+        } else {
+            [
+                Constraint::Length(0),
+                Constraint::Percentage(60),
+                Constraint::Min(shell),
+            ]
+        };
+        let [lesson, world, shell] = Layout::vertical(rows).areas(body);
+        if has_lesson {
+            panes.push((Pane::Lesson, lesson));
+        }
+        panes.push((app.world_pane, world));
         panes.push((Pane::Shell, shell));
         return WorkLayout { panes, footer };
     }
@@ -195,7 +226,7 @@ fn too_small(area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn draw_footer(app: &App, area: Rect, buf: &mut Buffer) {
+fn draw_footer(app: &App, compact: bool, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let mut spans = Vec::new();
     if let Some(demo) = app
@@ -211,14 +242,22 @@ fn draw_footer(app: &App, area: Rect, buf: &mut Buffer) {
         ));
     }
     for binding in keymap::footer(&app.contexts()) {
-        spans.push(Span::styled(format!(" {} ", binding.label), t.key));
-        let doc = binding
-            .doc
-            .split([',', '(', ';'])
-            .next()
-            .unwrap_or(binding.doc)
-            .trim();
-        spans.push(Span::styled(format!(" {doc} "), t.text));
+        if binding.action == keymap::Action::NextPane && !compact {
+            continue;
+        }
+        let word = keymap::short(binding.action).unwrap_or_else(|| {
+            binding
+                .doc
+                .split([',', '(', ';'])
+                .next()
+                .unwrap_or(binding.doc)
+                .trim()
+        });
+        if !spans.is_empty() {
+            spans.push(Span::raw(" "));
+        }
+        spans.push(Span::styled(binding.label.replace("Ctrl-", "^"), t.title));
+        spans.push(Span::styled(word, t.key));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
@@ -276,9 +315,10 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
         }
         match pane {
             Pane::Lesson => {
-                let (title, lines) = lesson_lines(app, work);
+                let (title, lines, anchor) = lesson_lines(app, work);
                 LessonPane {
                     lines,
+                    anchor,
                     title,
                     theme: t,
                     focused,
@@ -300,6 +340,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                 (&ServerPane {
                     world: &work.runner.world,
                     store: &work.runner.snapshot().store,
+                    console: &work.console,
                     changes: changes(),
                     theme: t,
                     focused,
@@ -322,8 +363,38 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
         }
         remember(app, key, buf);
     }
-    draw_footer(app, layout.footer, buf);
+    if is_compact(area) && !app.zoom {
+        if let Some(&(pane, rect)) = layout.panes.iter().find(|(p, _)| *p == app.world_pane) {
+            draw_tabs(app, pane, rect, buf);
+        }
+    }
+    draw_footer(app, is_compact(area) && !app.zoom, layout.footer, buf);
     cursor
+}
+
+/// The compact layout's world pane names on its top border, the one shown
+/// marked, and the key that switches.
+fn draw_tabs(app: &App, shown: Pane, rect: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let mut spans = Vec::new();
+    for (pane, name) in [
+        (Pane::Browser, "Browser"),
+        (Pane::Server, "Server"),
+        (Pane::Http, "HTTP"),
+    ] {
+        if pane == shown {
+            spans.push(Span::styled(format!("[{name}]"), t.key));
+        } else {
+            spans.push(Span::styled(format!(" {name} "), t.text));
+        }
+    }
+    spans.push(Span::styled(" F7 ", t.title));
+    let line = Line::from(spans);
+    let width = u16::try_from(line.width()).unwrap_or(u16::MAX);
+    if rect.width > width + 14 {
+        let x = rect.right() - width - 2;
+        buf.set_line(x, rect.y, &line, width);
+    }
 }
 
 impl LessonPane<'_> {
@@ -357,43 +428,45 @@ fn predict_lines(
     lines
 }
 
-/// The lesson pane's title and lines.
-fn lesson_lines(app: &App, work: &Work) -> (String, Vec<Line<'static>>) {
+/// The lesson pane's title, lines, and the lines it follows.
+pub(crate) fn lesson_lines(app: &App, work: &Work) -> LessonLines {
     let t = &app.theme;
     let Some(state) = &work.lesson else {
-        return ("Lesson".into(), Vec::new());
+        return ("Lesson".into(), Vec::new(), None);
     };
     let lesson = &app.course.lessons[state.lesson];
     let total = lesson.steps.len();
     let title = format!(
-        "Lesson: {} · step {}/{}",
+        "{} · step {}/{}",
         lesson.title,
         (state.step + 1).min(total),
         total
     );
     let mut lines = Vec::new();
     if state.finished && work.demo.is_none() {
-        lines.push(Line::styled("✓ Lesson complete!", t.ok));
-        lines.push(Line::raw(""));
-        lines.push(Line::raw("Enter (on an empty prompt): next lesson · F10: course menu. The world stays yours to play with."));
-        return (title, lines);
+        lines.extend(finished_lines(app, state.lesson));
+        return (title, lines, None);
     }
     let Some(step) = lesson.steps.get(state.step) else {
-        return (title, lines);
+        return (title, lines, None);
     };
     if state.step == 0 && !lesson.body_markdown.is_empty() {
         lines.extend(markdown::render(&lesson.body_markdown, t));
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled(
-        format!("Step {} of {total}", state.step + 1),
-        t.heading,
-    ));
+    let step_start = lines.len();
+    let heading = if step.title.is_empty() {
+        format!("Step {} of {total}", state.step + 1)
+    } else {
+        format!("Step {} of {total}: {}", state.step + 1, step.title)
+    };
+    lines.push(Line::styled(heading, t.heading));
     lines.extend(markdown::render(&step.instruction_markdown, t));
     if let Some(predict) = &step.predict {
         lines.extend(predict_lines(predict, state, work.demo.is_some(), t));
     }
     lines.push(Line::raw(""));
+    let goal_start = lines.len();
     lines.push(Line::styled("Goal", t.heading));
     lines.extend(panes::condition_lines(&state.conditions, t));
     if work.demo.is_some() && !step.notes_markdown.is_empty() {
@@ -401,6 +474,7 @@ fn lesson_lines(app: &App, work: &Work) -> (String, Vec<Line<'static>>) {
         lines.push(Line::styled("Notes (presenter only)", t.heading));
         lines.extend(markdown::render(&step.notes_markdown, t));
     }
+    let mut met_end = None;
     if state.met {
         lines.push(Line::raw(""));
         lines.push(Line::styled("✓ Goal met!", t.ok));
@@ -420,6 +494,7 @@ fn lesson_lines(app: &App, work: &Work) -> (String, Vec<Line<'static>>) {
                 t.title,
             ));
         }
+        met_end = Some(lines.len());
     }
     for (i, hint) in step.hints.iter().take(state.hints).enumerate() {
         lines.push(Line::raw(""));
@@ -439,7 +514,50 @@ fn lesson_lines(app: &App, work: &Work) -> (String, Vec<Line<'static>>) {
             ])
         }));
     }
-    (title, lines)
+    let anchor = match met_end {
+        Some(end) => (goal_start, end),
+        None => (step_start, lines.len()),
+    };
+    (title, lines, Some(anchor))
+}
+
+/// A lesson pane's title, lines, and the lines it follows.
+pub(crate) type LessonLines = (String, Vec<Line<'static>>, Option<(usize, usize)>);
+
+/// The end of a lesson: what it taught (each step's heading), where the
+/// course stands, and what comes next.
+fn finished_lines(app: &App, index: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let lesson = &app.course.lessons[index];
+    let mut lines = vec![
+        Line::styled(format!("✓ Lesson complete: {}", lesson.title), t.ok),
+        Line::raw(""),
+        Line::styled("What you did", t.heading),
+    ];
+    for (i, step) in lesson.steps.iter().enumerate() {
+        let name = if step.title.is_empty() {
+            format!("step {}", i + 1)
+        } else {
+            step.title.clone()
+        };
+        lines.push(Line::raw(format!("  {}. {name}", i + 1)));
+    }
+    lines.push(Line::raw(""));
+    let done = app
+        .course
+        .lessons
+        .iter()
+        .filter(|l| app.store.lesson(&l.id).finished)
+        .count();
+    let total = app.course.lessons.len();
+    lines.push(Line::raw(format!("Course: {done} of {total} lessons done.")));
+    let next = if index + 1 < total {
+        "Enter (on an empty prompt): next lesson · F9: reread the last explanation · F10: course menu. The world stays yours to play with."
+    } else {
+        "That was the last lesson: the course is complete. F10: course menu (lessons can be replayed) · s there: the sandbox."
+    };
+    lines.push(Line::raw(next));
+    lines
 }
 
 fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
@@ -452,13 +570,23 @@ fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let inner = block.inner(body);
     block.render(body, buf);
+    let done = app
+        .course
+        .lessons
+        .iter()
+        .filter(|l| app.store.lesson(&l.id).finished)
+        .count();
     let mut lines = vec![
         Line::styled(
-            "Choose a lesson (Enter opens it where you left off):",
+            format!(
+                "Choose a lesson ({done} of {} done; Enter opens it where you left off):",
+                app.course.lessons.len()
+            ),
             t.title,
         ),
         Line::raw(""),
     ];
+    let resume_at = app.resume_index();
     for (i, lesson) in app.course.lessons.iter().enumerate() {
         let p = app.store.lesson(&lesson.id);
         let total = lesson.steps.len();
@@ -471,7 +599,7 @@ fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
         };
         let selected = i == app.menu_selected;
         let style = if selected { t.selected } else { t.text };
-        let resume = if app.store.progress.last.as_deref() == Some(lesson.id.as_str()) {
+        let resume = if resume_at == Some(i) {
             "  ← resume here"
         } else {
             ""
@@ -512,7 +640,7 @@ fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
     let selected_row = u16::try_from(message_rows + 2 + selected + 1).unwrap_or(u16::MAX);
     let scroll = selected_row.saturating_add(2).saturating_sub(inner.height);
     paragraph.scroll((scroll, 0)).render(inner, buf);
-    draw_footer(app, footer, buf);
+    draw_footer(app, false, footer, buf);
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
