@@ -83,8 +83,18 @@ pub fn work_layout(app: &App, area: Rect) -> WorkLayout {
     }
     if is_compact(area) {
         let h = body.height;
-        let shell = (h / 4 + 1).clamp(3, 10);
-        let world = (h * 3 / 10).clamp(4, 14);
+        let shell = if h < 20 { 3 } else { (h / 4 + 1).clamp(3, 10) };
+        // In a tiny window the world pane waits for the first command: the
+        // step's instruction and goal need the rows until then.
+        let started = app
+            .work
+            .as_ref()
+            .is_some_and(|w| w.last.is_some() || !w.runner.bench.flows.is_empty());
+        let world = if h < 20 && has_lesson && !started {
+            0
+        } else {
+            (h * 3 / 10).clamp(4, 14)
+        };
         let rows = if has_lesson {
             [
                 Constraint::Min(0),
@@ -102,7 +112,9 @@ pub fn work_layout(app: &App, area: Rect) -> WorkLayout {
         if has_lesson {
             panes.push((Pane::Lesson, lesson));
         }
-        panes.push((app.world_pane, world));
+        if world.height > 0 {
+            panes.push((app.world_pane, world));
+        }
         panes.push((Pane::Shell, shell));
         return WorkLayout { panes, footer };
     }
@@ -241,22 +253,47 @@ fn draw_footer(app: &App, compact: bool, area: Rect, buf: &mut Buffer) {
             t.title,
         ));
     }
-    for binding in keymap::footer(&app.contexts()) {
-        if binding.action == keymap::Action::NextPane && !compact {
-            continue;
+    let mut entries: Vec<(String, &str, keymap::Action)> = keymap::footer(&app.contexts())
+        .into_iter()
+        .filter(|b| b.action != keymap::Action::NextPane || compact)
+        .map(|b| {
+            let word = keymap::short(b.action).unwrap_or_else(|| {
+                b.doc.split([',', '(', ';']).next().unwrap_or(b.doc).trim()
+            });
+            (b.label.replace("Ctrl-", "^"), word, b.action)
+        })
+        .collect();
+    // htop's order: the F keys by number, then the Ctrl keys.
+    entries.sort_by_key(|(label, _, _)| {
+        label
+            .strip_prefix('F')
+            .and_then(|n| n.parse::<u8>().ok())
+            .unwrap_or(u8::MAX)
+    });
+    // When the window is narrow, the keys F1 also lists go first.
+    let width = |entries: &[(String, &str, keymap::Action)]| {
+        entries
+            .iter()
+            .map(|(l, w, _)| l.chars().count() + w.chars().count() + 1)
+            .sum::<usize>()
+    };
+    for spare in [
+        keymap::Action::Why,
+        keymap::Action::Quit,
+        keymap::Action::Zoom,
+        keymap::Action::NextPane,
+        keymap::Action::Undo,
+    ] {
+        if width(&entries) <= usize::from(area.width) {
+            break;
         }
-        let word = keymap::short(binding.action).unwrap_or_else(|| {
-            binding
-                .doc
-                .split([',', '(', ';'])
-                .next()
-                .unwrap_or(binding.doc)
-                .trim()
-        });
+        entries.retain(|(_, _, a)| *a != spare);
+    }
+    for (label, word, _) in entries {
         if !spans.is_empty() {
             spans.push(Span::raw(" "));
         }
-        spans.push(Span::styled(binding.label.replace("Ctrl-", "^"), t.title));
+        spans.push(Span::styled(label, t.title));
         spans.push(Span::styled(word, t.key));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
