@@ -139,8 +139,28 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
                 ),
             );
         }
-        for command in step.solution.iter().filter(|c| is_command(c)) {
-            last = Some(runner.step(command));
+        let commands: Vec<(&String, &(usize, usize))> = step
+            .solution
+            .iter()
+            .zip(&step.lines.solution)
+            .filter(|(c, _)| is_command(c))
+            .collect();
+        for (i, (command, (line, col))) in commands.iter().enumerate() {
+            let ran = runner.step(command);
+            // A line that raises before the last one is most often a typo
+            // (the last may fail on purpose, for an `error` goal).
+            if i + 1 < commands.len()
+                && let crate::runner::Outcome::Error { message, .. } = &ran.outcome
+            {
+                at(
+                    *line,
+                    *col,
+                    format!(
+                        "step {n}'s solution line fails before the last one: {message}; fix it, or make it the last line if the failure is the point"
+                    ),
+                );
+            }
+            last = Some(ran);
         }
         if let Some(predict) = &step.predict {
             let proof = Goal {
