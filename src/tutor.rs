@@ -42,6 +42,12 @@ fn for_silent(line: &str) -> Option<String> {
 }
 
 fn for_error(line: &str, message: &str) -> Option<String> {
+    if message.starts_with("SyntaxError")
+        && let Some((first, _)) = line.split_once(' ')
+        && let Some(word) = did_you_mean(first, world_words())
+    {
+        return Some(format!("did you mean the command `{word}`?"));
+    }
     if let Some(name) = quoted_after(message, "NameError: name '") {
         return Some(for_name(line, name));
     }

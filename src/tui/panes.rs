@@ -152,6 +152,28 @@ fn cut(text: &str, width: usize) -> String {
     }
 }
 
+/// The browsers whose session cookie holds `key`, as ` ← default, mallory`
+/// (empty when none does): who a stored session belongs to, at a glance.
+fn holders(world: &World, key: &str) -> String {
+    let name = &world.server.settings.cookie_name;
+    let now = world.now();
+    let names: Vec<&str> = world
+        .browsers
+        .iter()
+        .filter(|b| {
+            b.jar(now)
+                .into_iter()
+                .any(|c| c.name == *name && c.value() == key)
+        })
+        .map(|b| b.name.as_str())
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("  ← {}", names.join(", "))
+    }
+}
+
 /// The changes the last command made (none before the first).
 pub struct Changes<'a> {
     pub last: Option<&'a Step>,
@@ -360,6 +382,21 @@ impl BrowserPane<'_> {
                 ));
             }
         }
+        // The other browsers' jars, a line each (a hijack is seen, not inferred).
+        for other in world.browsers.iter().filter(|b| b.name != browser.name) {
+            let cookies: Vec<String> = other
+                .jar(now)
+                .into_iter()
+                .map(|c| format!("{}={}", c.name, cut(&c.value(), 12).trim_end()))
+                .collect();
+            let jar = if cookies.is_empty() {
+                "(no cookies)".to_string()
+            } else {
+                cookies.join("; ")
+            };
+            let text = format!("  {}: {jar}", other.name);
+            lines.push(Line::styled(cut(&text, usize::from(width)).trim_end().to_string(), t.text));
+        }
         lines
     }
 }
@@ -506,6 +543,7 @@ impl ServerPane<'_> {
                     lines.push(Line::from(vec![
                         marker(kind, t),
                         Span::styled(format!("session_key  {}", row.key), row_style(kind, t)),
+                        Span::styled(holders(world, &row.key), t.title),
                     ]));
                     lines.push(Line::from(vec![
                         Span::styled("   session_data ", t.dim),
@@ -552,6 +590,7 @@ impl ServerPane<'_> {
                     lines.push(Line::from(vec![
                         marker(kind, t),
                         Span::styled(entry.location.clone(), row_style(kind, t)),
+                        Span::styled(holders(world, &entry.key), t.title),
                     ]));
                     lines.push(Line::from(vec![
                         Span::styled("   = ", t.dim),
@@ -579,6 +618,7 @@ impl ServerPane<'_> {
                     lines.push(Line::from(vec![
                         marker(kind, t),
                         Span::styled(file.location.clone(), row_style(kind, t)),
+                        Span::styled(holders(world, &file.key), t.title),
                     ]));
                     lines.push(Line::from(vec![
                         Span::styled("   content   ", t.dim),
@@ -1034,8 +1074,10 @@ fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Break lines longer than `width` characters into several.
+/// Break lines wider than `width` columns into several, at a space when
+/// the line has one (wide characters count twice).
 fn wrap(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    use unicode_width::UnicodeWidthChar as _;
     let width = width.max(1);
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
@@ -1043,39 +1085,80 @@ fn wrap(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
             out.push(line);
             continue;
         }
-        let mut current: Vec<Span<'static>> = Vec::new();
-        let mut used = 0;
-        for span in line.spans {
-            let mut piece = String::new();
-            for c in span.content.chars() {
-                if used == width {
-                    if !piece.is_empty() {
-                        current.push(Span::styled(std::mem::take(&mut piece), span.style));
-                    }
-                    out.push(Line::from(std::mem::take(&mut current)));
-                    used = 0;
+        let cells: Vec<(char, Style)> = line
+            .spans
+            .iter()
+            .flat_map(|span| span.content.chars().map(move |c| (c, span.style)))
+            .collect();
+        let mut begin = 0;
+        while begin < cells.len() {
+            let mut used = 0;
+            let mut end = begin;
+            let mut space = None;
+            while end < cells.len() {
+                let w = cells[end].0.width().unwrap_or(0);
+                if used + w > width {
+                    break;
                 }
-                piece.push(c);
-                used += 1;
+                if cells[end].0 == ' ' {
+                    space = Some(end);
+                }
+                used += w;
+                end += 1;
             }
-            if !piece.is_empty() {
-                current.push(Span::styled(piece, span.style));
+            if end == begin {
+                end += 1; // a character wider than the pane
+            } else if end < cells.len()
+                && let Some(at) = space.filter(|at| *at > begin)
+            {
+                end = at + 1;
             }
-        }
-        if !current.is_empty() {
-            out.push(Line::from(current));
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            for &(c, style) in &cells[begin..end] {
+                match spans.last_mut() {
+                    Some(last) if last.style == style => last.content.to_mut().push(c),
+                    _ => spans.push(Span::styled(c.to_string(), style)),
+                }
+            }
+            out.push(Line::from(spans));
+            begin = end;
         }
     }
     out
 }
 
 /// The first character shown and the cursor column, so the cursor stays
-/// visible in a prompt `width` wide.
+/// visible in a prompt `width` wide. Columns count display width: `日` takes two.
 pub fn prompt_window(text: &str, cursor: usize, width: u16) -> (usize, u16) {
+    use unicode_width::UnicodeWidthChar as _;
     let room = usize::from(width.saturating_sub(5)).max(1);
-    let _ = text;
-    let start = cursor.saturating_sub(room);
-    (start, 4 + (cursor - start) as u16)
+    let widths: Vec<usize> = text
+        .chars()
+        .take(cursor)
+        .map(|c| c.width().unwrap_or(0))
+        .collect();
+    // Drop characters from the left until the ones before the cursor fit.
+    let mut start = 0;
+    let mut used: usize = widths.iter().sum();
+    while used > room && start < widths.len() {
+        used -= widths[start];
+        start += 1;
+    }
+    (start, 4 + u16::try_from(used).unwrap_or(u16::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prompt_window;
+
+    #[test]
+    fn the_cursor_column_counts_wide_characters_twice() {
+        assert_eq!(prompt_window("'日本語'", 5, 80), (0, 4 + 8));
+        assert_eq!(prompt_window("abc", 3, 80), (0, 7));
+        // Scrolled: the cursor stays inside the prompt.
+        let (start, col) = prompt_window(&"日".repeat(100), 100, 40);
+        assert!(start > 0 && col < 40, "{start} {col}");
+    }
 }
 
 /// The lesson pane's content, ready to draw.
