@@ -397,6 +397,11 @@ impl App {
             Some(Overlay::Confirm(_)) => return vec![Context::Confirm],
             None => {}
         }
+        self.contexts_under_overlay()
+    }
+
+    /// The key contexts of the screen under any overlay.
+    pub fn contexts_under_overlay(&self) -> Vec<Context> {
         match self.screen {
             Screen::Menu => vec![Context::Menu],
             Screen::Work => {
@@ -1074,18 +1079,40 @@ impl App {
             .push(Output::Note(format!("Step {} reset.", state.step + 1)));
     }
 
+    /// Space in presenter mode: finish typing and run; or show the next
+    /// step's instruction first (the class sees the question before the
+    /// answer); or type the next command, which runs once typed.
     fn demo_next(&mut self, now: Instant) {
-        let Some(demo) = self.work.as_mut().and_then(|w| w.demo.as_mut()) else {
-            return;
-        };
+        let Some(work) = self.work.as_mut() else { return };
+        let Some(demo) = work.demo.as_mut() else { return };
         match demo.typing {
             Some(_) => self.demo_run(now),
             None if demo.pos < demo.commands.len() => {
-                demo.typing = Some(0);
-                demo.due = Some(now + TYPING);
+                let next_step = demo.commands[demo.pos].0;
+                if work.lesson.as_ref().is_some_and(|l| l.step != next_step) {
+                    self.demo_show_step(next_step);
+                } else {
+                    demo.typing = Some(0);
+                    demo.due = Some(now + TYPING);
+                }
             }
             None => {}
         }
+    }
+
+    /// Presenter mode: show step `index`'s instruction and goal, before its
+    /// commands run.
+    fn demo_show_step(&mut self, index: usize) {
+        let Some(work) = &mut self.work else { return };
+        let Some(state) = &mut work.lesson else { return };
+        let lesson = &self.course.lessons[state.lesson];
+        let Some(step) = lesson.steps.get(index) else { return };
+        state.step = index;
+        state.conditions = step.evaluate(&work.runner, None);
+        state.met = false;
+        state.finished = false;
+        self.scroll = FOLLOW_ALL;
+        self.touch();
     }
 
     fn demo_run(&mut self, now: Instant) {
@@ -1096,12 +1123,32 @@ impl App {
         };
         demo.typing = None;
         demo.pos += 1;
-        demo.due = demo.autoplay.then_some(now + demo.delay);
+        // A step's last command: give the class time to read the explanation.
+        let step_done = demo.commands.get(demo.pos).is_none_or(|(s, _)| *s != step);
+        let reading = if step_done {
+            let words = self.course.lessons[work.lesson.as_ref().map_or(0, |l| l.lesson)]
+                .steps
+                .get(step)
+                .map_or(0, |s| s.explanation_markdown.split_whitespace().count());
+            Duration::from_millis(250 * words as u64)
+        } else {
+            Duration::ZERO
+        };
+        demo.due = demo.autoplay.then_some(now + demo.delay + reading);
+        let finished = demo.pos == demo.commands.len();
         if let Some(state) = &mut work.lesson {
             state.step = step;
         }
         self.run_line(&line);
         self.demo_sync_step();
+        if finished && let Some(work) = &mut self.work {
+            let title = self.course.lessons[work.lesson.as_ref().map_or(0, |l| l.lesson)]
+                .title
+                .clone();
+            work.output.push(Output::Note(format!(
+                "End of the demo: every step of \"{title}\" has run. ← steps back, q quits."
+            )));
+        }
     }
 
     /// In presenter mode the lesson pane follows the command about to run.
@@ -1173,15 +1220,28 @@ impl App {
                 if n < len {
                     demo.typing = Some(n + 1);
                     demo.due = Some(now + TYPING);
-                } else if demo.autoplay {
-                    self.demo_run(now);
                 } else {
-                    demo.due = None;
+                    // One key types and runs.
+                    self.demo_run(now);
                 }
             }
             None if demo.autoplay && demo.pos < demo.commands.len() => {
-                demo.typing = Some(0);
-                demo.due = Some(now + TYPING);
+                let delay = demo.delay;
+                let next_step = demo.commands[demo.pos].0;
+                let shown = self
+                    .work
+                    .as_ref()
+                    .and_then(|w| w.lesson.as_ref())
+                    .map(|l| l.step);
+                if shown != Some(next_step) {
+                    self.demo_show_step(next_step);
+                    if let Some(demo) = self.work.as_mut().and_then(|w| w.demo.as_mut()) {
+                        demo.due = Some(now + delay);
+                    }
+                } else if let Some(demo) = self.work.as_mut().and_then(|w| w.demo.as_mut()) {
+                    demo.typing = Some(0);
+                    demo.due = Some(now + TYPING);
+                }
             }
             None => demo.due = None,
         }

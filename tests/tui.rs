@@ -723,3 +723,33 @@ fn lessons_open_by_number() {
     assert_eq!(course.find("01-what-is-a-cookie.md"), Some(0));
     assert_eq!(course.find("99"), None);
 }
+
+#[test]
+fn presenter_mode_shows_each_step_before_its_command_and_runs_on_one_key() {
+    let mut app = app();
+    let t = now();
+    app.open_demo(0, false, Duration::from_secs(1), t);
+    let step = |app: &App| app.work.as_ref().unwrap().lesson.as_ref().unwrap().step;
+    let pos = |app: &App| app.work.as_ref().unwrap().demo.as_ref().unwrap().pos;
+    let mut at = t;
+    let mut settle = |app: &mut App| {
+        for _ in 0..200 {
+            at += Duration::from_millis(40);
+            app.tick(at);
+        }
+    };
+    // One key types the command, and it runs once typed.
+    key(&mut app, KeyCode::Char(' '));
+    settle(&mut app);
+    assert_eq!(pos(&app), 1);
+    assert_eq!(step(&app), 0, "the explanation of step 1 stays up");
+    // The next key shows step 2's instruction, before its command.
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!((step(&app), pos(&app)), (1, 1));
+    assert!(!app.work.as_ref().unwrap().lesson.as_ref().unwrap().met);
+    key(&mut app, KeyCode::Char(' '));
+    settle(&mut app);
+    let demo = app.work.as_ref().unwrap().demo.as_ref().unwrap();
+    assert_eq!(demo.pos, demo.commands.len());
+    assert!(screen(&mut app, 120, 40).contains("End of the demo"));
+}

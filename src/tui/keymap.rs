@@ -267,7 +267,7 @@ pub const KEYMAP: &[Binding] = &[
         C::Demo,
         &[(K::Char(' '), NONE), (K::Right, NONE), (K::Enter, NONE)],
         "Space/→",
-        "type and run the next command",
+        "next: show the next step, or type and run its command",
         A::DemoNext,
         true,
     ),

@@ -247,7 +247,13 @@ fn draw_footer(app: &App, compact: bool, area: Rect, buf: &mut Buffer) {
         .and_then(|w| w.demo.as_ref())
         .filter(|_| app.screen == Screen::Work)
     {
-        let state = if demo.autoplay { "autoplay" } else { "paused" };
+        let state = if demo.pos == demo.commands.len() {
+            "demo finished"
+        } else if demo.autoplay {
+            "autoplay"
+        } else {
+            "paused"
+        };
         spans.push(Span::styled(
             format!("{}/{} {state} ", demo.pos, demo.commands.len()),
             t.title,
@@ -700,17 +706,24 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     );
     Clear.render(rect, buf);
     let mut lines = Vec::new();
-    let order = [
-        Context::Global,
-        Context::Prompt,
-        Context::Work,
-        Context::Lesson,
-        Context::Pane,
-        Context::Menu,
-        Context::Demo,
-        Context::Confirm,
-        Context::HelpOverlay,
-    ];
+    // The keys of the screen the help was opened from come first.
+    let active = app.contexts_under_overlay();
+    let mut order: Vec<Context> = active.clone();
+    order.extend(
+        [
+            Context::Global,
+            Context::Prompt,
+            Context::Work,
+            Context::Lesson,
+            Context::Pane,
+            Context::Menu,
+            Context::Demo,
+            Context::Confirm,
+            Context::HelpOverlay,
+        ]
+        .into_iter()
+        .filter(|c| !active.contains(c)),
+    );
     for context in order {
         lines.push(Line::styled(context.title(), t.heading));
         for b in KEYMAP
