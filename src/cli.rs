@@ -148,7 +148,9 @@ pub fn main() -> ExitCode {
         Some(Command::Learn { id, lessons }) => {
             interactive(&Start::Learn(id), &lessons.or(global), theme)
         }
-        Some(Command::Sandbox { lessons }) => interactive(&Start::Sandbox, &lessons.or(global), theme),
+        Some(Command::Sandbox { lessons }) => {
+            interactive(&Start::Sandbox, &lessons.or(global), theme)
+        }
         Some(Command::Demo {
             id,
             autoplay,

@@ -71,9 +71,7 @@ impl Question {
     pub fn text(self) -> &'static str {
         match self {
             Question::ShowSolution => "Show the solution? Trying first teaches more. (y/n)",
-            Question::ResetStep => {
-                "Reset this step: take back every command since it began? (y/n)"
-            }
+            Question::ResetStep => "Reset this step: take back every command since it began? (y/n)",
             Question::ResetLesson => "Start the whole lesson again from a fresh world? (y/n)",
         }
     }
@@ -230,7 +228,12 @@ impl App {
     pub fn resume_index(&self) -> Option<usize> {
         let lessons = &self.course.lessons;
         let unfinished = |i: &usize| !self.store.lesson(&lessons[*i].id).finished;
-        let last = self.store.progress.last.as_deref().and_then(|id| self.course.find(id));
+        let last = self
+            .store
+            .progress
+            .last
+            .as_deref()
+            .and_then(|id| self.course.find(id));
         let from = last.unwrap_or(0);
         (from..lessons.len())
             .chain(0..from)
@@ -831,8 +834,9 @@ impl App {
     fn why(&mut self) {
         let Some(work) = &mut self.work else { return };
         let Some(state) = &work.lesson else {
-            work.output
-                .push(Output::Note("`why` explains a lesson step: there is none in the sandbox.".into()));
+            work.output.push(Output::Note(
+                "`why` explains a lesson step: there is none in the sandbox.".into(),
+            ));
             return;
         };
         let lesson = &self.course.lessons[state.lesson];
@@ -1083,8 +1087,12 @@ impl App {
     /// step's instruction first (the class sees the question before the
     /// answer); or type the next command, which runs once typed.
     fn demo_next(&mut self, now: Instant) {
-        let Some(work) = self.work.as_mut() else { return };
-        let Some(demo) = work.demo.as_mut() else { return };
+        let Some(work) = self.work.as_mut() else {
+            return;
+        };
+        let Some(demo) = work.demo.as_mut() else {
+            return;
+        };
         match demo.typing {
             Some(_) => self.demo_run(now),
             None if demo.pos < demo.commands.len() => {
@@ -1104,9 +1112,13 @@ impl App {
     /// commands run.
     fn demo_show_step(&mut self, index: usize) {
         let Some(work) = &mut self.work else { return };
-        let Some(state) = &mut work.lesson else { return };
+        let Some(state) = &mut work.lesson else {
+            return;
+        };
         let lesson = &self.course.lessons[state.lesson];
-        let Some(step) = lesson.steps.get(index) else { return };
+        let Some(step) = lesson.steps.get(index) else {
+            return;
+        };
         state.step = index;
         state.conditions = step.evaluate(&work.runner, None);
         state.met = false;
@@ -1462,7 +1474,10 @@ fn first_sentence(markdown: &str) -> String {
         .map(|(i, _)| i + 1)
         .next()
         .unwrap_or(text.len());
-    let sentence: String = text[..end].chars().filter(|c| !matches!(c, '*' | '_')).collect();
+    let sentence: String = text[..end]
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_'))
+        .collect();
     if sentence.chars().count() > 160 {
         String::new()
     } else {

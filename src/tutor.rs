@@ -60,7 +60,9 @@ fn for_error(line: &str, message: &str) -> Option<String> {
         || message.contains("invalid character '“'")
         || message.contains("invalid character '”'")
     {
-        return Some("curly quotes (from copied text): type straight quotes ' or \" instead.".into());
+        return Some(
+            "curly quotes (from copied text): type straight quotes ' or \" instead.".into(),
+        );
     }
     if message.contains("unterminated string literal") || message.contains("EOL while scanning") {
         return Some("a string needs a quote at each end: 'dark'.".into());
@@ -68,7 +70,9 @@ fn for_error(line: &str, message: &str) -> Option<String> {
     if message.contains("'method' object is not subscriptable")
         || message.contains("'builtin_function_or_method' object is not subscriptable")
     {
-        return Some("a method is called with round brackets: .get('name'), not .get['name'].".into());
+        return Some(
+            "a method is called with round brackets: .get('name'), not .get['name'].".into(),
+        );
     }
     if message.contains("cannot assign to function call") && line.contains("session(") {
         return Some(
@@ -77,7 +81,10 @@ fn for_error(line: &str, message: &str) -> Option<String> {
     }
     if message.contains("needs a Python literal value") {
         for (wrong, right) in [("true", "True"), ("false", "False"), ("none", "None")] {
-            if line.split(|c: char| !c.is_alphanumeric()).any(|w| w == wrong) {
+            if line
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == wrong)
+            {
                 return Some(format!("Python writes {right} with a capital letter."));
             }
         }
@@ -85,7 +92,11 @@ fn for_error(line: &str, message: &str) -> Option<String> {
     if let Some(setting) = line
         .split("settings.")
         .nth(1)
-        .map(|r| r.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or(""))
+        .map(|r| {
+            r.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or("")
+        })
         .filter(|s| !s.is_empty() && !SETTINGS.iter().any(|i| i.name == *s))
     {
         return did_you_mean(setting, SETTINGS.iter().map(|s| s.name))
@@ -109,10 +120,14 @@ fn right_form(line: &str) -> Option<String> {
         ));
     }
     if let Some(name) = compact.strip_prefix("delrequest.session.") {
-        return Some(format!("a key is deleted with del request.session['{name}']."));
+        return Some(format!(
+            "a key is deleted with del request.session['{name}']."
+        ));
     }
     if compact.starts_with("request.user=") {
-        return Some("a user logs in with login(request, 'alice'), not by setting request.user.".into());
+        return Some(
+            "a user logs in with login(request, 'alice'), not by setting request.user.".into(),
+        );
     }
     None
 }
@@ -168,22 +183,20 @@ fn world_words() -> impl Iterator<Item = &'static str> {
 
 /// Every method and attribute the view's objects have.
 fn attribute_names() -> impl Iterator<Item = &'static str> {
-    [
-        table::SESSION,
-        table::REQUEST,
-        table::RESPONSE,
-        table::USER,
-    ]
-    .into_iter()
-    .flat_map(|t| t.iter().map(|e| e.name))
-    .chain(table::DICT_METHODS.iter().copied())
-    .chain(table::STR_METHODS.iter().copied())
-    .chain(table::LIST_METHODS.iter().copied())
+    [table::SESSION, table::REQUEST, table::RESPONSE, table::USER]
+        .into_iter()
+        .flat_map(|t| t.iter().map(|e| e.name))
+        .chain(table::DICT_METHODS.iter().copied())
+        .chain(table::STR_METHODS.iter().copied())
+        .chain(table::LIST_METHODS.iter().copied())
 }
 
 /// The candidate closest to `word` (at most two edits, or one for short
 /// words), as Python 3.12's "Did you mean" picks.
-fn did_you_mean(word: &str, candidates: impl Iterator<Item = &'static str>) -> Option<&'static str> {
+fn did_you_mean(
+    word: &str,
+    candidates: impl Iterator<Item = &'static str>,
+) -> Option<&'static str> {
     let limit = if word.chars().count() <= 4 { 1 } else { 2 };
     candidates
         .filter(|c| *c != word)
@@ -237,9 +250,15 @@ mod tests {
             ("request.session.get['name']", "round brackets"),
             ("request.session.clear", "add ()"),
             ("settings.SESSION_SAVE_EVERY_REQUEST = true", "True"),
-            ("settings.SESSION_SAVE_EVERYREQUEST = True", "SESSION_SAVE_EVERY_REQUEST"),
+            (
+                "settings.SESSION_SAVE_EVERYREQUEST = True",
+                "SESSION_SAVE_EVERY_REQUEST",
+            ),
             ("document.cookie", "browser js"),
-            ("SESSION_SAVE_EVERY_REQUEST = True", "settings.SESSION_SAVE_EVERY_REQUEST"),
+            (
+                "SESSION_SAVE_EVERY_REQUEST = True",
+                "settings.SESSION_SAVE_EVERY_REQUEST",
+            ),
             ("print(request.COOKIES)", "console"),
             ("request.session.name = 'Ada'", "request.session['name']"),
             ("brwser close", "`browser`"),

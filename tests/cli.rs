@@ -145,5 +145,8 @@ fn lessons_is_a_global_option_wherever_it_is_written() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("sessionlab lessons: 1 problem"), "{stderr}");
-    assert!(stderr.contains(&format!("sessionlab check --lessons {folder}")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("sessionlab check --lessons {folder}")),
+        "{stderr}"
+    );
 }

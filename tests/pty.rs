@@ -635,7 +635,10 @@ fn first_lesson_fits(cols: u16, rows: u16) {
             std::thread::sleep(Duration::from_millis(10));
         }
         let _ = std::fs::remove_dir_all(&dir);
-        panic!("{cols}x{rows}: timed out waiting for {wants:?}; the screen:\n{}", text());
+        panic!(
+            "{cols}x{rows}: timed out waiting for {wants:?}; the screen:\n{}",
+            text()
+        );
     };
     wait_for(&[
         "Step 1 of 7",

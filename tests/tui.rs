@@ -653,14 +653,25 @@ fn small_windows_show_the_step_goal_and_set_cookie_without_scrolling() {
     for (w, h) in [(80, 24), (60, 16)] {
         let mut app = first_lesson(Theme::mono());
         let first = screen(&mut app, w, h);
-        for want in ["Step 1 of", "response.set_cookie('theme', 'dark')", "Goal", "✗ the browser keeps theme=dark"] {
-            assert!(first.contains(want), "{w}x{h} first screen lacks {want:?}:\n{first}");
+        for want in [
+            "Step 1 of",
+            "response.set_cookie('theme', 'dark')",
+            "Goal",
+            "✗ the browser keeps theme=dark",
+        ] {
+            assert!(
+                first.contains(want),
+                "{w}x{h} first screen lacks {want:?}:\n{first}"
+            );
         }
         insta::assert_snapshot!(format!("first_lesson_start_{w}x{h}"), first);
         type_line(&mut app, "response.set_cookie('theme', 'dark')");
         let after = screen(&mut app, w, h);
         for want in ["Set-Cookie: theme=dark", "✓ Goal met!", "[HTTP]"] {
-            assert!(after.contains(want), "{w}x{h} after the command lacks {want:?}:\n{after}");
+            assert!(
+                after.contains(want),
+                "{w}x{h} after the command lacks {want:?}:\n{after}"
+            );
         }
         insta::assert_snapshot!(format!("first_lesson_met_{w}x{h}"), after);
     }

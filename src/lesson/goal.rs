@@ -1067,7 +1067,9 @@ impl Condition {
                     }
                     (Kind::Value(want), Outcome::Ok) if !step.printed.is_empty() => {
                         want.as_ref().is_none_or(|w| {
-                            step.printed.iter().any(|p| p == w || format!("'{p}'") == *w)
+                            step.printed
+                                .iter()
+                                .any(|p| p == w || format!("'{p}'") == *w)
                         })
                     }
                     (Kind::Error(want), Outcome::Error { message, .. }) => {

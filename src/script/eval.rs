@@ -84,7 +84,11 @@ impl View<'_> {
                     let result = match (&current, op) {
                         (Value::List(list), BinOp::Add) => {
                             let items = iterate_plain(&operand)?;
-                            budget::check_grow(list.borrow().len() + items.len(), items.len(), "list")?;
+                            budget::check_grow(
+                                list.borrow().len() + items.len(),
+                                items.len(),
+                                "list",
+                            )?;
                             list.borrow_mut().extend(items);
                             current.clone()
                         }

@@ -738,7 +738,9 @@ pub fn expiry_age(server: &Server, expiry: &Value) -> Result<i64, PyErr> {
             let at = parse_iso_or_error(s)?;
             // `fromisoformat()` of a date without an offset is naive, and
             // Django subtracts it from an aware now.
-            if s.get(10..).is_none_or(|time| !time.contains(['+', '-', 'Z'])) {
+            if s.get(10..)
+                .is_none_or(|time| !time.contains(['+', '-', 'Z']))
+            {
                 return Err(PyErr::new(
                     "TypeError",
                     "can't subtract offset-naive and offset-aware datetimes",

@@ -171,8 +171,17 @@ mod tests {
     #[test]
     fn no_needed_style_is_yellow_or_cyan_without_bold() {
         for theme in [Theme::color(), Theme::light()] {
-            for style in [theme.code, theme.heading, theme.prompt, theme.changed, theme.dim] {
-                if matches!(style.fg, Some(Color::Yellow | Color::Cyan | Color::DarkGray)) {
+            for style in [
+                theme.code,
+                theme.heading,
+                theme.prompt,
+                theme.changed,
+                theme.dim,
+            ] {
+                if matches!(
+                    style.fg,
+                    Some(Color::Yellow | Color::Cyan | Color::DarkGray)
+                ) {
                     assert!(style.add_modifier.contains(Modifier::BOLD), "{style:?}");
                 }
             }

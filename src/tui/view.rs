@@ -263,9 +263,8 @@ fn draw_footer(app: &App, compact: bool, area: Rect, buf: &mut Buffer) {
         .into_iter()
         .filter(|b| b.action != keymap::Action::NextPane || compact)
         .map(|b| {
-            let word = keymap::short(b.action).unwrap_or_else(|| {
-                b.doc.split([',', '(', ';']).next().unwrap_or(b.doc).trim()
-            });
+            let word = keymap::short(b.action)
+                .unwrap_or_else(|| b.doc.split([',', '(', ';']).next().unwrap_or(b.doc).trim());
             (b.label.replace("Ctrl-", "^"), word, b.action)
         })
         .collect();
@@ -358,7 +357,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
         }
         match pane {
             Pane::Lesson => {
-                let (title, lines, anchor) = lesson_lines(app, work);
+                let (title, lines, anchor) = panes::lesson_lines(app, work);
                 LessonPane {
                     lines,
                     anchor,
@@ -367,7 +366,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     focused,
                     scroll,
                 }
-                .render_ref(rect, buf);
+                .render(rect, buf);
             }
             Pane::Browser => {
                 (&BrowserPane {
@@ -438,169 +437,6 @@ fn draw_tabs(app: &App, shown: Pane, rect: Rect, buf: &mut Buffer) {
         let x = rect.right() - width - 2;
         buf.set_line(x, rect.y, &line, width);
     }
-}
-
-impl LessonPane<'_> {
-    fn render_ref(&self, area: Rect, buf: &mut Buffer) {
-        self.render(area, buf);
-    }
-}
-
-/// The step's question: its choices and where the learner stands; in
-/// presenter mode, the answer and the teacher's notes instead.
-fn predict_lines(
-    predict: &crate::lesson::predict::Predict,
-    state: &crate::tui::LessonState,
-    presenter: bool,
-    t: &super::theme::Theme,
-) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::raw(""), Line::styled("Predict", t.heading)];
-    lines.extend(markdown::render(&predict.question, t));
-    lines.extend(
-        predict
-            .choices
-            .iter()
-            .map(|(key, text)| Line::raw(format!("  {key}) {text}"))),
-    );
-    let status = if presenter {
-        format!("Answer: {}", predict.answer_text())
-    } else {
-        state.predicted.status(predict)
-    };
-    lines.push(Line::styled(status, t.title));
-    lines
-}
-
-/// The lesson pane's title, lines, and the lines it follows.
-pub(crate) fn lesson_lines(app: &App, work: &Work) -> LessonLines {
-    let t = &app.theme;
-    let Some(state) = &work.lesson else {
-        return ("Lesson".into(), Vec::new(), None);
-    };
-    let lesson = &app.course.lessons[state.lesson];
-    let total = lesson.steps.len();
-    let title = format!(
-        "{} · step {}/{}",
-        lesson.title,
-        (state.step + 1).min(total),
-        total
-    );
-    let mut lines = Vec::new();
-    if state.finished && work.demo.is_none() {
-        lines.extend(finished_lines(app, state.lesson));
-        return (title, lines, None);
-    }
-    let Some(step) = lesson.steps.get(state.step) else {
-        return (title, lines, None);
-    };
-    if state.step == 0 && !lesson.body_markdown.is_empty() {
-        lines.extend(markdown::render(&lesson.body_markdown, t));
-        lines.push(Line::raw(""));
-    }
-    let step_start = lines.len();
-    let heading = if step.title.is_empty() {
-        format!("Step {} of {total}", state.step + 1)
-    } else {
-        format!("Step {} of {total}: {}", state.step + 1, step.title)
-    };
-    lines.push(Line::styled(heading, t.heading));
-    lines.extend(markdown::render(&step.instruction_markdown, t));
-    if let Some(predict) = &step.predict {
-        lines.extend(predict_lines(predict, state, work.demo.is_some(), t));
-    }
-    lines.push(Line::raw(""));
-    let goal_start = lines.len();
-    lines.push(Line::styled("Goal", t.heading));
-    lines.extend(panes::condition_lines(&state.conditions, t));
-    if work.demo.is_some() && !step.notes_markdown.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Notes (presenter only)", t.heading));
-        lines.extend(markdown::render(&step.notes_markdown, t));
-    }
-    let mut met_end = None;
-    if state.met {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("✓ Goal met!", t.ok));
-        if let Some((verdict, feedback)) = step
-            .predict
-            .as_ref()
-            .and_then(|p| state.predicted.verdict(p, &step.feedback))
-        {
-            lines.push(Line::styled(verdict, t.heading));
-            lines.extend(feedback.into_iter().flat_map(|f| markdown::render(f, t)));
-            lines.push(Line::raw(""));
-        }
-        lines.extend(markdown::render(&step.explanation_markdown, t));
-        if work.demo.is_none() {
-            lines.push(Line::styled(
-                "Press Enter on the empty prompt (or F4) to go on.",
-                t.title,
-            ));
-        }
-        met_end = Some(lines.len());
-    }
-    for (i, hint) in step.hints.iter().take(state.hints).enumerate() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            format!("Hint {}/{}", i + 1, step.hints.len()),
-            t.heading,
-        ));
-        lines.extend(markdown::render(hint, t));
-    }
-    if state.solution_shown && work.demo.is_none() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Solution", t.heading));
-        lines.extend(step.solution.iter().map(|s| {
-            Line::from(vec![
-                Span::styled(">>> ", t.prompt),
-                Span::styled(s.clone(), t.code),
-            ])
-        }));
-    }
-    let anchor = match met_end {
-        Some(end) => (goal_start, end),
-        None => (step_start, lines.len()),
-    };
-    (title, lines, Some(anchor))
-}
-
-/// A lesson pane's title, lines, and the lines it follows.
-pub(crate) type LessonLines = (String, Vec<Line<'static>>, Option<(usize, usize)>);
-
-/// The end of a lesson: what it taught (each step's heading), where the
-/// course stands, and what comes next.
-fn finished_lines(app: &App, index: usize) -> Vec<Line<'static>> {
-    let t = &app.theme;
-    let lesson = &app.course.lessons[index];
-    let mut lines = vec![
-        Line::styled(format!("✓ Lesson complete: {}", lesson.title), t.ok),
-        Line::raw(""),
-        Line::styled("What you did", t.heading),
-    ];
-    for (i, step) in lesson.steps.iter().enumerate() {
-        let name = if step.title.is_empty() {
-            format!("step {}", i + 1)
-        } else {
-            step.title.clone()
-        };
-        lines.push(Line::raw(format!("  {}. {name}", i + 1)));
-    }
-    lines.push(Line::raw(""));
-    let done = app
-        .course
-        .lessons
-        .iter()
-        .filter(|l| app.store.lesson(&l.id).finished)
-        .count();
-    let total = app.course.lessons.len();
-    lines.push(Line::raw(format!("Course: {done} of {total} lessons done.")));
-    let next = if index + 1 < total {
-        "Enter (on an empty prompt): next lesson · F9: reread the last explanation · F10: course menu. The world stays yours to play with."
-    } else {
-        "That was the last lesson: the course is complete. F10: course menu (lessons can be replayed) · s there: the sandbox."
-    };
-    lines.push(Line::raw(next));
-    lines
 }
 
 fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
