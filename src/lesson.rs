@@ -9,6 +9,7 @@ pub mod check;
 pub mod embedded;
 pub mod goal;
 pub mod load;
+pub mod play;
 pub mod predict;
 
 use std::fmt;

@@ -20,7 +20,8 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::layout::{Position, Rect};
 
-use crate::lesson::{ConditionStatus, Course};
+use crate::lesson::Course;
+use crate::lesson::play::{Advance, Played, Playthrough};
 use crate::runner::{Runner, Snapshot, Step, is_command};
 use crate::sim::World;
 use crate::sim::request::Exchange;
@@ -84,23 +85,6 @@ pub enum Overlay {
     Confirm(Question),
 }
 
-/// Where the learner is in a lesson.
-#[derive(Clone, Debug)]
-pub struct LessonState {
-    pub lesson: usize,
-    pub step: usize,
-    pub hints: usize,
-    pub solution_shown: bool,
-    pub conditions: Vec<ConditionStatus>,
-    pub met: bool,
-    /// The world as the step began (for reset).
-    pub start: Runner,
-    /// Every step is done.
-    pub finished: bool,
-    /// The step's prediction, if it asks for one.
-    pub predicted: crate::lesson::predict::Asked,
-}
-
 /// Presenter mode: the lesson's solutions, typed out one by one.
 #[derive(Clone, Debug)]
 pub struct DemoState {
@@ -138,7 +122,7 @@ pub struct Work {
     pub output: Vec<Output>,
     /// What views printed, newest last (the Server pane's console).
     pub console: Vec<String>,
-    pub lesson: Option<LessonState>,
+    pub lesson: Option<Playthrough>,
     pub demo: Option<DemoState>,
 }
 
@@ -316,36 +300,16 @@ impl App {
         let Some(lesson) = self.course.lessons.get(index).cloned() else {
             return;
         };
-        let at = at.min(lesson.steps.len().saturating_sub(1));
         let mut work = self.start_work(lesson.world(self.seed));
-        for step in &lesson.steps[..at] {
-            for line in &step.solution {
-                let _ = work.runner.step(line);
-            }
-        }
+        let play = Playthrough::open(&lesson, index, &mut work.runner, at);
         work.before = work.runner.snapshot().clone();
-        if at > 0 {
+        if play.step > 0 {
             work.output.push(Output::Note(format!(
                 "Resumed at step {} (earlier steps replayed from their solutions).",
-                at + 1
+                play.step + 1
             )));
         }
-        let conditions = lesson
-            .steps
-            .get(at)
-            .map(|s| s.evaluate(&work.runner, None))
-            .unwrap_or_default();
-        work.lesson = Some(LessonState {
-            lesson: index,
-            step: at,
-            hints: 0,
-            solution_shown: false,
-            met: !conditions.is_empty() && conditions.iter().all(|c| c.holds),
-            conditions,
-            start: work.runner.clone(),
-            finished: false,
-            predicted: Default::default(),
-        });
+        work.lesson = Some(play);
         self.store.progress.last = Some(lesson.id.clone());
         if let Err(e) = self.store.save() {
             work.output.push(Output::Note(e));
@@ -366,22 +330,10 @@ impl App {
             .enumerate()
             .flat_map(|(i, s)| s.solution.iter().map(move |c| (i, c.clone())))
             .collect();
-        let conditions = lesson
-            .steps
-            .first()
-            .map(|s| s.evaluate(&work.runner, None))
-            .unwrap_or_default();
-        work.lesson = Some(LessonState {
-            lesson: index,
-            step: 0,
-            hints: 0,
-            solution_shown: true,
-            met: false,
-            conditions,
-            start: work.runner.clone(),
-            finished: false,
-            predicted: Default::default(),
-        });
+        let mut play = Playthrough::open(&lesson, index, &mut work.runner, 0);
+        play.solution_shown = true;
+        play.met = false;
+        work.lesson = Some(play);
         work.demo = Some(DemoState {
             commands,
             pos: 0,
@@ -756,26 +708,12 @@ impl App {
         let Some(state) = &mut work.lesson else {
             return;
         };
-        let Some(step) = self.course.lessons[state.lesson].steps.get(state.step) else {
-            return;
+        // Also under the prompt, where the learner is looking.
+        let note = match state.reveal_hint(&self.course.lessons[state.lesson]) {
+            Ok(hint) => hint,
+            Err(why) => why.to_string(),
         };
-        if state.hints < step.hints.len() {
-            state.hints += 1;
-            // Also under the prompt, where the learner is looking.
-            work.output.push(Output::Note(format!(
-                "Hint {}/{}: {}",
-                state.hints,
-                step.hints.len(),
-                step.hints[state.hints - 1]
-            )));
-        } else {
-            let note = if step.hints.is_empty() {
-                "This step has no hints."
-            } else {
-                "No more hints: F3 shows the solution."
-            };
-            work.output.push(Output::Note(note.into()));
-        }
+        work.output.push(Output::Note(note));
     }
 
     /// Enter: run the prompt's line (or, on an empty prompt with the goal met, go on).
@@ -840,11 +778,7 @@ impl App {
             return;
         };
         let lesson = &self.course.lessons[state.lesson];
-        let index = if state.met || state.finished {
-            Some(state.step.min(lesson.steps.len().saturating_sub(1)))
-        } else {
-            state.step.checked_sub(1)
-        };
+        let index = state.explained_step();
         let Some(step) = index.and_then(|i| lesson.steps.get(i)) else {
             work.output.push(Output::Note(
                 "No explanation yet: it appears once this step's goal is met.".into(),
@@ -932,46 +866,38 @@ impl App {
             return;
         };
         let lesson = &self.course.lessons[state.lesson];
-        let Some(step) = lesson.steps.get(state.step) else {
-            return;
-        };
-        let held = state.conditions.iter().all(|c| c.holds);
-        state.conditions = step.evaluate(&work.runner, work.last.as_ref());
-        let holds = !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
         if work.demo.is_some() {
-            state.met = holds;
+            state.recheck(lesson, &work.runner, work.last.as_ref());
             return;
         }
-        if holds && !state.met {
-            let last = state.step + 1 == lesson.steps.len();
-            let next = if last {
-                "Enter (on an empty prompt): finish the lesson"
-            } else {
-                "Enter (on an empty prompt) or F4: next step"
-            };
-            let why = first_sentence(&step.explanation_markdown);
-            work.output
-                .push(Output::Note(format!("✓ Goal met! {why} {next}.")));
-            if let Err(e) = self
-                .store
-                .record(&lesson.id, state.step + 1, lesson.steps.len())
-            {
-                work.output.push(Output::Note(e));
+        match state.check(lesson, &work.runner, work.last.as_ref()) {
+            Played::Met => {
+                let next = if state.step + 1 == lesson.steps.len() {
+                    "Enter (on an empty prompt): finish the lesson"
+                } else {
+                    "Enter (on an empty prompt) or F4: next step"
+                };
+                let why = lesson
+                    .steps
+                    .get(state.step)
+                    .map(|s| first_sentence(&s.explanation_markdown))
+                    .unwrap_or_default();
+                work.output
+                    .push(Output::Note(format!("✓ Goal met! {why} {next}.")));
+                if let Err(e) = self
+                    .store
+                    .record(&lesson.id, state.step + 1, lesson.steps.len())
+                {
+                    work.output.push(Output::Note(e));
+                }
+                self.scroll[Pane::Lesson.index()] = FOLLOW;
             }
-            self.scroll[Pane::Lesson.index()] = FOLLOW;
-        } else if state.met && held && !holds {
-            let missing: Vec<&str> = state
-                .conditions
-                .iter()
-                .filter(|c| !c.holds)
-                .map(|c| c.label.as_str())
-                .collect();
-            work.output.push(Output::Note(format!(
+            Played::Broken(labels) => work.output.push(Output::Note(format!(
                 "The goal no longer holds ({}), but the step stays done: Enter or F4 goes on, Ctrl-Z takes the command back.",
-                missing.join("; ")
-            )));
+                labels.join("; ")
+            ))),
+            Played::Same => {}
         }
-        state.met |= holds;
     }
 
     fn next_step(&mut self) {
@@ -979,62 +905,43 @@ impl App {
         let Some(state) = &mut work.lesson else {
             return;
         };
-        if state.finished {
-            let next = state.lesson + 1;
-            if next < self.course.lessons.len() {
-                self.open_lesson(next);
-            } else {
-                self.ensure_course();
-                self.menu_selected = self.resume_index().unwrap_or(0);
-                self.screen = Screen::Menu;
-            }
-            return;
-        }
-        if !state.met {
-            let missing: Vec<String> = state
-                .conditions
-                .iter()
-                .filter(|c| !c.holds)
-                .map(|c| {
-                    if c.now.is_empty() {
-                        c.label.clone()
-                    } else {
-                        format!("{} (now: {})", c.label, c.now)
-                    }
-                })
-                .collect();
-            work.output.push(Output::Note(format!(
-                "Not yet: still missing {}. F2 gives a hint.",
-                missing.join("; ")
-            )));
-            self.scroll[Pane::Shell.index()] = 0;
-            return;
-        }
         let lesson = &self.course.lessons[state.lesson];
-        if state.step + 1 >= lesson.steps.len() {
-            state.finished = true;
-            let next = if state.lesson + 1 < self.course.lessons.len() {
-                "Enter: next lesson · F10: menu"
-            } else {
-                "That was the last lesson: the course is complete. F10: menu"
-            };
-            work.output.push(Output::Note(format!(
-                "Lesson \"{}\" complete. {next}",
-                lesson.title
-            )));
-        } else {
-            state.step += 1;
-            state.hints = 0;
-            state.predicted = Default::default();
-            state.solution_shown = false;
-            state.start = work.runner.clone();
-            state.conditions = lesson.steps[state.step].evaluate(&work.runner, None);
-            state.met = false;
-            work.output.push(Output::Note(format!(
+        match state.advance(lesson, &work.runner) {
+            Advance::Beyond => {
+                let next = state.lesson + 1;
+                if next < self.course.lessons.len() {
+                    self.open_lesson(next);
+                } else {
+                    self.ensure_course();
+                    self.menu_selected = self.resume_index().unwrap_or(0);
+                    self.screen = Screen::Menu;
+                }
+                return;
+            }
+            Advance::NotYet(missing) => {
+                work.output.push(Output::Note(format!(
+                    "Not yet: still missing {}. F2 gives a hint.",
+                    missing.join("; ")
+                )));
+                self.scroll[Pane::Shell.index()] = 0;
+                return;
+            }
+            Advance::Finished => {
+                let next = if state.lesson + 1 < self.course.lessons.len() {
+                    "Enter: next lesson · F10: menu"
+                } else {
+                    "That was the last lesson: the course is complete. F10: menu"
+                };
+                work.output.push(Output::Note(format!(
+                    "Lesson \"{}\" complete. {next}",
+                    lesson.title
+                )));
+            }
+            Advance::Step(step) => work.output.push(Output::Note(format!(
                 "── Step {} of {} ──",
-                state.step + 1,
+                step + 1,
                 lesson.steps.len()
-            )));
+            ))),
         }
         self.scroll = FOLLOW_ALL;
     }
@@ -1053,12 +960,11 @@ impl App {
         work.output.truncate(undo.output_len);
         work.output.push(Output::Note("Undone.".into()));
         if let Some(state) = &mut work.lesson {
-            let lesson = &self.course.lessons[state.lesson];
-            if let Some(step) = lesson.steps.get(state.step) {
-                state.conditions = step.evaluate(&work.runner, work.last.as_ref());
-                state.met =
-                    !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
-            }
+            state.recheck(
+                &self.course.lessons[state.lesson],
+                &work.runner,
+                work.last.as_ref(),
+            );
         }
     }
 
@@ -1067,18 +973,12 @@ impl App {
         let Some(state) = &mut work.lesson else {
             return;
         };
-        work.runner = state.start.clone();
+        work.runner = state.reset(&self.course.lessons[state.lesson]);
         work.before = work.runner.snapshot().clone();
         work.last = None;
         work.exchange = None;
         work.flow = None;
         work.undo.clear();
-        state.hints = 0;
-        let lesson = &self.course.lessons[state.lesson];
-        if let Some(step) = lesson.steps.get(state.step) {
-            state.conditions = step.evaluate(&work.runner, None);
-            state.met = false;
-        }
         work.output
             .push(Output::Note(format!("Step {} reset.", state.step + 1)));
     }
@@ -1115,14 +1015,8 @@ impl App {
         let Some(state) = &mut work.lesson else {
             return;
         };
-        let lesson = &self.course.lessons[state.lesson];
-        let Some(step) = lesson.steps.get(index) else {
-            return;
-        };
-        state.step = index;
-        state.conditions = step.evaluate(&work.runner, None);
-        state.met = false;
-        state.finished = false;
+        state.show(&self.course.lessons[state.lesson], &work.runner, index);
+        state.solution_shown = true;
         self.scroll = FOLLOW_ALL;
         self.touch();
     }
@@ -1177,10 +1071,7 @@ impl App {
             .and_then(|i| demo.commands.get(i))
             .map_or(0, |c| c.0);
         state.step = current;
-        if let Some(step) = lesson.steps.get(current) {
-            state.conditions = step.evaluate(&work.runner, work.last.as_ref());
-            state.met = !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
-        }
+        state.recheck(lesson, &work.runner, work.last.as_ref());
         state.finished = demo.pos == demo.commands.len();
     }
 

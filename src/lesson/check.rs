@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::play::Playthrough;
 use super::{Course, Finding, Goal, Lesson, LessonStep};
 use crate::runner::{Runner, Step, is_command};
 use crate::script;
@@ -123,14 +124,18 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
         return findings;
     }
     // Run the lesson: each goal is not met before its solution and is met after.
+    // Through the same playthrough as the app, so the two cannot disagree.
     let mut runner = Runner::new(lesson.world(0));
+    let mut play = Playthrough::open(lesson, 0, &mut runner, 0);
     let mut last: Option<Step> = None;
     for (n, step) in lesson.steps.iter().enumerate() {
+        play.show(lesson, &runner, n);
         let n = n + 1;
         if step.goal.conditions.is_empty() {
             continue;
         }
-        if step.goal.met(&runner, last.as_ref()) {
+        play.recheck(lesson, &runner, last.as_ref());
+        if play.met {
             at(
                 step.lines.goal,
                 1,
@@ -183,8 +188,8 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
                 }
             }
         }
-        let statuses = step.goal.evaluate(&runner, last.as_ref());
-        for (condition, status) in step.goal.conditions.iter().zip(statuses) {
+        play.recheck(lesson, &runner, last.as_ref());
+        for (condition, status) in step.goal.conditions.iter().zip(&play.conditions) {
             if !status.holds {
                 at(
                     condition.line,

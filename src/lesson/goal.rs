@@ -41,7 +41,7 @@ impl Goal {
 
     /// Whether every condition holds.
     pub fn met(&self, runner: &Runner, last: Option<&Step>) -> bool {
-        self.evaluate(runner, last).iter().all(|s| s.holds)
+        super::play::all_hold(&self.evaluate(runner, last))
     }
 }
 

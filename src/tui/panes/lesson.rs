@@ -7,9 +7,10 @@ use ratatui::widgets::Widget;
 
 use super::{Frame, draw};
 use crate::lesson::ConditionStatus;
+use crate::lesson::play::Playthrough;
 use crate::tui::markdown;
 use crate::tui::theme::Theme;
-use crate::tui::{App, LessonState, Work};
+use crate::tui::{App, Work};
 
 /// The lesson pane's content, ready to draw.
 pub struct LessonPane<'a> {
@@ -68,7 +69,7 @@ pub fn condition_lines(conditions: &[ConditionStatus], theme: &Theme) -> Vec<Lin
 /// presenter mode, the answer and the teacher's notes instead.
 fn predict_lines(
     predict: &crate::lesson::predict::Predict,
-    state: &LessonState,
+    state: &Playthrough,
     presenter: bool,
     t: &Theme,
 ) -> Vec<Line<'static>> {
