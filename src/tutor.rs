@@ -153,6 +153,10 @@ fn for_name(line: &str, name: &str) -> String {
             "that is JavaScript, which runs in the page: `browser js` shows what a page's script can read."
                 .into()
         }
+        "datetime" | "date" => {
+            "for an expiry, a view here has timedelta and timezone: set_expiry(timedelta(days=1)) or timezone.now() + timedelta(days=1)."
+                .into()
+        }
         "help" | "exit" | "quit" => {
             "F1 lists every key and command; F10 goes back to the menu, Ctrl-C quits.".into()
         }

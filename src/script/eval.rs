@@ -387,6 +387,8 @@ impl View<'_> {
             "response" => Value::object(Object::Response),
             "settings" => Value::object(Object::Settings),
             "signing" => Value::object(Object::Module("django.core.signing")),
+            "timezone" => Value::object(Object::Module("django.utils.timezone")),
+            "timedelta" => Value::object(Object::Builtin("timedelta")),
             "str" | "int" | "float" | "bool" | "list" | "tuple" | "dict" | "set" | "type" => {
                 Value::object(Object::Type(type_name_static(name)))
             }
@@ -454,7 +456,23 @@ impl View<'_> {
             return method(methods).ok_or_else(|| attribute_error(object, name));
         };
         match &**o {
+            Object::Module("django.utils.timezone") if name == "now" => Ok(Value::object(
+                Object::Method(object.clone(), Rc::from(name)),
+            )),
+            Object::Module("django.utils.timezone") => Err(PyErr::new(
+                "AttributeError",
+                format!("module 'django.utils.timezone' has no attribute '{name}'"),
+            )),
             Object::Module(_) => forge::attribute(object, name),
+            Object::TimeDelta(seconds) => match name {
+                "days" => Ok(Value::Int(seconds.div_euclid(86_400))),
+                "seconds" => Ok(Value::Int(seconds.rem_euclid(86_400))),
+                "total_seconds" => Ok(Value::object(Object::Method(
+                    object.clone(),
+                    Rc::from(name),
+                ))),
+                _ => Err(attribute_error(object, name)),
+            },
             Object::Signer(_) => Ok(Value::object(Object::Method(
                 object.clone(),
                 Rc::from(name),
@@ -925,6 +943,55 @@ impl View<'_> {
                 auth::logout(self.server, self.request)?;
                 Ok(Value::None)
             }
+            "timedelta" => {
+                let b = args.bind(
+                    "timedelta",
+                    &[
+                        "days",
+                        "seconds",
+                        "microseconds",
+                        "milliseconds",
+                        "minutes",
+                        "hours",
+                        "weeks",
+                    ],
+                    0,
+                )?;
+                let units = [86_400, 1, 0, 0, 60, 3600, 604_800];
+                let mut total: i64 = 0;
+                for (value, unit) in b.iter().zip(units) {
+                    let n = match value {
+                        None => continue,
+                        Some(Value::Int(n)) => *n,
+                        Some(Value::Bool(b)) => i64::from(*b),
+                        Some(other) => {
+                            return Err(PyErr::unsupported(format!(
+                                "sessionlab's timedelta() takes whole numbers, not {}",
+                                other.type_name()
+                            )));
+                        }
+                    };
+                    if unit == 0 {
+                        if n != 0 {
+                            return Err(PyErr::unsupported(
+                                "sessionlab's timedelta() counts whole seconds",
+                            ));
+                        }
+                        continue;
+                    }
+                    total = n
+                        .checked_mul(unit)
+                        .and_then(|s| total.checked_add(s))
+                        .filter(|s| s.abs() < 999_999_999 * 86_400)
+                        .ok_or_else(|| {
+                            PyErr::new(
+                                "OverflowError",
+                                "days=1000000000; must have magnitude <= 999999999",
+                            )
+                        })?;
+                }
+                Ok(Value::object(Object::TimeDelta(total)))
+            }
             "print" => {
                 // print(*args, sep=' '): str() of each, to the server's console.
                 let sep = match args.keywords.iter().find(|(k, _)| k == "sep") {
@@ -1281,6 +1348,14 @@ impl View<'_> {
         }
         match receiver {
             Value::Object(o) => match &**o {
+                Object::Module("django.utils.timezone") => {
+                    args.bind("now", &[], 0)?;
+                    Ok(Value::DateTime(self.server.now))
+                }
+                Object::TimeDelta(seconds) => {
+                    args.bind("total_seconds", &[], 0)?;
+                    Ok(Value::Float(*seconds as f64))
+                }
                 Object::Module(_) | Object::Signer(_) => forge::call(self, receiver, name, args),
                 Object::Session(_) => self.session_method(name, args),
                 Object::Request => self.request_method(name, args),
