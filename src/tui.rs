@@ -627,6 +627,7 @@ impl App {
                 }
             }
             Action::Why => self.why(),
+            Action::PrevStep => self.back_step(),
             Action::NextPane => {
                 self.world_pane = match self.world_pane {
                     Pane::Browser => Pane::Server,
@@ -750,6 +751,7 @@ impl App {
         match line {
             "help" | "help()" | "?" => self.overlay = Some(Overlay::Help { scroll: 0 }),
             "why" | "why()" => self.why(),
+            "back" | "back()" => self.back_step(),
             "hint" | "hint()" => self.hint(),
             "clear" | "clear()" | "cls" => {
                 work.output.clear();
@@ -765,6 +767,52 @@ impl App {
         }
         self.touch();
         true
+    }
+
+    /// Back one step: the lesson reopened there, with that step's solution
+    /// replayed so its goal is met and its explanation shows.
+    fn back_step(&mut self) {
+        let Some((index, step)) = self
+            .work
+            .as_ref()
+            .and_then(|w| w.lesson.as_ref())
+            .filter(|_| self.work.as_ref().is_some_and(|w| w.demo.is_none()))
+            .map(|l| {
+                (
+                    l.lesson,
+                    if l.finished {
+                        l.step
+                    } else {
+                        l.step.saturating_sub(1)
+                    },
+                )
+            })
+        else {
+            return;
+        };
+        let at_start = self
+            .work
+            .as_ref()
+            .and_then(|w| w.lesson.as_ref())
+            .is_some_and(|l| l.step == 0 && !l.finished);
+        if at_start {
+            if let Some(work) = &mut self.work {
+                work.output
+                    .push(Output::Note("This is the first step.".into()));
+            }
+            return;
+        }
+        self.open_lesson_at(index, step);
+        let solution = self.course.lessons[index].steps[step].solution.clone();
+        for line in &solution {
+            self.run_line(line);
+        }
+        if let Some(work) = &mut self.work {
+            work.output.push(Output::Note(format!(
+                "Back at step {} with its solution replayed: its explanation is in the lesson pane. Enter goes on.",
+                step + 1
+            )));
+        }
     }
 
     /// Show the last explanation again: the current step's once its goal

@@ -31,8 +31,20 @@ to see a value here, type the expression alone, e.g. `request.COOKIES`."
 
 /// A line that ran without a word but did not do what it looks like.
 fn for_silent(line: &str) -> Option<String> {
-    let (name, _) = line.split_once('=')?;
+    if line.starts_with("browser set ") && line.contains(';') {
+        return Some(
+            "a world command takes the whole line: the `;` and what follows became part of the value (one command a line)."
+                .into(),
+        );
+    }
+    let (name, value) = line.split_once('=')?;
     let name = name.trim();
+    if name == "settings.SESSION_ENGINE" && !value.contains('.') {
+        return Some(
+            "SESSION_ENGINE is a dotted path, e.g. 'django.contrib.sessions.backends.cache'."
+                .into(),
+        );
+    }
     if name.starts_with("SESSION_") || name.starts_with("CSRF_") || name == "SECRET_KEY" {
         return Some(format!(
             "that made a name in this line only: a setting is changed with `settings.{name} = …`."
@@ -266,6 +278,8 @@ mod tests {
             ("print(request.COOKIES)", "console"),
             ("request.session.name = 'Ada'", "request.session['name']"),
             ("brwser close", "`browser`"),
+            ("settings.SESSION_ENGINE = 'cache'", "dotted path"),
+            ("browser set name=Eve; browser set x=1", "whole line"),
         ];
         for (line, want) in cases {
             let notes = tutor(&[line]);

@@ -724,6 +724,11 @@ fn a_met_goal_stays_met_and_enter_says_what_is_missing() {
     assert!(shell(&app).contains("Ctrl-C quits"));
     type_line(&mut app, "clear");
     assert!(app.work.as_ref().unwrap().output.is_empty());
+    // Back a step: its solution replayed, its goal met, its explanation shown.
+    type_line(&mut app, "back");
+    assert_eq!(state(&app).step, 0);
+    assert!(state(&app).met);
+    assert!(screen(&mut app, 80, 24).contains("✓ Goal met!"));
 }
 
 #[test]

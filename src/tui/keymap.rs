@@ -32,6 +32,8 @@ pub enum Action {
     ResetLesson,
     /// Show the last explanation again (the current step's, or the one before).
     Why,
+    /// Back one step, its solution replayed, to read it and its explanation again.
+    PrevStep,
     Zoom,
     /// In the compact layout: show the next world pane.
     NextPane,
@@ -397,6 +399,14 @@ pub const KEYMAP: &[Binding] = &[
         "F6",
         "reset the whole lesson (asks first)",
         A::ResetLesson,
+        false,
+    ),
+    b(
+        C::Lesson,
+        &[(K::F(4), SHIFT), (K::F(16), NONE)],
+        "Shift-F4",
+        "back one step (its solution replayed), to read it again (also the command `back`)",
+        A::PrevStep,
         false,
     ),
     b(
