@@ -60,20 +60,23 @@ fn first_change(lines: &[Line<'_>]) -> Option<(usize, usize)> {
 }
 
 /// The row the pane starts at so that `anchor` is in view, and as much
-/// above it as fits.
+/// above it as fits. Rows are counted as the lines' widths need (a word
+/// wrapped early may add one; the anchor then sits a row lower).
 fn anchor_row(lines: &[Line<'_>], anchor: (usize, usize), wrap: bool, inner: Rect) -> u16 {
-    let rows = |n: usize| {
-        let lines = lines[..n.min(lines.len())].to_vec();
-        let mut p = Paragraph::new(lines);
+    let width = usize::from(inner.width.max(1));
+    let rows = |n: usize| -> usize {
+        let lines = &lines[..n.min(lines.len())];
         if wrap {
-            p = p.wrap(Wrap { trim: false });
+            lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum()
+        } else {
+            lines.len()
         }
-        u16::try_from(p.line_count(inner.width.max(1))).unwrap_or(u16::MAX)
     };
     let start = rows(anchor.0);
-    rows(anchor.1)
-        .saturating_sub(inner.height.max(1))
-        .min(start)
+    let top = rows(anchor.1)
+        .saturating_sub(usize::from(inner.height.max(1)))
+        .min(start);
+    u16::try_from(top).unwrap_or(u16::MAX)
 }
 
 /// Draw `lines` in a pane block, scrolled (clamped to the content).

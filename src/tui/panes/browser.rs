@@ -205,7 +205,12 @@ impl BrowserPane<'_> {
             }
         }
         // The other browsers' jars, a line each (a hijack is seen, not inferred).
-        for other in world.browsers.iter().filter(|b| b.name != browser.name) {
+        let others: Vec<_> = world
+            .browsers
+            .iter()
+            .filter(|b| b.name != browser.name)
+            .collect();
+        for other in others.iter().take(OTHER_JARS) {
             let cookies: Vec<String> = other
                 .jar(now)
                 .into_iter()
@@ -222,9 +227,21 @@ impl BrowserPane<'_> {
                 t.text,
             ));
         }
+        if others.len() > OTHER_JARS {
+            lines.push(Line::styled(
+                format!(
+                    "  … {} more browsers (`browser open NAME` shows one)",
+                    others.len() - OTHER_JARS
+                ),
+                t.text,
+            ));
+        }
         lines
     }
 }
+
+/// How many other browsers' jars the pane lists, a line each.
+const OTHER_JARS: usize = 6;
 
 /// `1 cookie`, `2 cookies`.
 fn plural(n: usize, one: &str, many: &str) -> String {

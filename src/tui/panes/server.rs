@@ -39,6 +39,7 @@ impl ServerPane<'_> {
         let world = self.world;
         let server = &world.server;
         let s = &server.settings;
+        let holders = Holders::of_world(world);
         let mut lines = vec![Line::from(vec![
             Span::styled("SESSION_ENGINE ", t.dim),
             Span::styled(s.engine.short_name().to_string(), t.title),
@@ -97,7 +98,7 @@ impl ServerPane<'_> {
                     lines.push(Line::from(vec![
                         marker(kind, t),
                         Span::styled(format!("session_key  {}", row.key), row_style(kind, t)),
-                        Span::styled(holders(world, &row.key), t.title),
+                        Span::styled(holders.of(&row.key), t.title),
                     ]));
                     lines.push(Line::from(vec![
                         Span::styled("   session_data ", t.dim),
@@ -144,7 +145,7 @@ impl ServerPane<'_> {
                     lines.push(Line::from(vec![
                         marker(kind, t),
                         Span::styled(entry.location.clone(), row_style(kind, t)),
-                        Span::styled(holders(world, &entry.key), t.title),
+                        Span::styled(holders.of(&entry.key), t.title),
                     ]));
                     lines.push(Line::from(vec![
                         Span::styled("   = ", t.dim),
@@ -172,7 +173,7 @@ impl ServerPane<'_> {
                     lines.push(Line::from(vec![
                         marker(kind, t),
                         Span::styled(file.location.clone(), row_style(kind, t)),
-                        Span::styled(holders(world, &file.key), t.title),
+                        Span::styled(holders.of(&file.key), t.title),
                     ]));
                     lines.push(Line::from(vec![
                         Span::styled("   content   ", t.dim),
@@ -258,24 +259,28 @@ fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The browsers whose session cookie holds `key`, as ` ← default, mallory`
-/// (empty when none does): who a stored session belongs to, at a glance.
-fn holders(world: &World, key: &str) -> String {
-    let name = &world.server.settings.cookie_name;
-    let now = world.now();
-    let names: Vec<&str> = world
-        .browsers
-        .iter()
-        .filter(|b| {
-            b.jar(now)
-                .into_iter()
-                .any(|c| c.name == *name && c.value() == key)
-        })
-        .map(|b| b.name.as_str())
-        .collect();
-    if names.is_empty() {
-        String::new()
-    } else {
-        format!("  ← {}", names.join(", "))
+/// Which browsers hold each session key, read once per drawing (a hijack
+/// shows as two names on one session).
+struct Holders<'w>(std::collections::HashMap<String, Vec<&'w str>>);
+
+impl<'w> Holders<'w> {
+    fn of_world(world: &'w World) -> Self {
+        let name = &world.server.settings.cookie_name;
+        let now = world.now();
+        let mut map: std::collections::HashMap<String, Vec<&'w str>> = Default::default();
+        for browser in &world.browsers {
+            for cookie in browser.jar(now).into_iter().filter(|c| c.name == *name) {
+                map.entry(cookie.value()).or_default().push(&browser.name);
+            }
+        }
+        Self(map)
+    }
+
+    /// ` ← default, mallory`, or nothing when no browser holds `key`.
+    fn of(&self, key: &str) -> String {
+        self.0
+            .get(key)
+            .map(|names| format!("  ← {}", names.join(", ")))
+            .unwrap_or_default()
     }
 }
