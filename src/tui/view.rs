@@ -83,7 +83,8 @@ pub fn work_layout(app: &App, area: Rect) -> WorkLayout {
     }
     if is_compact(area) {
         let h = body.height;
-        let shell = if h < 20 { 3 } else { (h / 4 + 1).clamp(3, 10) };
+        // The shell keeps room for an error and its hint under the prompt's line.
+        let shell = if h < 20 { 5 } else { (h / 4 + 1).clamp(5, 10) };
         // In a tiny window the world pane waits for the first command: the
         // step's instruction and goal need the rows until then.
         let started = app

@@ -135,9 +135,12 @@ impl Widget for &ShellPane<'_> {
             .skip(usize::from(top))
             .take(usize::from(out_h))
             .collect();
+        // The output sits right above the prompt, as in a terminal.
+        let rows = u16::try_from(shown.len()).unwrap_or(out_h).min(out_h);
         Paragraph::new(shown).render(
             Rect {
-                height: out_h,
+                y: inner.y + out_h - rows,
+                height: rows,
                 ..inner
             },
             buf,
