@@ -59,27 +59,10 @@ fn first_change(lines: &[Line<'_>]) -> Option<(usize, usize)> {
         .map(|i| (i, i + 1))
 }
 
-/// The row the pane starts at so that `anchor` is in view, and as much
-/// above it as fits. Rows are counted as the lines' widths need (a word
-/// wrapped early may add one; the anchor then sits a row lower).
-fn anchor_row(lines: &[Line<'_>], anchor: (usize, usize), wrap: bool, inner: Rect) -> u16 {
-    let width = usize::from(inner.width.max(1));
-    let rows = |n: usize| -> usize {
-        let lines = &lines[..n.min(lines.len())];
-        if wrap {
-            lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum()
-        } else {
-            lines.len()
-        }
-    };
-    let start = rows(anchor.0);
-    let top = rows(anchor.1)
-        .saturating_sub(usize::from(inner.height.max(1)))
-        .min(start);
-    u16::try_from(top).unwrap_or(u16::MAX)
-}
-
-/// Draw `lines` in a pane block, scrolled (clamped to the content).
+/// Draw `lines` in a pane block, scrolled (clamped to the content): the
+/// anchor in view with as much above it as fits, moved by the learner's
+/// scrolling. Lines above the first row shown are counted by their width,
+/// not laid out, so a pane deep in a long store costs what it shows.
 fn draw(lines: Vec<Line<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) {
     let Frame {
         title,
@@ -91,22 +74,45 @@ fn draw(lines: Vec<Line<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) {
     } = f;
     let mut block = block(title, focused, theme);
     let inner = block.inner(area);
-    let top = anchor.map_or(0, |a| anchor_row(&lines, a, wrap, inner));
-    let mut paragraph = Paragraph::new(lines);
+    let width = usize::from(inner.width.max(1));
+    let height = usize::from(inner.height.max(1));
+    let rows = |l: &Line<'_>| {
+        if wrap {
+            l.width().div_ceil(width).max(1)
+        } else {
+            1
+        }
+    };
+    let rows_before = |n: usize| lines[..n.min(lines.len())].iter().map(rows).sum::<usize>();
+    let top = anchor.map_or(0, |(start, end)| {
+        rows_before(end)
+            .saturating_sub(height)
+            .min(rows_before(start))
+    });
+    let last_top = rows_before(lines.len()).saturating_sub(height);
+    let wanted =
+        ((top as i64 + i64::from(scroll) - i64::from(FOLLOW)).max(0) as usize).min(last_top);
+    // Whole lines above the row wanted are skipped without laying them out.
+    let (mut skip, mut skipped) = (0, 0);
+    while skip < lines.len() && skipped + rows(&lines[skip]) <= wanted {
+        skipped += rows(&lines[skip]);
+        skip += 1;
+    }
+    let mut paragraph = Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>());
     if wrap {
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
-    let rows = u16::try_from(paragraph.line_count(inner.width.max(1))).unwrap_or(u16::MAX);
-    let max = rows.saturating_sub(inner.height.max(1));
-    let scroll =
-        (i32::from(top) + i32::from(scroll) - i32::from(FOLLOW)).clamp(0, i32::from(max)) as u16;
+    let rest = paragraph.line_count(inner.width.max(1));
+    let max = (skipped + rest).saturating_sub(height);
+    let scroll = wanted.min(max);
     if scroll < max {
         block = block.title_bottom(Line::styled(" ↓ more ", theme.title).right_aligned());
     }
     if scroll > 0 {
         block = block.title_bottom(Line::styled(" ↑ ", theme.title).right_aligned());
     }
-    paragraph.block(block).scroll((scroll, 0)).render(area, buf);
+    let within = u16::try_from(scroll.saturating_sub(skipped)).unwrap_or(u16::MAX);
+    paragraph.block(block).scroll((within, 0)).render(area, buf);
 }
 
 fn find(changes: &[Change], name: &str) -> Option<ChangeKind> {
