@@ -110,8 +110,9 @@ impl Theme {
 
     /// `NO_COLOR` set to anything non-empty means no colour; otherwise the
     /// theme asked for (`--theme`, then `SESSIONLAB_THEME`: `light`, `dark`
-    /// or `mono`), or the one that suits the background the terminal reports
-    /// in `COLORFGBG` (dark when it says nothing).
+    /// or `mono`), or the one that suits the background the terminal reports:
+    /// in `COLORFGBG`, else in its answer to a colour query (dark when it
+    /// says nothing). Call it before the terminal is in raw mode.
     pub fn from_env(asked: Option<&str>) -> Self {
         if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
             return Self::mono();
@@ -120,10 +121,11 @@ impl Theme {
         if let Some(theme) = asked.or(env.as_deref()).and_then(|n| Self::named(n.trim())) {
             return theme;
         }
-        match std::env::var("COLORFGBG") {
-            Ok(v) if light_background(&v) => Self::light(),
-            _ => Self::color(),
-        }
+        let light = match std::env::var("COLORFGBG") {
+            Ok(v) => light_background(&v),
+            Err(_) => asks_light_background(),
+        };
+        if light { Self::light() } else { Self::color() }
     }
 
     /// The theme by name, for `--theme`.
@@ -144,6 +146,19 @@ impl Theme {
             ChangeKind::Removed => self.removed,
         }
     }
+}
+
+/// Whether the terminal answers its colour query (OSC 10/11) with a light
+/// background. A terminal that does not support the query answers the
+/// device-attributes query sent with it, so the wait is one round trip;
+/// one that answers nothing is given a quarter of a second.
+fn asks_light_background() -> bool {
+    let mut options = terminal_colorsaurus::QueryOptions::default();
+    options.timeout = std::time::Duration::from_millis(250);
+    matches!(
+        terminal_colorsaurus::theme_mode(options),
+        Ok(terminal_colorsaurus::ThemeMode::Light)
+    )
 }
 
 /// Whether `COLORFGBG` (`fg;bg`, as rxvt, Konsole and others set it) names a
