@@ -114,33 +114,6 @@ fn for_error(line: &str, message: &str) -> Option<String> {
         return did_you_mean(setting, SETTINGS.iter().map(|s| s.name))
             .map(|m| format!("did you mean settings.{m}?"));
     }
-    if message.contains("not modelled") || message.contains("lets a view set") {
-        return right_form(line);
-    }
-    None
-}
-
-/// What to type instead of a form that looks plausible but is not how
-/// Django does it.
-fn right_form(line: &str) -> Option<String> {
-    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    if let Some(rest) = compact.strip_prefix("request.session.")
-        && let Some((name, _)) = rest.split_once('=')
-    {
-        return Some(format!(
-            "session keys are set with brackets: request.session['{name}'] = … (an attribute is not stored in the session)."
-        ));
-    }
-    if let Some(name) = compact.strip_prefix("delrequest.session.") {
-        return Some(format!(
-            "a key is deleted with del request.session['{name}']."
-        ));
-    }
-    if compact.starts_with("request.user=") {
-        return Some(
-            "a user logs in with login(request, 'alice'), not by setting request.user.".into(),
-        );
-    }
     None
 }
 
@@ -276,7 +249,6 @@ mod tests {
                 "settings.SESSION_SAVE_EVERY_REQUEST",
             ),
             ("print(request.COOKIES)", "console"),
-            ("request.session.name = 'Ada'", "request.session['name']"),
             ("brwser close", "`browser`"),
             ("settings.SESSION_ENGINE = 'cache'", "dotted path"),
             ("browser set name=Eve; browser set x=1", "whole line"),

@@ -696,10 +696,16 @@ impl View<'_> {
                     "property 'session_key' of 'SessionStore' object has no setter",
                 )),
                 (Object::Session(_), _) => Err(PyErr::unsupported(format!(
-                    "sessionlab lets a view set request.session.modified and .accessed, not .{name}"
+                    "an attribute of request.session is not a session key, and Django would store nothing: write request.session['{name}'] = … (of its attributes a view sets only .modified and .accessed)"
+                ))),
+                (Object::Request, "user") => Err(PyErr::unsupported(
+                    "request.user is set by AuthenticationMiddleware from the session: a view logs a user in with login(request, 'alice')",
+                )),
+                (Object::Response, _) => Err(PyErr::unsupported(format!(
+                    "response.{name} is not something a view sets here: cookies go on with response.set_cookie(name, value)"
                 ))),
                 _ => Err(PyErr::unsupported(format!(
-                    "setting attributes of {} is not modelled in sessionlab",
+                    "setting .{name} on {} is not part of sessionlab's Python",
                     object.type_name()
                 ))),
             },
@@ -750,10 +756,18 @@ impl View<'_> {
             }
             Expr::Attr(object, name, _) => {
                 let object = self.eval(object)?;
-                Err(PyErr::unsupported(format!(
-                    "deleting attributes ({}.{name}) is not modelled in sessionlab",
-                    object.type_name()
-                )))
+                let is_session =
+                    matches!(&object, Value::Object(o) if matches!(&**o, Object::Session(_)));
+                Err(PyErr::unsupported(if is_session {
+                    format!(
+                        "del request.session.{name} would delete an attribute, not a key: write del request.session['{name}']"
+                    )
+                } else {
+                    format!(
+                        "deleting attributes ({}.{name}) is not part of sessionlab's Python",
+                        object.type_name()
+                    )
+                }))
             }
             _ => Err(PyErr::new("SyntaxError", "cannot delete expression")),
         }
