@@ -151,6 +151,8 @@ pub enum ConditionKind {
     CookiesEnabled(bool),
     /// `browser NAME`: the current browser.
     CurrentBrowser(String),
+    /// `user NAME`: the browser's session logs in the user named NAME.
+    User(String),
     /// `clock OP +DURATION`: time passed since the lesson started.
     Clock { cmp: Cmp, seconds: i64 },
     /// `ok`: the last command ended without a value or an error.

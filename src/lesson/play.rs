@@ -241,6 +241,18 @@ mod tests {
     }
 
     #[test]
+    fn logging_in_another_user_does_not_meet_log_in_as_alice() {
+        let lesson = Course::embedded().expect("the course loads").lessons[7].clone();
+        for (who, met) in [("'Alice'", false), ("'alice'", true)] {
+            let mut runner = Runner::new(lesson.world(0));
+            let mut play = Playthrough::open(&lesson, 7, &mut runner, 1);
+            let step = runner.step(&format!("login(request, {who})"));
+            let _ = play.check(&lesson, &runner, Some(&step));
+            assert_eq!(play.met, met, "{who}: {:?}", play.conditions);
+        }
+    }
+
+    #[test]
     fn opening_at_a_step_replays_the_earlier_solutions() {
         let lesson = lesson_one();
         let mut runner = Runner::new(lesson.world(0));

@@ -174,6 +174,28 @@ impl Condition {
                     ),
                 ),
             },
+            ConditionKind::User(name) => match self.browser(world) {
+                Err(e) => (false, e),
+                Ok(b) => match session_of(world, b) {
+                    Err(e) => (false, e),
+                    Ok(data) => {
+                        let id = data.get(&Value::str("_auth_user_id")).map(|v| v.to_str());
+                        let user = id.as_deref().and_then(|id| {
+                            world.server.users.iter().find(|u| u.id.to_string() == id)
+                        });
+                        match user {
+                            Some(u) => (
+                                u.username == *name,
+                                format!("browser '{}' is logged in as {}", b.name, u.username),
+                            ),
+                            None => (
+                                false,
+                                format!("browser '{}' is logged in as nobody", b.name),
+                            ),
+                        }
+                    }
+                },
+            },
             ConditionKind::CurrentBrowser(name) => {
                 let current = &world.browser().name;
                 (

@@ -63,6 +63,7 @@ impl Condition {
                 if *on { "on" } else { "off" }
             ),
             ConditionKind::CurrentBrowser(b) => format!("the current browser is {not}'{b}'"),
+            ConditionKind::User(name) => format!("the browser is {not}logged in as {name}"),
             ConditionKind::Clock { cmp, seconds } => {
                 format!("{not}time passed {} {}", cmp.symbol(), duration(*seconds))
             }

@@ -7,7 +7,7 @@ use crate::sim::value::Value;
 
 pub(super) const SYNTAX: &str = "cookie NAME, session, session has KEY, session = {...}, stored KEY, sessions = N, \
                       expired sessions = N, engine NAME, setting NAME = VALUE, migrated, cookies on|off, \
-                      browser NAME, clock >= +2w, ok, value [REPR], error [CLASS], output ['text'], sent cookie NAME, \
+                      browser NAME, user NAME, clock >= +2w, ok, value [REPR] or value ~ TEXT, error [CLASS], output ['text'], sent cookie NAME, \
                       set cookie NAME, deleted cookie NAME, refused cookie NAME [REASON], left out cookie NAME [REASON], site ORIGIN, key changed, status N (each may start with `not` and `in BROWSER:`)";
 
 /// The position of the `#` that starts a label: the first one outside quotes.
@@ -339,6 +339,7 @@ impl Condition {
                 _ => return Err(c.error("expected `cookies on` or `cookies off`")),
             },
             "browser" => ConditionKind::CurrentBrowser(c.name("a browser name")?.to_string()),
+            "user" => ConditionKind::User(c.name("a user name")?.to_string()),
             "clock" => {
                 let at = c.here();
                 let cmp = Cmp::parse(c.word()).ok_or_else(|| GoalError {
