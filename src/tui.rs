@@ -772,36 +772,19 @@ impl App {
     /// Back one step: the lesson reopened there, with that step's solution
     /// replayed so its goal is met and its explanation shows.
     fn back_step(&mut self) {
-        let Some((index, step)) = self
-            .work
-            .as_ref()
-            .and_then(|w| w.lesson.as_ref())
-            .filter(|_| self.work.as_ref().is_some_and(|w| w.demo.is_none()))
-            .map(|l| {
-                (
-                    l.lesson,
-                    if l.finished {
-                        l.step
-                    } else {
-                        l.step.saturating_sub(1)
-                    },
-                )
-            })
-        else {
+        let Some(work) = &mut self.work else { return };
+        let Some(state) = work.lesson.as_ref().filter(|_| work.demo.is_none()) else {
             return;
         };
-        let at_start = self
-            .work
-            .as_ref()
-            .and_then(|w| w.lesson.as_ref())
-            .is_some_and(|l| l.step == 0 && !l.finished);
-        if at_start {
-            if let Some(work) = &mut self.work {
+        let (index, step) = match (state.finished, state.step) {
+            (true, step) => (state.lesson, step),
+            (false, 0) => {
                 work.output
                     .push(Output::Note("This is the first step.".into()));
+                return;
             }
-            return;
-        }
+            (false, step) => (state.lesson, step - 1),
+        };
         self.open_lesson_at(index, step);
         let solution = self.course.lessons[index].steps[step].solution.clone();
         for line in &solution {
@@ -809,7 +792,7 @@ impl App {
         }
         if let Some(work) = &mut self.work {
             work.output.push(Output::Note(format!(
-                "Back at step {} with its solution replayed: its explanation is in the lesson pane. Enter goes on.",
+                "Back at step {} (the world rebuilt from the solutions, this one included): its explanation is in the lesson pane. Enter goes on.",
                 step + 1
             )));
         }

@@ -269,6 +269,13 @@ fn draw_footer(app: &App, compact: bool, area: Rect, buf: &mut Buffer) {
             (b.label.replace("Ctrl-", "^"), word, b.action)
         })
         .collect();
+    // One key an action (the menu's `q` and the global Ctrl-C both quit).
+    let mut seen = Vec::new();
+    entries.retain(|(_, _, action)| {
+        let first = !seen.contains(action);
+        seen.push(*action);
+        first
+    });
     // htop's order: the F keys by number, then the Ctrl keys.
     entries.sort_by_key(|(label, _, _)| {
         label
