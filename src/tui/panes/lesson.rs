@@ -99,10 +99,11 @@ pub fn lesson_lines(app: &App, work: &Work) -> LessonLines {
     let lesson = &app.course.lessons[state.lesson];
     let total = lesson.steps.len();
     let title = format!(
-        "{} · step {}/{}",
-        lesson.title,
+        // The step count first: a long title is cut at its end.
+        "Step {}/{} · {}",
         (state.step + 1).min(total),
-        total
+        total,
+        lesson.title
     );
     let mut lines = Vec::new();
     if state.finished && work.demo.is_none() {
