@@ -444,7 +444,12 @@ fn main() {
         rows[1].1.push(interactive(
             &bin,
             &["sandbox"],
-            &[("SESSIONLAB_DATA_DIR", &data_str)],
+            // The theme is named: the benchmark's pseudo-terminal answers no
+            // colour query, where a real terminal answers in one round trip.
+            &[
+                ("SESSIONLAB_DATA_DIR", &data_str),
+                ("SESSIONLAB_THEME", "dark"),
+            ],
             b"Browser",
             100,
         ));

@@ -9,6 +9,8 @@ use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
 use crate::safe_text::escape;
+
+mod lessons;
 use crate::scenario::Scenario;
 use crate::transcript::{JsonTranscript, readable};
 use crate::tui::Start;
@@ -27,6 +29,10 @@ pub struct Cli {
     pub lessons: LessonsArg,
     #[command(flatten)]
     pub classroom: ClassroomArgs,
+    /// Colours for a `light` or `dark` background, or `mono` (default: from
+    /// SESSIONLAB_THEME, else what the terminal reports in COLORFGBG, else dark).
+    #[arg(long, global = true, value_name = "THEME", value_parser = ["light", "dark", "mono"])]
+    pub theme: Option<String>,
 }
 
 /// `--lang` and `--profile`, on every command.
@@ -122,11 +128,26 @@ pub enum Command {
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct LessonsArg {
     /// Use the lessons in this folder instead of the embedded course.
-    #[arg(long = "lessons", value_name = "DIR")]
+    #[arg(long = "lessons", value_name = "DIR", global = true)]
     pub dir: Option<PathBuf>,
 }
 
 impl LessonsArg {
+    /// This subcommand's `--lessons`, or the one written before the subcommand.
+    pub fn or(&self, global: &LessonsArg) -> LessonsArg {
+        LessonsArg {
+            dir: self.dir.clone().or_else(|| global.dir.clone()),
+        }
+    }
+
+    /// The exact command that checks these lessons.
+    pub fn check_command(&self) -> String {
+        match &self.dir {
+            Some(dir) => format!("sessionlab check --lessons {}", dir.display()),
+            None => "sessionlab check".into(),
+        }
+    }
+
     /// The course: the folder's lessons, or the embedded ones.
     pub fn course(&self) -> Result<crate::lesson::Course, Vec<crate::lesson::Finding>> {
         crate::lesson::Course::open(self.dir.as_deref())
@@ -138,6 +159,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::i18n::choose(cli.classroom.lang.as_deref());
     crate::lesson::profile::choose(cli.classroom.profile.clone());
+    let global = &cli.lessons;
+    let theme = cli.theme.as_deref();
     let result = match cli.command {
         Some(Command::Run {
             scenario,
@@ -148,17 +171,22 @@ pub fn main() -> ExitCode {
             paths,
             notes,
             lessons,
-        }) => Ok(crate::lesson::cli::check(&paths, &lessons, notes)),
-        Some(Command::Lessons { lessons }) => Ok(crate::lesson::cli::list(&lessons)),
+        }) => Ok(lessons::check(&paths, &lessons.or(global), notes)),
+        Some(Command::Lessons { lessons }) => Ok(lessons::list(&lessons.or(global))),
         Some(Command::Learn { id, plain, lessons }) if plain || crate::plain::wanted() => {
-            plain_learn(&id, &lessons)
+            plain_learn(&id, &lessons.or(global))
         }
-        Some(Command::Learn { id, lessons, .. }) => interactive(&Start::Learn(id), &lessons),
-        Some(Command::Progress { action, lessons }) => {
-            Ok(crate::classroom::cli::progress(action.as_ref(), &lessons))
+        Some(Command::Learn { id, lessons, .. }) => {
+            interactive(&Start::Learn(id), &lessons.or(global), theme)
         }
+        Some(Command::Progress { action, lessons }) => Ok(crate::classroom::cli::progress(
+            action.as_ref(),
+            &lessons.or(global),
+        )),
         Some(Command::Grade(args)) => Ok(crate::classroom::cli::grade(&args)),
-        Some(Command::Sandbox { lessons }) => interactive(&Start::Sandbox, &lessons),
+        Some(Command::Sandbox { lessons }) => {
+            interactive(&Start::Sandbox, &lessons.or(global), theme)
+        }
         Some(Command::Demo {
             id,
             autoplay,
@@ -172,10 +200,11 @@ pub fn main() -> ExitCode {
                     autoplay,
                     delay,
                 },
-                &lessons,
+                &lessons.or(global),
+                theme,
             )
         }
-        None => interactive(&Start::Menu, &cli.lessons),
+        None => interactive(&Start::Menu, global, theme),
     };
     match result {
         Ok(code) => code,
@@ -192,10 +221,10 @@ fn say_error(message: &str) {
     let _ = writeln!(std::io::stderr(), "sessionlab: {}", escape(message));
 }
 
-fn interactive(start: &Start, lessons: &LessonsArg) -> Result<ExitCode> {
+fn interactive(start: &Start, lessons: &LessonsArg, theme: Option<&str>) -> Result<ExitCode> {
     let lessons = lessons.clone();
     let load = move || load_course(&lessons);
-    crate::tui::main(start, load).map_err(anyhow::Error::msg)?;
+    crate::tui::main(start, load, theme).map_err(anyhow::Error::msg)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -203,7 +232,10 @@ fn interactive(start: &Start, lessons: &LessonsArg) -> Result<ExitCode> {
 pub fn load_course(lessons: &LessonsArg) -> Result<crate::lesson::Course, String> {
     lessons.course().map_err(|findings| {
         let mut text: Vec<String> = findings.iter().map(ToString::to_string).collect();
-        text.push("the lessons have problems; `sessionlab check` lists them".into());
+        text.push(format!(
+            "the lessons have problems; `{}` lists them",
+            lessons.check_command()
+        ));
         text.join("\n")
     })
 }

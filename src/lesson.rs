@@ -6,10 +6,10 @@
 //! The format is documented for teachers in `lessons/README.md`.
 
 pub mod check;
-pub mod cli;
 pub mod embedded;
 pub mod goal;
 pub mod load;
+pub mod play;
 pub mod predict;
 pub mod profile;
 pub mod translate;
@@ -151,8 +151,26 @@ impl Course {
     }
 
     /// Where the lesson with this id stands in the course.
+    /// A lesson by id, by its number in the menu (`7`, `07`), by a prefix
+    /// that names one lesson (`07-when`), or by its file name (`….md`).
     pub fn find(&self, id: &str) -> Option<usize> {
-        self.lessons.iter().position(|l| l.id == id)
+        let id = id.trim();
+        let id = id.strip_suffix(".md").unwrap_or(id);
+        if let Some(i) = self.lessons.iter().position(|l| l.id == id) {
+            return Some(i);
+        }
+        if let Ok(n) = id.parse::<usize>() {
+            return n.checked_sub(1).filter(|&i| i < self.lessons.len());
+        }
+        let mut matches = self
+            .lessons
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.id.starts_with(id));
+        match (matches.next(), matches.next()) {
+            (Some((i, _)), None) if !id.is_empty() => Some(i),
+            _ => None,
+        }
     }
 
     /// The course compiled into the binary.

@@ -15,4 +15,5 @@ pub mod script;
 pub mod sim;
 pub mod transcript;
 pub mod tui;
+pub mod tutor;
 pub mod workbench;

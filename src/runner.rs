@@ -115,6 +115,8 @@ pub struct Step {
     pub store_changes: Vec<Change>,
     /// The cookie values the `signed_cookies` engine made, and what each holds.
     pub signed: SignedSessions,
+    /// What the view's `print()` calls wrote to the server's console.
+    pub printed: Vec<String>,
 }
 
 /// The cookie values of a step that the `signed_cookies` engine made.
@@ -142,6 +144,8 @@ pub struct Runner {
     pub world: World,
     snapshot: Snapshot,
     pub bench: Workbench,
+    /// What the view running now has printed (the server's console).
+    printed: Vec<String>,
 }
 
 /// What a command did on the wire, for the step and the flow list.
@@ -170,6 +174,7 @@ impl Runner {
             world,
             snapshot,
             bench: Workbench::default(),
+            printed: Vec::new(),
         }
     }
 
@@ -194,6 +199,7 @@ impl Runner {
                 world,
                 snapshot: self.snapshot.clone(),
                 bench,
+                printed: Vec::new(),
             },
             records,
             flows,
@@ -271,6 +277,7 @@ impl Runner {
             jar_changes,
             store_changes,
             signed,
+            printed: std::mem::take(&mut self.printed),
         }
     }
 
@@ -383,7 +390,12 @@ impl Runner {
         };
         let mut request = request;
         let result = match &plan.source {
-            Source::View(stmts) => run_view(&mut self.world.server, &mut request, stmts),
+            Source::View(stmts) => run_view(
+                &mut self.world.server,
+                &mut request,
+                stmts,
+                &mut self.printed,
+            ),
             Source::Page => Ok(None),
         };
         let view_error = result.as_ref().err();

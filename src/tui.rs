@@ -20,16 +20,20 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::layout::{Position, Rect};
 
-use crate::lesson::{ConditionStatus, Course};
+use crate::lesson::Course;
+use crate::lesson::play::{Advance, Played, Playthrough};
 use crate::runner::{Runner, Snapshot, Step, is_command};
 use crate::sim::World;
 use crate::sim::request::Exchange;
 use history::{History, Undo};
 use keymap::{Action, Context};
-use panes::Output;
+use panes::{FOLLOW, Output};
 use progress::Store;
 use prompt::Prompt;
 use theme::Theme;
+
+/// Every pane following what it shows (the shell at its bottom).
+const FOLLOW_ALL: [u16; 5] = [FOLLOW, FOLLOW, FOLLOW, FOLLOW, 0];
 
 /// The panes that can take focus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +63,7 @@ pub enum Screen {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Question {
     ShowSolution,
+    ResetStep,
     ResetLesson,
 }
 
@@ -67,6 +72,7 @@ impl Question {
     pub fn text(self) -> &'static str {
         match self {
             Question::ShowSolution => "Show the solution? Trying first teaches more. (y/n)",
+            Question::ResetStep => "Reset this step: take back every command since it began? (y/n)",
             Question::ResetLesson => "Start the whole lesson again from a fresh world? (y/n)",
         }
     }
@@ -77,25 +83,6 @@ impl Question {
 pub enum Overlay {
     Help { scroll: u16 },
     Confirm(Question),
-}
-
-/// Where the learner is in a lesson.
-#[derive(Clone, Debug)]
-pub struct LessonState {
-    pub lesson: usize,
-    pub step: usize,
-    pub hints: usize,
-    pub solution_shown: bool,
-    pub conditions: Vec<ConditionStatus>,
-    pub met: bool,
-    /// The world as the step began (for reset).
-    pub start: Runner,
-    /// Every step is done.
-    pub finished: bool,
-    /// The step's prediction, if it asks for one.
-    pub predicted: crate::lesson::predict::Asked,
-    /// When the step began, for the report card's time.
-    pub began: Instant,
 }
 
 /// Presenter mode: the lesson's solutions, typed out one by one.
@@ -113,6 +100,9 @@ pub struct DemoState {
     pub due: Option<Instant>,
 }
 
+/// How many printed lines the server's console keeps.
+const CONSOLE_LINES: usize = 20;
+
 /// How fast presenter mode types.
 pub const TYPING: Duration = Duration::from_millis(30);
 
@@ -129,8 +119,12 @@ pub struct Work {
     pub exchange: Option<(Exchange, bool)>,
     /// The exchange the HTTP pane shows in detail (`None`: the newest).
     pub flow: Option<usize>,
+    /// When the current step began, for the report card's time.
+    pub began: Instant,
     pub output: Vec<Output>,
-    pub lesson: Option<LessonState>,
+    /// What views printed, newest last (the Server pane's console).
+    pub console: Vec<String>,
+    pub lesson: Option<Playthrough>,
     pub demo: Option<DemoState>,
 }
 
@@ -142,7 +136,11 @@ pub struct App {
     pub work: Option<Work>,
     pub prompt: Prompt,
     pub focus: Pane,
+    /// The world pane the compact layout shows.
+    pub world_pane: Pane,
     pub zoom: bool,
+    /// Each pane's scroll: the shell's back from the bottom, the others'
+    /// from what they follow ([`FOLLOW`] is "at it").
     pub scroll: [u16; 5],
     pub overlay: Option<Overlay>,
     pub theme: Theme,
@@ -186,21 +184,16 @@ impl App {
         seed: u64,
     ) -> Self {
         let history = store.history();
-        let menu_selected = store
-            .progress
-            .last
-            .as_deref()
-            .and_then(|id| course.find(id))
-            .unwrap_or(0);
-        Self {
+        let mut app = Self {
             screen: Screen::Menu,
             course,
-            menu_selected,
+            menu_selected: 0,
             work: None,
             prompt: Prompt::with_history(history),
             focus: Pane::Shell,
+            world_pane: Pane::Http,
             zoom: false,
-            scroll: [0; 5],
+            scroll: FOLLOW_ALL,
             overlay: None,
             theme,
             store,
@@ -211,7 +204,27 @@ impl App {
             loading: None,
             generation: 0,
             cache: Default::default(),
-        }
+        };
+        app.menu_selected = app.resume_index().unwrap_or(0);
+        app
+    }
+
+    /// The lesson to resume: the last one opened while it is unfinished,
+    /// then the first unfinished one after it (rustlings' "continue").
+    pub fn resume_index(&self) -> Option<usize> {
+        let lessons = &self.course.lessons;
+        let unfinished = |i: &usize| !self.store.lesson(&lessons[*i].id).finished;
+        let last = self
+            .store
+            .progress
+            .last
+            .as_deref()
+            .and_then(|id| self.course.find(id));
+        let from = last.unwrap_or(0);
+        (from..lessons.len())
+            .chain(0..from)
+            .find(unfinished)
+            .or(last)
     }
 
     /// Take the course from `loader` once it is needed.
@@ -243,7 +256,9 @@ impl App {
             last: None,
             exchange: None,
             flow: None,
+            began: wall_clock(),
             output,
+            console: Vec::new(),
             lesson: None,
             demo: None,
         }
@@ -264,7 +279,7 @@ impl App {
         self.screen = Screen::Work;
         self.focus = focus;
         self.zoom = false;
-        self.scroll = [0; 5];
+        self.scroll = FOLLOW_ALL;
         self.overlay = None;
     }
 
@@ -288,37 +303,17 @@ impl App {
         let Some(lesson) = self.course.lessons.get(index).cloned() else {
             return;
         };
-        let at = at.min(lesson.steps.len().saturating_sub(1));
         let mut work = self.start_work(lesson.world(self.seed));
-        for step in &lesson.steps[..at] {
-            for line in &step.solution {
-                let _ = work.runner.step(line);
-            }
-        }
+        let play = Playthrough::open(&lesson, index, &mut work.runner, at);
         work.before = work.runner.snapshot().clone();
-        if at > 0 {
+        if play.step > 0 {
             work.output.push(Output::Note(format!(
                 "Resumed at step {} (earlier steps replayed from their solutions).",
-                at + 1
+                play.step + 1
             )));
         }
-        let conditions = lesson
-            .steps
-            .get(at)
-            .map(|s| s.evaluate(&work.runner, None))
-            .unwrap_or_default();
-        work.lesson = Some(LessonState {
-            lesson: index,
-            step: at,
-            hints: 0,
-            solution_shown: false,
-            began: wall_clock(),
-            met: !conditions.is_empty() && conditions.iter().all(|c| c.holds),
-            conditions,
-            start: work.runner.clone(),
-            finished: false,
-            predicted: Default::default(),
-        });
+        work.lesson = Some(play);
+        work.began = wall_clock();
         self.store.progress.last = Some(lesson.id.clone());
         if let Err(e) = self.store.save() {
             work.output.push(Output::Note(e));
@@ -339,23 +334,10 @@ impl App {
             .enumerate()
             .flat_map(|(i, s)| s.solution.iter().map(move |c| (i, c.clone())))
             .collect();
-        let conditions = lesson
-            .steps
-            .first()
-            .map(|s| s.evaluate(&work.runner, None))
-            .unwrap_or_default();
-        work.lesson = Some(LessonState {
-            lesson: index,
-            step: 0,
-            hints: 0,
-            solution_shown: true,
-            began: wall_clock(),
-            met: false,
-            conditions,
-            start: work.runner.clone(),
-            finished: false,
-            predicted: Default::default(),
-        });
+        let mut play = Playthrough::open(&lesson, index, &mut work.runner, 0);
+        play.solution_shown = true;
+        play.met = false;
+        work.lesson = Some(play);
         work.demo = Some(DemoState {
             commands,
             pos: 0,
@@ -374,6 +356,11 @@ impl App {
             Some(Overlay::Confirm(_)) => return vec![Context::Confirm],
             None => {}
         }
+        self.contexts_under_overlay()
+    }
+
+    /// The key contexts of the screen under any overlay.
+    pub fn contexts_under_overlay(&self) -> Vec<Context> {
         match self.screen {
             Screen::Menu => vec![Context::Menu],
             Screen::Work => {
@@ -402,7 +389,11 @@ impl App {
         if lesson {
             panes.push(Pane::Lesson);
         }
-        panes.extend([Pane::Browser, Pane::Server, Pane::Http, Pane::Shell]);
+        if view::is_compact(self.size) && !self.zoom {
+            panes.extend([self.world_pane, Pane::Shell]);
+        } else {
+            panes.extend([Pane::Browser, Pane::Server, Pane::Http, Pane::Shell]);
+        }
         panes
     }
 
@@ -489,7 +480,7 @@ impl App {
         let delta = if pane == Pane::Shell { -delta } else { delta };
         *s = s
             .saturating_add_signed(delta.clamp(-1000, 1000) as i16)
-            .min(10_000);
+            .min(FOLLOW + 10_000);
     }
 
     /// Show the exchange before or after the one the HTTP pane shows.
@@ -514,7 +505,7 @@ impl App {
             at.saturating_sub(1)
         };
         work.flow = Some(numbers[at]).filter(|n| *n != newest);
-        self.scroll[Pane::Http.index()] = 0;
+        self.scroll[Pane::Http.index()] = FOLLOW;
     }
 
     fn focus_step(&mut self, forward: bool) {
@@ -634,7 +625,23 @@ impl App {
             }
             Action::NextStep => self.next_step(),
             Action::Undo => self.undo(),
-            Action::ResetStep => self.reset_step(),
+            Action::ResetStep => {
+                if self.work.as_ref().is_some_and(|w| w.lesson.is_some()) {
+                    self.overlay = Some(Overlay::Confirm(Question::ResetStep));
+                }
+            }
+            Action::Why => self.why(),
+            Action::PrevStep => self.back_step(),
+            Action::NextPane => {
+                self.world_pane = match self.world_pane {
+                    Pane::Browser => Pane::Server,
+                    Pane::Server => Pane::Http,
+                    _ => Pane::Browser,
+                };
+                if matches!(self.focus, Pane::Browser | Pane::Server | Pane::Http) {
+                    self.focus = self.world_pane;
+                }
+            }
             Action::ResetLesson => self.overlay = Some(Overlay::Confirm(Question::ResetLesson)),
             Action::Zoom => self.zoom = !self.zoom,
             Action::FlowPrev | Action::FlowNext => self.pick_flow(action == Action::FlowNext),
@@ -695,6 +702,7 @@ impl App {
                     }
                 }
             }
+            Question::ResetStep => self.reset_step(),
             Question::ResetLesson => {
                 let Some(index) = self
                     .work
@@ -714,12 +722,11 @@ impl App {
         let Some(state) = &mut work.lesson else {
             return;
         };
-        let Some(step) = self.course.lessons[state.lesson].steps.get(state.step) else {
-            return;
-        };
+        let lesson = &self.course.lessons[state.lesson];
         // Classroom: a profile may limit hints; the report card counts them.
-        let limit = self.course.profile.hint_limit(step.hints.len());
-        if state.hints >= limit && limit < step.hints.len() {
+        let all = lesson.steps.get(state.step).map_or(0, |s| s.hints.len());
+        let limit = self.course.profile.hint_limit(all);
+        if state.hints >= limit && limit < all {
             let key = if limit == 0 {
                 "profile.no-hints"
             } else {
@@ -729,25 +736,17 @@ impl App {
             work.output.push(Output::Note(note));
             return;
         }
-        if state.hints < step.hints.len() {
-            state.hints += 1;
-            let id = &self.course.lessons[state.lesson].id;
-            self.store.step_mut(id, state.step).hints_shown(state.hints);
-            // Also under the prompt, where the learner is looking.
-            work.output.push(Output::Note(format!(
-                "Hint {}/{}: {}",
-                state.hints,
-                step.hints.len(),
-                step.hints[state.hints - 1]
-            )));
-        } else {
-            let note = if step.hints.is_empty() {
-                "This step has no hints."
-            } else {
-                "No more hints: F3 shows the solution."
-            };
-            work.output.push(Output::Note(note.into()));
-        }
+        // Also under the prompt, where the learner is looking.
+        let note = match state.reveal_hint(lesson) {
+            Ok(hint) => {
+                self.store
+                    .step_mut(&lesson.id, state.step)
+                    .hints_shown(state.hints);
+                hint
+            }
+            Err(why) => why.to_string(),
+        };
+        work.output.push(Output::Note(note));
     }
 
     /// Enter: run the prompt's line (or, on an empty prompt with the goal met, go on).
@@ -761,15 +760,103 @@ impl App {
                 && self
                     .work
                     .as_ref()
-                    .and_then(|w| w.lesson.as_ref())
-                    .is_some_and(|l| l.met || l.finished)
+                    .is_some_and(|w| w.lesson.is_some() && w.demo.is_none())
             {
                 self.next_step();
             }
             return;
         }
         self.store.add_history(&line);
+        if self.shell_command(line.trim()) {
+            return;
+        }
         self.run_line(&line);
+    }
+
+    /// The shell's own words (`help`, `why`, `clear`, `exit`): true when
+    /// `line` was one. Python would raise NameError for them; a learner who
+    /// types them wants the app.
+    fn shell_command(&mut self, line: &str) -> bool {
+        let Some(work) = &mut self.work else {
+            return false;
+        };
+        match line {
+            "help" | "help()" | "?" => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            "why" | "why()" => self.why(),
+            "back" | "back()" => self.back_step(),
+            "hint" | "hint()" => self.hint(),
+            "clear" | "clear()" | "cls" => {
+                work.output.clear();
+                self.scroll[Pane::Shell.index()] = 0;
+            }
+            "exit" | "exit()" | "quit" | "quit()" | "q" => {
+                work.output.push(Output::Input(line.to_string()));
+                work.output.push(Output::Note(
+                    "F10 goes back to the course menu; Ctrl-C quits (progress is saved).".into(),
+                ));
+            }
+            _ => return false,
+        }
+        self.touch();
+        true
+    }
+
+    /// Back one step: the lesson reopened there, with that step's solution
+    /// replayed so its goal is met and its explanation shows.
+    fn back_step(&mut self) {
+        let Some(work) = &mut self.work else { return };
+        let Some(state) = work.lesson.as_ref().filter(|_| work.demo.is_none()) else {
+            return;
+        };
+        let (index, step) = match (state.finished, state.step) {
+            (true, step) => (state.lesson, step),
+            (false, 0) => {
+                work.output
+                    .push(Output::Note("This is the first step.".into()));
+                return;
+            }
+            (false, step) => (state.lesson, step - 1),
+        };
+        self.open_lesson_at(index, step);
+        let solution = self.course.lessons[index].steps[step].solution.clone();
+        for line in &solution {
+            self.run_line(line);
+        }
+        if let Some(work) = &mut self.work {
+            work.output.push(Output::Note(format!(
+                "Back at step {} (the world rebuilt from the solutions, this one included): its explanation is in the lesson pane. Enter goes on.",
+                step + 1
+            )));
+        }
+    }
+
+    /// Show the last explanation again: the current step's once its goal
+    /// is met, or the step before's.
+    fn why(&mut self) {
+        let Some(work) = &mut self.work else { return };
+        let Some(state) = &work.lesson else {
+            work.output.push(Output::Note(
+                "`why` explains a lesson step: there is none in the sandbox.".into(),
+            ));
+            return;
+        };
+        let lesson = &self.course.lessons[state.lesson];
+        let index = state.explained_step();
+        let Some(step) = index.and_then(|i| lesson.steps.get(i)) else {
+            work.output.push(Output::Note(
+                "No explanation yet: it appears once this step's goal is met.".into(),
+            ));
+            return;
+        };
+        let heading = format!("Why (step {}):", index.unwrap_or(0) + 1);
+        work.output.push(Output::Note(heading));
+        for paragraph in step.explanation_markdown.split("\n\n") {
+            let joined = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !joined.is_empty() {
+                work.output.push(Output::Value(joined));
+            }
+        }
+        self.scroll[Pane::Shell.index()] = 0;
     }
 
     /// While the step's question is open, the prompt takes the prediction.
@@ -820,6 +907,14 @@ impl App {
         }
         work.flow = None;
         work.output.extend(Output::of(&step));
+        work.console.extend(step.printed.iter().cloned());
+        let excess = work.console.len().saturating_sub(CONSOLE_LINES);
+        work.console.drain(..excess);
+        work.output.extend(
+            crate::tutor::notes(line, &step)
+                .into_iter()
+                .map(Output::Tutor),
+        );
         work.output
             .extend(self.messages.drain(..).map(Output::Note));
         match &step.exchange {
@@ -831,43 +926,55 @@ impl App {
             }
         }
         work.last = Some(step);
-        self.scroll[Pane::Shell.index()] = 0;
+        self.scroll = FOLLOW_ALL;
         self.check_goal();
     }
 
-    /// Evaluate the step's goal; record the step when it is newly met.
+    /// Evaluate the step's goal; record the step when it is newly met. A
+    /// goal once met stays met until the learner moves on; the shell says
+    /// when a later command undoes what it asked for.
     fn check_goal(&mut self) {
         let Some(work) = &mut self.work else { return };
         let Some(state) = &mut work.lesson else {
             return;
         };
         let lesson = &self.course.lessons[state.lesson];
-        let Some(step) = lesson.steps.get(state.step) else {
+        if work.demo.is_some() {
+            state.recheck(lesson, &work.runner, work.last.as_ref());
             return;
-        };
-        state.conditions = step.evaluate(&work.runner, work.last.as_ref());
-        let met = !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
-        if met && !state.met && work.demo.is_none() {
-            let last = state.step + 1 == lesson.steps.len();
-            let next = if last {
-                "Enter: finish the lesson"
-            } else {
-                "Enter (on an empty prompt) or F4: next step"
-            };
-            work.output
-                .push(Output::Note(format!("✓ Goal met! {next}.")));
-            let record = self.store.step_mut(&lesson.id, state.step);
-            record.done = true;
-            record.seconds += state.began.elapsed().as_secs();
-            if let Err(e) = self
-                .store
-                .record(&lesson.id, state.step + 1, lesson.steps.len())
-            {
-                work.output.push(Output::Note(e));
-            }
-            self.scroll[Pane::Lesson.index()] = 0;
         }
-        state.met = met;
+        match state.check(lesson, &work.runner, work.last.as_ref()) {
+            Played::Met => {
+                let next = if state.step + 1 == lesson.steps.len() {
+                    "Enter (on an empty prompt): finish the lesson"
+                } else {
+                    "Enter (on an empty prompt) or F4: next step"
+                };
+                let why = lesson
+                    .steps
+                    .get(state.step)
+                    .map(|s| first_sentence(&s.explanation_markdown))
+                    .unwrap_or_default();
+                work.output
+                    .push(Output::Note(format!("✓ Goal met! {why} {next}.")));
+                // Classroom: the report card's record of the step.
+                let record = self.store.step_mut(&lesson.id, state.step);
+                record.done = true;
+                record.seconds += work.began.elapsed().as_secs();
+                if let Err(e) = self
+                    .store
+                    .record(&lesson.id, state.step + 1, lesson.steps.len())
+                {
+                    work.output.push(Output::Note(e));
+                }
+                self.scroll[Pane::Lesson.index()] = FOLLOW;
+            }
+            Played::Broken(labels) => work.output.push(Output::Note(format!(
+                "The goal no longer holds ({}), but the step stays done: Enter or F4 goes on, Ctrl-Z takes the command back.",
+                labels.join("; ")
+            ))),
+            Played::Same => {}
+        }
     }
 
     fn next_step(&mut self) {
@@ -875,39 +982,48 @@ impl App {
         let Some(state) = &mut work.lesson else {
             return;
         };
-        if state.finished {
-            let next = state.lesson + 1;
-            if next < self.course.lessons.len() {
-                self.open_lesson(next);
-            } else {
-                self.screen = Screen::Menu;
-            }
-            return;
-        }
-        if !state.met {
-            work.output.push(Output::Note(
-                "Not yet: the lesson pane lists what is still missing.".into(),
-            ));
-            return;
-        }
         let lesson = &self.course.lessons[state.lesson];
-        if state.step + 1 >= lesson.steps.len() {
-            state.finished = true;
-            work.output.push(Output::Note(format!(
-                "Lesson \"{}\" complete. Enter: next lesson · F10: menu",
-                lesson.title
-            )));
-        } else {
-            state.step += 1;
-            state.hints = 0;
-            state.predicted = Default::default();
-            state.solution_shown = false;
-            state.began = wall_clock();
-            state.start = work.runner.clone();
-            state.conditions = lesson.steps[state.step].evaluate(&work.runner, None);
-            state.met = false;
+        match state.advance(lesson, &work.runner) {
+            Advance::Beyond => {
+                let next = state.lesson + 1;
+                if next < self.course.lessons.len() {
+                    self.open_lesson(next);
+                } else {
+                    self.ensure_course();
+                    self.menu_selected = self.resume_index().unwrap_or(0);
+                    self.screen = Screen::Menu;
+                }
+                return;
+            }
+            Advance::NotYet(missing) => {
+                work.output.push(Output::Note(format!(
+                    "Not yet: still missing {}. F2 gives a hint.",
+                    missing.join("; ")
+                )));
+                self.scroll[Pane::Shell.index()] = 0;
+                return;
+            }
+            Advance::Finished => {
+                let next = if state.lesson + 1 < self.course.lessons.len() {
+                    "Enter: next lesson · F10: menu"
+                } else {
+                    "That was the last lesson: the course is complete. F10: menu"
+                };
+                work.output.push(Output::Note(format!(
+                    "Lesson \"{}\" complete. {next}",
+                    lesson.title
+                )));
+            }
+            Advance::Step(step) => {
+                work.began = wall_clock();
+                work.output.push(Output::Note(format!(
+                    "── Step {} of {} ──",
+                    step + 1,
+                    lesson.steps.len()
+                )));
+            }
         }
-        self.scroll[Pane::Lesson.index()] = 0;
+        self.scroll = FOLLOW_ALL;
     }
 
     fn undo(&mut self) {
@@ -924,12 +1040,11 @@ impl App {
         work.output.truncate(undo.output_len);
         work.output.push(Output::Note("Undone.".into()));
         if let Some(state) = &mut work.lesson {
-            let lesson = &self.course.lessons[state.lesson];
-            if let Some(step) = lesson.steps.get(state.step) {
-                state.conditions = step.evaluate(&work.runner, work.last.as_ref());
-                state.met =
-                    !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
-            }
+            state.recheck(
+                &self.course.lessons[state.lesson],
+                &work.runner,
+                work.last.as_ref(),
+            );
         }
     }
 
@@ -938,34 +1053,52 @@ impl App {
         let Some(state) = &mut work.lesson else {
             return;
         };
-        work.runner = state.start.clone();
+        work.runner = state.reset(&self.course.lessons[state.lesson]);
         work.before = work.runner.snapshot().clone();
         work.last = None;
         work.exchange = None;
         work.flow = None;
         work.undo.clear();
-        state.hints = 0;
-        let lesson = &self.course.lessons[state.lesson];
-        if let Some(step) = lesson.steps.get(state.step) {
-            state.conditions = step.evaluate(&work.runner, None);
-            state.met = false;
-        }
         work.output
             .push(Output::Note(format!("Step {} reset.", state.step + 1)));
     }
 
+    /// Space in presenter mode: finish typing and run; or show the next
+    /// step's instruction first (the class sees the question before the
+    /// answer); or type the next command, which runs once typed.
     fn demo_next(&mut self, now: Instant) {
-        let Some(demo) = self.work.as_mut().and_then(|w| w.demo.as_mut()) else {
+        let Some(work) = self.work.as_mut() else {
+            return;
+        };
+        let Some(demo) = work.demo.as_mut() else {
             return;
         };
         match demo.typing {
             Some(_) => self.demo_run(now),
             None if demo.pos < demo.commands.len() => {
-                demo.typing = Some(0);
-                demo.due = Some(now + TYPING);
+                let next_step = demo.commands[demo.pos].0;
+                if work.lesson.as_ref().is_some_and(|l| l.step != next_step) {
+                    self.demo_show_step(next_step);
+                } else {
+                    demo.typing = Some(0);
+                    demo.due = Some(now + TYPING);
+                }
             }
             None => {}
         }
+    }
+
+    /// Presenter mode: show step `index`'s instruction and goal, before its
+    /// commands run.
+    fn demo_show_step(&mut self, index: usize) {
+        let Some(work) = &mut self.work else { return };
+        let Some(state) = &mut work.lesson else {
+            return;
+        };
+        state.show(&self.course.lessons[state.lesson], &work.runner, index);
+        state.solution_shown = true;
+        self.scroll = FOLLOW_ALL;
+        self.touch();
     }
 
     fn demo_run(&mut self, now: Instant) {
@@ -976,12 +1109,32 @@ impl App {
         };
         demo.typing = None;
         demo.pos += 1;
-        demo.due = demo.autoplay.then_some(now + demo.delay);
+        // A step's last command: give the class time to read the explanation.
+        let step_done = demo.commands.get(demo.pos).is_none_or(|(s, _)| *s != step);
+        let reading = if step_done {
+            let words = self.course.lessons[work.lesson.as_ref().map_or(0, |l| l.lesson)]
+                .steps
+                .get(step)
+                .map_or(0, |s| s.explanation_markdown.split_whitespace().count());
+            Duration::from_millis(250 * words as u64)
+        } else {
+            Duration::ZERO
+        };
+        demo.due = demo.autoplay.then_some(now + demo.delay + reading);
+        let finished = demo.pos == demo.commands.len();
         if let Some(state) = &mut work.lesson {
             state.step = step;
         }
         self.run_line(&line);
         self.demo_sync_step();
+        if finished && let Some(work) = &mut self.work {
+            let title = self.course.lessons[work.lesson.as_ref().map_or(0, |l| l.lesson)]
+                .title
+                .clone();
+            work.output.push(Output::Note(format!(
+                "End of the demo: every step of \"{title}\" has run. ← steps back, q quits."
+            )));
+        }
     }
 
     /// In presenter mode the lesson pane follows the command about to run.
@@ -998,10 +1151,7 @@ impl App {
             .and_then(|i| demo.commands.get(i))
             .map_or(0, |c| c.0);
         state.step = current;
-        if let Some(step) = lesson.steps.get(current) {
-            state.conditions = step.evaluate(&work.runner, work.last.as_ref());
-            state.met = !state.conditions.is_empty() && state.conditions.iter().all(|c| c.holds);
-        }
+        state.recheck(lesson, &work.runner, work.last.as_ref());
         state.finished = demo.pos == demo.commands.len();
     }
 
@@ -1053,15 +1203,28 @@ impl App {
                 if n < len {
                     demo.typing = Some(n + 1);
                     demo.due = Some(now + TYPING);
-                } else if demo.autoplay {
-                    self.demo_run(now);
                 } else {
-                    demo.due = None;
+                    // One key types and runs.
+                    self.demo_run(now);
                 }
             }
             None if demo.autoplay && demo.pos < demo.commands.len() => {
-                demo.typing = Some(0);
-                demo.due = Some(now + TYPING);
+                let delay = demo.delay;
+                let next_step = demo.commands[demo.pos].0;
+                let shown = self
+                    .work
+                    .as_ref()
+                    .and_then(|w| w.lesson.as_ref())
+                    .map(|l| l.step);
+                if shown != Some(next_step) {
+                    self.demo_show_step(next_step);
+                    if let Some(demo) = self.work.as_mut().and_then(|w| w.demo.as_mut()) {
+                        demo.due = Some(now + delay);
+                    }
+                } else if let Some(demo) = self.work.as_mut().and_then(|w| w.demo.as_mut()) {
+                    demo.typing = Some(0);
+                    demo.due = Some(now + TYPING);
+                }
             }
             None => demo.due = None,
         }
@@ -1284,8 +1447,28 @@ where
     Ok(app)
 }
 
+/// The first sentence of a Markdown explanation, without its marks, for
+/// the shell's "goal met" line.
+fn first_sentence(markdown: &str) -> String {
+    let text = markdown.split_whitespace().collect::<Vec<_>>().join(" ");
+    let end = text
+        .match_indices(". ")
+        .map(|(i, _)| i + 1)
+        .next()
+        .unwrap_or(text.len());
+    let sentence: String = text[..end]
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_'))
+        .collect();
+    if sentence.chars().count() > 160 {
+        String::new()
+    } else {
+        sentence
+    }
+}
+
 /// Run the interactive app in the real terminal.
-pub fn main<F>(start: &Start, load: F) -> Result<(), String>
+pub fn main<F>(start: &Start, load: F, theme: Option<&str>) -> Result<(), String>
 where
     F: FnOnce() -> Result<crate::lesson::Course, String> + 'static,
 {
@@ -1296,7 +1479,7 @@ To run commands without the interface, use `sessionlab run FILE` (or `-` for sta
                 .into(),
         );
     }
-    let mut app = app_for(start, load, Theme::from_env(), wall_clock())?;
+    let mut app = app_for(start, load, Theme::from_env(theme), wall_clock())?;
     let (sender, inputs) = std::sync::mpsc::channel();
     let signals = live::watch_signals(sender.clone())
         .map_err(|e| format!("cannot watch for signals: {e}"))?;

@@ -122,3 +122,31 @@ fn the_seed_changes_the_keys_but_not_the_normalized_transcript() {
         "readable transcripts show the real keys"
     );
 }
+
+#[test]
+fn lessons_is_a_global_option_wherever_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("01-flash.md"),
+        "+++\nid = \"wrong\"\ntitle = \"x\"\n+++\n\n## Step: a\n\nDo it.\n",
+    )
+    .unwrap();
+    let folder = dir.path().to_str().unwrap();
+    for args in [
+        ["--lessons", folder, "check"],
+        ["check", "--lessons", folder],
+    ] {
+        let out = sessionlab(&args, b"");
+        assert!(!out.status.success(), "{args:?} passed a broken folder");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("01-flash.md:"), "{args:?}: {stdout}");
+    }
+    let out = sessionlab(&["--lessons", folder, "lessons"], b"");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("sessionlab lessons: 1 problem"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("sessionlab check --lessons {folder}")),
+        "{stderr}"
+    );
+}

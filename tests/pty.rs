@@ -580,3 +580,97 @@ fn two_windows_on_one_data_directory_keep_each_others_progress() {
         "{history}"
     );
 }
+
+/// `sessionlab learn 01-what-is-a-cookie` in a `cols`×`rows` terminal: the
+/// step's instruction and goal on the first screen; after the solution, the
+/// Set-Cookie header and the goal met, without scrolling.
+fn first_lesson_fits(cols: u16, rows: u16) {
+    let dir = std::env::temp_dir().join(format!(
+        "sessionlab-pty-small-{cols}x{rows}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sessionlab"));
+    cmd.args(["learn", "01-what-is-a-cookie"]);
+    cmd.env("SESSIONLAB_DATA_DIR", &dir);
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("NO_COLOR", "1");
+    let mut child = pair.slave.spawn_command(cmd).expect("the binary starts");
+    drop(pair.slave);
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let sink = Arc::clone(&output);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let text = || {
+        let mut parser = vt100::Parser::new(
+            NonZeroU16::new(rows).unwrap(),
+            NonZeroU16::new(cols).unwrap(),
+            0,
+        );
+        parser.process(&output.lock().unwrap());
+        parser.screen().contents()
+    };
+    let wait_for = |wants: &[&str]| {
+        for _ in 0..1000 {
+            let screen = text();
+            if wants.iter().all(|w| screen.contains(w)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        panic!(
+            "{cols}x{rows}: timed out waiting for {wants:?}; the screen:\n{}",
+            text()
+        );
+    };
+    wait_for(&[
+        "Step 1 of 7",
+        "response.set_cookie('theme', 'dark')",
+        "Goal",
+        "✗ the browser keeps theme=dark",
+    ]);
+    let mut writer = pair.master.take_writer().unwrap();
+    writer
+        .write_all(b"response.set_cookie('theme', 'dark')\r")
+        .unwrap();
+    writer.flush().unwrap();
+    wait_for(&["Set-Cookie: theme=dark", "✓ Goal met!", "[HTTP]"]);
+    writer.write_all(b"\x03").unwrap();
+    writer.flush().unwrap();
+    for _ in 0..500 {
+        if child.try_wait().unwrap().is_some() {
+            let _ = std::fs::remove_dir_all(&dir);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    panic!("Ctrl-C did not quit");
+}
+
+#[test]
+fn the_first_lesson_fits_eighty_by_twenty_four() {
+    first_lesson_fits(80, 24);
+}
+
+#[test]
+fn the_first_lesson_fits_sixty_by_sixteen_with_one_world_pane() {
+    first_lesson_fits(60, 16);
+}

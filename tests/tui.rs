@@ -300,8 +300,8 @@ fn lesson_flow_hints_solution_undo_reset() {
     key(&mut app, KeyCode::F(3));
     key(&mut app, KeyCode::Char('y'));
     assert!(state(&app).solution_shown);
-    // A still-missing line while unmet.
-    assert!(screen(&mut app, 120, 40).contains("still missing: a sessionid"));
+    // An unmet condition is marked while unmet.
+    assert!(screen(&mut app, 120, 40).contains("✗ a sessionid"));
     type_line(&mut app, "request.session['name'] = 'Ada'");
     assert!(state(&app).met);
     assert!(screen(&mut app, 120, 40).contains("The middleware saved the session."));
@@ -312,7 +312,8 @@ fn lesson_flow_hints_solution_undo_reset() {
     key(&mut app, KeyCode::F(4));
     assert_eq!(state(&app).step, 1);
     type_line(&mut app, "clock +1w");
-    key(&mut app, KeyCode::F(5)); // reset the step
+    key(&mut app, KeyCode::F(5)); // reset the step, after a confirmation
+    key(&mut app, KeyCode::Char('y'));
     assert_eq!(app.work.as_ref().unwrap().runner.world.jar().len(), 1);
     assert_eq!(
         app.work.as_ref().unwrap().runner.world.now(),
@@ -338,6 +339,7 @@ fn lesson_flow_hints_solution_undo_reset() {
 #[test]
 fn prompt_editing_history_completion_and_paste() {
     let mut app = app();
+    app.size = ratatui::layout::Rect::new(0, 0, 120, 40);
     app.open_sandbox();
     for c in "request.session.fl".chars() {
         key(&mut app, KeyCode::Char(c));
@@ -394,7 +396,10 @@ fn prompt_editing_history_completion_and_paste() {
         modifiers: KeyModifiers::NONE,
     };
     app.handle(&Event::Mouse(wheel), now());
-    assert_eq!(app.scroll[Pane::Server as usize], 3);
+    assert_eq!(
+        app.scroll[Pane::Server as usize],
+        sessionlab::tui::panes::FOLLOW + 3
+    );
     ctrl(&mut app, 'c');
     assert!(app.quit);
 }
@@ -633,4 +638,134 @@ fn no_bidi_override_is_ever_drawn() {
         "{text:?}"
     );
     assert!(text.starts_with('a') && text.contains("oll"), "{text:?}");
+}
+
+/// The first lesson of the real course in `theme`.
+fn first_lesson(theme: Theme) -> App {
+    let course = Course::embedded().expect("the course loads");
+    let mut app = App::new(course, Store::in_dir(None), Vec::new(), theme, 0);
+    app.open_lesson(0);
+    app
+}
+
+#[test]
+fn small_windows_show_the_step_goal_and_set_cookie_without_scrolling() {
+    for (w, h) in [(80, 24), (60, 16)] {
+        let mut app = first_lesson(Theme::mono());
+        let first = screen(&mut app, w, h);
+        for want in [
+            "Step 1 of",
+            "response.set_cookie('theme', 'dark')",
+            "Goal",
+            "✗ the browser keeps theme=dark",
+        ] {
+            assert!(
+                first.contains(want),
+                "{w}x{h} first screen lacks {want:?}:\n{first}"
+            );
+        }
+        insta::assert_snapshot!(format!("first_lesson_start_{w}x{h}"), first);
+        type_line(&mut app, "response.set_cookie('theme', 'dark')");
+        let after = screen(&mut app, w, h);
+        for want in ["Set-Cookie: theme=dark", "✓ Goal met!", "[HTTP]"] {
+            assert!(
+                after.contains(want),
+                "{w}x{h} after the command lacks {want:?}:\n{after}"
+            );
+        }
+        insta::assert_snapshot!(format!("first_lesson_met_{w}x{h}"), after);
+    }
+}
+
+#[test]
+fn the_key_bar_fits_eighty_columns() {
+    let mut app = first_lesson(Theme::mono());
+    let text = screen(&mut app, 80, 24);
+    let bar = text.lines().last().unwrap();
+    for want in ["F1Help", "F4Next", "F5Reset", "F8Zoom", "F10Menu", "^ZUndo"] {
+        assert!(bar.contains(want), "{bar}");
+    }
+}
+
+#[test]
+fn both_colour_themes() {
+    for (name, theme) in [("dark", Theme::color()), ("light", Theme::light())] {
+        let mut app = first_lesson(theme);
+        type_line(&mut app, "response.set_cookie('theme', 'dark')");
+        let terminal = render(&mut app, 60, 16);
+        insta::assert_debug_snapshot!(format!("theme_{name}_60x16"), terminal.backend().buffer());
+    }
+}
+
+#[test]
+fn a_met_goal_stays_met_and_enter_says_what_is_missing() {
+    let mut app = first_lesson(Theme::mono());
+    let state = |app: &App| app.work.as_ref().unwrap().lesson.clone().unwrap();
+    let shell = |app: &App| format!("{:?}", app.work.as_ref().unwrap().output);
+    // Enter on an unmet goal says what is missing.
+    key(&mut app, KeyCode::Enter);
+    assert!(shell(&app).contains("Not yet: still missing the browser keeps theme=dark"));
+    type_line(&mut app, "response.set_cookie('theme', 'dark')");
+    assert!(state(&app).met);
+    type_line(&mut app, "response.delete_cookie('theme')");
+    assert!(state(&app).met, "the goal stays met");
+    assert!(shell(&app).contains("The goal no longer holds"));
+    key(&mut app, KeyCode::F(9));
+    assert!(shell(&app).contains("Why (step 1)"));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(state(&app).step, 1);
+    // print() shows its output, in the shell and the server's console.
+    type_line(&mut app, "print(request.COOKIES)");
+    assert!(shell(&app).contains("Printed"));
+    assert!(shell(&app).contains("console"));
+    assert!(screen(&mut app, 120, 40).contains("Console (print output)"));
+    // help, exit and clear are the app's.
+    type_line(&mut app, "exit");
+    assert!(shell(&app).contains("Ctrl-C quits"));
+    type_line(&mut app, "clear");
+    assert!(app.work.as_ref().unwrap().output.is_empty());
+    // Back a step: its solution replayed, its goal met, its explanation shown.
+    type_line(&mut app, "back");
+    assert_eq!(state(&app).step, 0);
+    assert!(state(&app).met);
+    assert!(screen(&mut app, 80, 24).contains("✓ Goal met!"));
+}
+
+#[test]
+fn lessons_open_by_number() {
+    let course = Course::embedded().expect("the course loads");
+    assert_eq!(course.find("7"), Some(6));
+    assert_eq!(course.find("07"), Some(6));
+    assert_eq!(course.find("01-what-is-a-cookie.md"), Some(0));
+    assert_eq!(course.find("99"), None);
+}
+
+#[test]
+fn presenter_mode_shows_each_step_before_its_command_and_runs_on_one_key() {
+    let mut app = app();
+    let t = now();
+    app.open_demo(0, false, Duration::from_secs(1), t);
+    let step = |app: &App| app.work.as_ref().unwrap().lesson.as_ref().unwrap().step;
+    let pos = |app: &App| app.work.as_ref().unwrap().demo.as_ref().unwrap().pos;
+    let mut at = t;
+    let mut settle = |app: &mut App| {
+        for _ in 0..200 {
+            at += Duration::from_millis(40);
+            app.tick(at);
+        }
+    };
+    // One key types the command, and it runs once typed.
+    key(&mut app, KeyCode::Char(' '));
+    settle(&mut app);
+    assert_eq!(pos(&app), 1);
+    assert_eq!(step(&app), 0, "the explanation of step 1 stays up");
+    // The next key shows step 2's instruction, before its command.
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!((step(&app), pos(&app)), (1, 1));
+    assert!(!app.work.as_ref().unwrap().lesson.as_ref().unwrap().met);
+    key(&mut app, KeyCode::Char(' '));
+    settle(&mut app);
+    let demo = app.work.as_ref().unwrap().demo.as_ref().unwrap();
+    assert_eq!(demo.pos, demo.commands.len());
+    assert!(screen(&mut app, 120, 40).contains("End of the demo"));
 }

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::play::Playthrough;
 use super::{Course, Finding, Goal, Lesson, LessonStep};
 use crate::runner::{Runner, Step, is_command};
 use crate::script;
@@ -124,14 +125,18 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
         return findings;
     }
     // Run the lesson: each goal is not met before its solution and is met after.
+    // Through the same playthrough as the app, so the two cannot disagree.
     let mut runner = Runner::new(lesson.world(0));
+    let mut play = Playthrough::open(lesson, 0, &mut runner, 0);
     let mut last: Option<Step> = None;
     for (n, step) in lesson.steps.iter().enumerate() {
+        play.show(lesson, &runner, n);
         let n = n + 1;
         if step.goal.conditions.is_empty() {
             continue;
         }
-        if step.goal.met(&runner, last.as_ref()) {
+        play.recheck(lesson, &runner, last.as_ref());
+        if play.met {
             at(
                 step.lines.goal,
                 1,
@@ -140,8 +145,28 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
                 ),
             );
         }
-        for command in step.solution.iter().filter(|c| is_command(c)) {
-            last = Some(runner.step(command));
+        let commands: Vec<(&String, &(usize, usize))> = step
+            .solution
+            .iter()
+            .zip(&step.lines.solution)
+            .filter(|(c, _)| is_command(c))
+            .collect();
+        for (i, (command, (line, col))) in commands.iter().enumerate() {
+            let ran = runner.step(command);
+            // A line that raises before the last one is most often a typo
+            // (the last may fail on purpose, for an `error` goal).
+            if i + 1 < commands.len()
+                && let crate::runner::Outcome::Error { message, .. } = &ran.outcome
+            {
+                at(
+                    *line,
+                    *col,
+                    format!(
+                        "step {n}'s solution line fails before the last one: {message}; fix it, or make it the last line if the failure is the point"
+                    ),
+                );
+            }
+            last = Some(ran);
         }
         if let Some(predict) = &step.predict {
             let proof = Goal {
@@ -164,8 +189,8 @@ pub fn check_lesson(lesson: &Lesson) -> Vec<Finding> {
                 }
             }
         }
-        let statuses = step.goal.evaluate(&runner, last.as_ref());
-        for (condition, status) in step.goal.conditions.iter().zip(statuses) {
+        play.recheck(lesson, &runner, last.as_ref());
+        for (condition, status) in step.goal.conditions.iter().zip(&play.conditions) {
             if !status.holds {
                 at(
                     condition.line,

@@ -101,7 +101,13 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, Vec<Finding>> {
             let (line, col) = e
                 .span()
                 .map_or((1, 1), |span| position(&front_text, span.start));
-            let message = e.message().trim().replace('\n', " ");
+            let mut message = e.message().trim().replace('\n', " ");
+            // Say what a field wants in the teacher's words, not Rust's.
+            if message.contains("expected i64") {
+                message = format!(
+                    "{message}: a whole number is expected here (for `clock`, unix seconds, e.g. clock = 1767225600 for 2026-01-01)"
+                );
+            }
             return Err(vec![at(line + 1, col, format!("front matter: {message}"))]);
         }
     };

@@ -32,6 +32,8 @@ pub struct View<'a> {
     pub server: &'a mut Server,
     pub request: &'a mut Request,
     locals: HashMap<String, Value>,
+    /// What `print()` wrote, a line a call.
+    printed: Vec<String>,
 }
 
 /// Run a line's statements as one view. Returns the value of a trailing
@@ -40,54 +42,70 @@ pub fn run_view(
     server: &mut Server,
     request: &mut Request,
     stmts: &[Stmt],
+    printed: &mut Vec<String>,
 ) -> Result<Option<Value>, PyErr> {
     let _meter = budget::Meter::start();
     let mut view = View {
         server,
         request,
         locals: HashMap::new(),
+        printed: Vec::new(),
     };
-    let mut last = None;
-    for (i, stmt) in stmts.iter().enumerate() {
-        match stmt {
-            Stmt::Expr(expr) => {
-                let value = view.eval(expr)?;
-                if i + 1 == stmts.len() && !matches!(value, Value::None) {
-                    let value = view.unwrapped(value)?;
-                    // The shell prints it: fail here, within the budget, if it cannot.
-                    value.try_repr()?;
-                    last = Some(value);
-                }
-            }
-            Stmt::Assign(targets, value) => {
-                let value = view.eval(value)?;
-                for target in targets {
-                    view.assign(target, value.clone())?;
-                }
-            }
-            Stmt::AugAssign(target, op, value) => {
-                let current = view.eval(target)?;
-                let operand = view.eval(value)?;
-                let result = match (&current, op) {
-                    (Value::List(list), BinOp::Add) => {
-                        let items = iterate_plain(&operand)?;
-                        budget::check_grow(list.borrow().len() + items.len(), items.len(), "list")?;
-                        list.borrow_mut().extend(items);
-                        current.clone()
+    let result = view.run(stmts);
+    printed.append(&mut view.printed);
+    result
+}
+
+impl View<'_> {
+    /// The statements in order; the value of a trailing expression.
+    fn run(&mut self, stmts: &[Stmt]) -> Result<Option<Value>, PyErr> {
+        let view = self;
+        let mut last = None;
+        for (i, stmt) in stmts.iter().enumerate() {
+            match stmt {
+                Stmt::Expr(expr) => {
+                    let value = view.eval(expr)?;
+                    if i + 1 == stmts.len() && !matches!(value, Value::None) {
+                        let value = view.unwrapped(value)?;
+                        // The shell prints it: fail here, within the budget, if it cannot.
+                        value.try_repr()?;
+                        last = Some(value);
                     }
-                    _ => binary(*op, &current, &operand)?,
-                };
-                view.assign(target, result)?;
-            }
-            Stmt::Del(targets) => {
-                for target in targets {
-                    view.delete(target)?;
                 }
+                Stmt::Assign(targets, value) => {
+                    let value = view.eval(value)?;
+                    for target in targets {
+                        view.assign(target, value.clone())?;
+                    }
+                }
+                Stmt::AugAssign(target, op, value) => {
+                    let current = view.eval(target)?;
+                    let operand = view.eval(value)?;
+                    let result = match (&current, op) {
+                        (Value::List(list), BinOp::Add) => {
+                            let items = iterate_plain(&operand)?;
+                            budget::check_grow(
+                                list.borrow().len() + items.len(),
+                                items.len(),
+                                "list",
+                            )?;
+                            list.borrow_mut().extend(items);
+                            current.clone()
+                        }
+                        _ => binary(*op, &current, &operand)?,
+                    };
+                    view.assign(target, result)?;
+                }
+                Stmt::Del(targets) => {
+                    for target in targets {
+                        view.delete(target)?;
+                    }
+                }
+                Stmt::Pass => {}
             }
-            Stmt::Pass => {}
         }
+        Ok(last)
     }
-    Ok(last)
 }
 
 /// `ast.literal_eval`: the value of a literal expression, if it is one.
@@ -369,6 +387,8 @@ impl View<'_> {
             "response" => Value::object(Object::Response),
             "settings" => Value::object(Object::Settings),
             "signing" => Value::object(Object::Module("django.core.signing")),
+            "timezone" => Value::object(Object::Module("django.utils.timezone")),
+            "timedelta" => Value::object(Object::Builtin("timedelta")),
             "str" | "int" | "float" | "bool" | "list" | "tuple" | "dict" | "set" | "type" => {
                 Value::object(Object::Type(type_name_static(name)))
             }
@@ -436,7 +456,23 @@ impl View<'_> {
             return method(methods).ok_or_else(|| attribute_error(object, name));
         };
         match &**o {
+            Object::Module("django.utils.timezone") if name == "now" => Ok(Value::object(
+                Object::Method(object.clone(), Rc::from(name)),
+            )),
+            Object::Module("django.utils.timezone") => Err(PyErr::new(
+                "AttributeError",
+                format!("module 'django.utils.timezone' has no attribute '{name}'"),
+            )),
             Object::Module(_) => forge::attribute(object, name),
+            Object::TimeDelta(seconds) => match name {
+                "days" => Ok(Value::Int(seconds.div_euclid(86_400))),
+                "seconds" => Ok(Value::Int(seconds.rem_euclid(86_400))),
+                "total_seconds" => Ok(Value::object(Object::Method(
+                    object.clone(),
+                    Rc::from(name),
+                ))),
+                _ => Err(attribute_error(object, name)),
+            },
             Object::Signer(_) => Ok(Value::object(Object::Method(
                 object.clone(),
                 Rc::from(name),
@@ -660,10 +696,16 @@ impl View<'_> {
                     "property 'session_key' of 'SessionStore' object has no setter",
                 )),
                 (Object::Session(_), _) => Err(PyErr::unsupported(format!(
-                    "sessionlab lets a view set request.session.modified and .accessed, not .{name}"
+                    "an attribute of request.session is not a session key, and Django would store nothing: write request.session['{name}'] = … (of its attributes a view sets only .modified and .accessed)"
+                ))),
+                (Object::Request, "user") => Err(PyErr::unsupported(
+                    "request.user is set by AuthenticationMiddleware from the session: a view logs a user in with login(request, 'alice')",
+                )),
+                (Object::Response, _) => Err(PyErr::unsupported(format!(
+                    "response.{name} is not something a view sets here: cookies go on with response.set_cookie(name, value)"
                 ))),
                 _ => Err(PyErr::unsupported(format!(
-                    "setting attributes of {} is not modelled in sessionlab",
+                    "setting .{name} on {} is not part of sessionlab's Python",
                     object.type_name()
                 ))),
             },
@@ -714,10 +756,18 @@ impl View<'_> {
             }
             Expr::Attr(object, name, _) => {
                 let object = self.eval(object)?;
-                Err(PyErr::unsupported(format!(
-                    "deleting attributes ({}.{name}) is not modelled in sessionlab",
-                    object.type_name()
-                )))
+                let is_session =
+                    matches!(&object, Value::Object(o) if matches!(&**o, Object::Session(_)));
+                Err(PyErr::unsupported(if is_session {
+                    format!(
+                        "del request.session.{name} would delete an attribute, not a key: write del request.session['{name}']"
+                    )
+                } else {
+                    format!(
+                        "deleting attributes ({}.{name}) is not part of sessionlab's Python",
+                        object.type_name()
+                    )
+                }))
             }
             _ => Err(PyErr::new("SyntaxError", "cannot delete expression")),
         }
@@ -907,7 +957,65 @@ impl View<'_> {
                 auth::logout(self.server, self.request)?;
                 Ok(Value::None)
             }
-            "print" => Ok(Value::None),
+            "timedelta" => {
+                let b = args.bind(
+                    "timedelta",
+                    &[
+                        "days",
+                        "seconds",
+                        "microseconds",
+                        "milliseconds",
+                        "minutes",
+                        "hours",
+                        "weeks",
+                    ],
+                    0,
+                )?;
+                let units = [86_400, 1, 0, 0, 60, 3600, 604_800];
+                let mut total: i64 = 0;
+                for (value, unit) in b.iter().zip(units) {
+                    let n = match value {
+                        None => continue,
+                        Some(Value::Int(n)) => *n,
+                        Some(Value::Bool(b)) => i64::from(*b),
+                        Some(other) => {
+                            return Err(PyErr::unsupported(format!(
+                                "sessionlab's timedelta() takes whole numbers, not {}",
+                                other.type_name()
+                            )));
+                        }
+                    };
+                    if unit == 0 {
+                        if n != 0 {
+                            return Err(PyErr::unsupported(
+                                "sessionlab's timedelta() counts whole seconds",
+                            ));
+                        }
+                        continue;
+                    }
+                    total = n
+                        .checked_mul(unit)
+                        .and_then(|s| total.checked_add(s))
+                        .filter(|s| s.abs() < 999_999_999 * 86_400)
+                        .ok_or_else(|| {
+                            PyErr::new(
+                                "OverflowError",
+                                "days=1000000000; must have magnitude <= 999999999",
+                            )
+                        })?;
+                }
+                Ok(Value::object(Object::TimeDelta(total)))
+            }
+            "print" => {
+                // print(*args, sep=' '): str() of each, to the server's console.
+                let sep = match args.keywords.iter().find(|(k, _)| k == "sep") {
+                    Some((_, Value::Str(sep))) => sep.to_string(),
+                    _ => " ".to_string(),
+                };
+                let text: Vec<String> = args.positional.iter().map(Value::to_str).collect();
+                self.printed.push(text.join(&sep));
+                Ok(Value::None)
+            }
             "type" => {
                 let x = one(args, "type")?;
                 Ok(Value::object(Object::Type(self.qualified_type(&x))))
@@ -1254,6 +1362,14 @@ impl View<'_> {
         }
         match receiver {
             Value::Object(o) => match &**o {
+                Object::Module("django.utils.timezone") => {
+                    args.bind("now", &[], 0)?;
+                    Ok(Value::DateTime(self.server.now))
+                }
+                Object::TimeDelta(seconds) => {
+                    args.bind("total_seconds", &[], 0)?;
+                    Ok(Value::Float(*seconds as f64))
+                }
                 Object::Module(_) | Object::Signer(_) => forge::call(self, receiver, name, args),
                 Object::Session(_) => self.session_method(name, args),
                 Object::Request => self.request_method(name, args),

@@ -238,7 +238,11 @@ pub const BUILTINS: &[Entry] = &[
     ),
     e("type", "(x)", "the type; type(x).__name__ is its name"),
     e("repr", "(x)", "the text Python shows for x"),
-    e("print", "(x)", "print (the output goes nowhere in a view)"),
+    e(
+        "print",
+        "(x)",
+        "print to the server's console (the Server pane)",
+    ),
     e("min", "(x, ...)", "the smallest"),
     e("max", "(x, ...)", "the largest"),
     e("sum", "(x)", "the total"),
@@ -256,6 +260,16 @@ pub const GLOBALS: &[Entry] = &[
         "signing",
         "",
         "django.core.signing: dumps, loads, Signer, TimestampSigner",
+    ),
+    e(
+        "timezone",
+        "",
+        "django.utils.timezone: now() (the simulated clock's time)",
+    ),
+    e(
+        "timedelta",
+        "(days=0, seconds=0, minutes=0, hours=0, weeks=0)",
+        "datetime.timedelta: a duration, e.g. set_expiry(timedelta(days=1))",
     ),
 ];
 

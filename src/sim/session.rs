@@ -687,6 +687,17 @@ impl SessionStore {
             Value::DateTime(t) => {
                 self.set_item(server, Value::str(EXPIRY_KEY), Value::str(&iso_format(t)))
             }
+            // Django: `if isinstance(value, timedelta): value = timezone.now() + value`.
+            Value::Object(o) if matches!(&*o, crate::sim::value::Object::TimeDelta(_)) => {
+                let crate::sim::value::Object::TimeDelta(d) = &*o else {
+                    unreachable!("matched above")
+                };
+                let at = server
+                    .now
+                    .checked_add(*d)
+                    .ok_or_else(|| PyErr::new("OverflowError", "date value out of range"))?;
+                self.set_item(server, Value::str(EXPIRY_KEY), Value::str(&iso_format(at)))
+            }
             // An age no date can reach fails later, where Django's does:
             // when the middleware works out the cookie's expiry.
             Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) => {

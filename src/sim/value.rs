@@ -61,8 +61,10 @@ pub enum Object {
     Range(i64, i64, i64),
     /// A `datetime.date`, as the midnight it starts (seconds since the epoch).
     Date(i64),
-    /// A module a view can use (`django.core.signing`).
+    /// A module a view can use (`django.core.signing`, `django.utils.timezone`).
     Module(&'static str),
+    /// A `datetime.timedelta`, in whole seconds.
+    TimeDelta(i64),
     /// `signing.Signer(...)` or `signing.TimestampSigner(...)`.
     Signer(Rc<SignerSpec>),
 }
@@ -250,6 +252,7 @@ impl Value {
                 Object::Type(_) => "type",
                 Object::Range(..) => "range",
                 Object::Date(_) => "date",
+                Object::TimeDelta(_) => "timedelta",
                 Object::Module(_) => "module",
                 Object::Signer(spec) if spec.timestamped => "TimestampSigner",
                 Object::Signer(_) => "Signer",
@@ -342,6 +345,16 @@ impl Value {
                 Object::Date(t) => {
                     let c = civil(*t);
                     format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
+                }
+                Object::TimeDelta(seconds) => {
+                    // Python's str(): `1 day, 2:03:04`, `0:05:00`.
+                    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+                    let clock = format!("{}:{:02}:{:02}", rest / 3600, rest / 60 % 60, rest % 60);
+                    match days {
+                        0 => clock,
+                        1 | -1 => format!("{days} day, {clock}"),
+                        _ => format!("{days} days, {clock}"),
+                    }
                 }
                 Object::User(UserRef::Plain(Some(user)) | UserRef::Lazy(Some(user))) => {
                     user.username.clone()
@@ -812,6 +825,16 @@ impl Repr {
             Object::Date(t) => {
                 let c = civil(*t);
                 let _ = write!(out, "datetime.date({}, {}, {})", c.year, c.month, c.day);
+            }
+            Object::TimeDelta(seconds) => {
+                // Python's repr: days and seconds, seconds never negative.
+                let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+                let _ = match (days, rest) {
+                    (0, 0) => write!(out, "datetime.timedelta(0)"),
+                    (0, s) => write!(out, "datetime.timedelta(seconds={s})"),
+                    (d, 0) => write!(out, "datetime.timedelta(days={d})"),
+                    (d, s) => write!(out, "datetime.timedelta(days={d}, seconds={s})"),
+                };
             }
             Object::Module(name) => {
                 let path = name.replace('.', "/");

@@ -30,7 +30,13 @@ pub enum Action {
     Undo,
     ResetStep,
     ResetLesson,
+    /// Show the last explanation again (the current step's, or the one before).
+    Why,
+    /// Back one step, its solution replayed, to read it and its explanation again.
+    PrevStep,
     Zoom,
+    /// In the compact layout: show the next world pane.
+    NextPane,
     /// The HTTP pane shows the exchange before or after.
     FlowPrev,
     FlowNext,
@@ -263,7 +269,7 @@ pub const KEYMAP: &[Binding] = &[
         C::Demo,
         &[(K::Char(' '), NONE), (K::Right, NONE), (K::Enter, NONE)],
         "Space/→",
-        "type and run the next command",
+        "next: show the next step, or type and run its command",
         A::DemoNext,
         true,
     ),
@@ -383,9 +389,9 @@ pub const KEYMAP: &[Binding] = &[
         C::Lesson,
         &[(K::F(5), NONE)],
         "F5",
-        "reset this step",
+        "reset this step (asks first)",
         A::ResetStep,
-        false,
+        true,
     ),
     b(
         C::Lesson,
@@ -394,6 +400,30 @@ pub const KEYMAP: &[Binding] = &[
         "reset the whole lesson (asks first)",
         A::ResetLesson,
         false,
+    ),
+    b(
+        C::Lesson,
+        &[(K::F(4), SHIFT), (K::F(16), NONE)],
+        "Shift-F4",
+        "back one step (its solution replayed), to read it again (also the command `back`)",
+        A::PrevStep,
+        false,
+    ),
+    b(
+        C::Lesson,
+        &[(K::F(9), NONE)],
+        "F9",
+        "read the last explanation again (also the command `why`)",
+        A::Why,
+        true,
+    ),
+    b(
+        C::Work,
+        &[(K::F(7), NONE)],
+        "F7",
+        "in a small window: show the next world pane (Browser, Server, HTTP)",
+        A::NextPane,
+        true,
     ),
     b(
         C::Work,
@@ -409,7 +439,7 @@ pub const KEYMAP: &[Binding] = &[
         "F8",
         "enlarge the focused pane (again: back)",
         A::Zoom,
-        false,
+        true,
     ),
     b(
         C::Work,
@@ -417,7 +447,7 @@ pub const KEYMAP: &[Binding] = &[
         "F10",
         "back to the course menu",
         A::Menu,
-        false,
+        true,
     ),
     b(
         C::Work,
@@ -425,7 +455,7 @@ pub const KEYMAP: &[Binding] = &[
         "Tab",
         "complete in the prompt; with nothing to complete, focus the next pane",
         A::TabKey,
-        true,
+        false,
     ),
     b(
         C::Work,
@@ -606,6 +636,34 @@ pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<Action> {
         }
     }
     None
+}
+
+/// The footer's one word for an action, htop style (`F4Next`).
+pub fn short(action: Action) -> Option<&'static str> {
+    Some(match action {
+        Action::Quit => "Quit",
+        Action::Help => "Help",
+        Action::Close => "Close",
+        Action::Hint => "Hint",
+        Action::Solution => "Solve",
+        Action::NextStep => "Next",
+        Action::ResetStep => "Reset",
+        Action::Undo => "Undo",
+        Action::Why => "Why",
+        Action::NextPane => "Pane",
+        Action::Zoom => "Zoom",
+        Action::Menu => "Menu",
+        Action::Yes => "Yes",
+        Action::No => "No",
+        Action::Open => "Open",
+        Action::Sandbox => "Sandbox",
+        Action::DemoNext => "Run",
+        Action::DemoBack => "Back",
+        Action::DemoPause => "Pause",
+        Action::FocusNext => "Pane",
+        Action::MenuUp => "Choose",
+        _ => return None,
+    })
 }
 
 /// The footer's bindings for the active contexts: quit and help first, so

@@ -90,11 +90,8 @@ pub fn render(markdown: &str, theme: &Theme) -> Vec<Line<'static>> {
             }
             Event::Text(text) => current.push(Span::styled(text.into_string(), style)),
             Event::Code(code) => {
-                let code = if theme.color {
-                    code.into_string()
-                } else {
-                    format!("`{code}`")
-                };
+                // The backticks stay: colour alone would be the only mark.
+                let code = format!("`{code}`");
                 current.push(Span::styled(code, theme.code));
             }
             Event::SoftBreak => current.push(Span::styled(" ", style)),

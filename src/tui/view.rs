@@ -63,6 +63,12 @@ pub struct WorkLayout {
     pub footer: Rect,
 }
 
+/// Whether a window this size gets the compact layout: the lesson and the
+/// shell, and one world pane at a time (F7 picks it).
+pub fn is_compact(area: Rect) -> bool {
+    area.width < 110 && (area.width < 100 || area.height < 30)
+}
+
 /// The work screen's layout in `area`.
 pub fn work_layout(app: &App, area: Rect) -> WorkLayout {
     let has_lesson = app.work.as_ref().is_some_and(|w| w.lesson.is_some());
@@ -72,6 +78,44 @@ pub fn work_layout(app: &App, area: Rect) -> WorkLayout {
         let [big, shell] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(5)]).areas(body);
         panes.push((app.focus, big));
+        panes.push((Pane::Shell, shell));
+        return WorkLayout { panes, footer };
+    }
+    if is_compact(area) {
+        let h = body.height;
+        // The shell keeps room for an error and its hint under the prompt's line.
+        let shell = if h < 20 { 5 } else { (h / 4 + 1).clamp(5, 10) };
+        // In a tiny window the world pane waits for the first command: the
+        // step's instruction and goal need the rows until then.
+        let started = app
+            .work
+            .as_ref()
+            .is_some_and(|w| w.last.is_some() || !w.runner.bench.flows.is_empty());
+        let world = if h < 20 && has_lesson && !started {
+            0
+        } else {
+            (h * 3 / 10).clamp(4, 14)
+        };
+        let rows = if has_lesson {
+            [
+                Constraint::Min(0),
+                Constraint::Length(world),
+                Constraint::Length(shell),
+            ]
+        } else {
+            [
+                Constraint::Length(0),
+                Constraint::Percentage(60),
+                Constraint::Min(shell),
+            ]
+        };
+        let [lesson, world, shell] = Layout::vertical(rows).areas(body);
+        if has_lesson {
+            panes.push((Pane::Lesson, lesson));
+        }
+        if world.height > 0 {
+            panes.push((app.world_pane, world));
+        }
         panes.push((Pane::Shell, shell));
         return WorkLayout { panes, footer };
     }
@@ -195,7 +239,7 @@ fn too_small(area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn draw_footer(app: &App, area: Rect, buf: &mut Buffer) {
+fn draw_footer(app: &App, compact: bool, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let mut spans = Vec::new();
     if let Some(demo) = app
@@ -204,21 +248,66 @@ fn draw_footer(app: &App, area: Rect, buf: &mut Buffer) {
         .and_then(|w| w.demo.as_ref())
         .filter(|_| app.screen == Screen::Work)
     {
-        let state = if demo.autoplay { "autoplay" } else { "paused" };
+        let state = if demo.pos == demo.commands.len() {
+            "demo finished"
+        } else if demo.autoplay {
+            "autoplay"
+        } else {
+            "paused"
+        };
         spans.push(Span::styled(
             format!("{}/{} {state} ", demo.pos, demo.commands.len()),
             t.title,
         ));
     }
-    for binding in keymap::footer(&app.contexts()) {
-        spans.push(Span::styled(format!(" {} ", binding.label), t.key));
-        let doc = binding
-            .doc
-            .split([',', '(', ';'])
-            .next()
-            .unwrap_or(binding.doc)
-            .trim();
-        spans.push(Span::styled(format!(" {doc} "), t.text));
+    let mut entries: Vec<(String, &str, keymap::Action)> = keymap::footer(&app.contexts())
+        .into_iter()
+        .filter(|b| b.action != keymap::Action::NextPane || compact)
+        .map(|b| {
+            let word = keymap::short(b.action)
+                .unwrap_or_else(|| b.doc.split([',', '(', ';']).next().unwrap_or(b.doc).trim());
+            (b.label.replace("Ctrl-", "^"), word, b.action)
+        })
+        .collect();
+    // One key an action (the menu's `q` and the global Ctrl-C both quit).
+    let mut seen = Vec::new();
+    entries.retain(|(_, _, action)| {
+        let first = !seen.contains(action);
+        seen.push(*action);
+        first
+    });
+    // htop's order: the F keys by number, then the Ctrl keys.
+    entries.sort_by_key(|(label, _, _)| {
+        label
+            .strip_prefix('F')
+            .and_then(|n| n.parse::<u8>().ok())
+            .unwrap_or(u8::MAX)
+    });
+    // When the window is narrow, the keys F1 also lists go first.
+    let width = |entries: &[(String, &str, keymap::Action)]| {
+        entries
+            .iter()
+            .map(|(l, w, _)| l.chars().count() + w.chars().count() + 1)
+            .sum::<usize>()
+    };
+    for spare in [
+        keymap::Action::Why,
+        keymap::Action::Quit,
+        keymap::Action::Zoom,
+        keymap::Action::NextPane,
+        keymap::Action::Undo,
+    ] {
+        if width(&entries) <= usize::from(area.width) {
+            break;
+        }
+        entries.retain(|(_, _, a)| *a != spare);
+    }
+    for (label, word, _) in entries {
+        if !spans.is_empty() {
+            spans.push(Span::raw(" "));
+        }
+        spans.push(Span::styled(label, t.title));
+        spans.push(Span::styled(word, t.key));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
@@ -276,15 +365,16 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
         }
         match pane {
             Pane::Lesson => {
-                let (title, lines) = lesson_lines(app, work);
+                let (title, lines, anchor) = panes::lesson_lines(app, work);
                 LessonPane {
                     lines,
+                    anchor,
                     title,
                     theme: t,
                     focused,
                     scroll,
                 }
-                .render_ref(rect, buf);
+                .render(rect, buf);
             }
             Pane::Browser => {
                 (&BrowserPane {
@@ -300,6 +390,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                 (&ServerPane {
                     world: &work.runner.world,
                     store: &work.runner.snapshot().store,
+                    console: &work.console,
                     changes: changes(),
                     theme: t,
                     focused,
@@ -322,124 +413,38 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
         }
         remember(app, key, buf);
     }
-    draw_footer(app, layout.footer, buf);
+    if is_compact(area) && !app.zoom {
+        if let Some(&(pane, rect)) = layout.panes.iter().find(|(p, _)| *p == app.world_pane) {
+            draw_tabs(app, pane, rect, buf);
+        }
+    }
+    draw_footer(app, is_compact(area) && !app.zoom, layout.footer, buf);
     cursor
 }
 
-impl LessonPane<'_> {
-    fn render_ref(&self, area: Rect, buf: &mut Buffer) {
-        self.render(area, buf);
-    }
-}
-
-/// The step's question: its choices and where the learner stands; in
-/// presenter mode, the answer and the teacher's notes instead.
-fn predict_lines(
-    predict: &crate::lesson::predict::Predict,
-    state: &crate::tui::LessonState,
-    presenter: bool,
-    t: &super::theme::Theme,
-) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::raw(""), Line::styled("Predict", t.heading)];
-    lines.extend(markdown::render(&predict.question, t));
-    lines.extend(
-        predict
-            .choices
-            .iter()
-            .map(|(key, text)| Line::raw(format!("  {key}) {text}"))),
-    );
-    let status = if presenter {
-        format!("Answer: {}", predict.answer_text())
-    } else {
-        state.predicted.status(predict)
-    };
-    lines.push(Line::styled(status, t.title));
-    lines
-}
-
-/// The lesson pane's title and lines.
-fn lesson_lines(app: &App, work: &Work) -> (String, Vec<Line<'static>>) {
+/// The compact layout's world pane names on its top border, the one shown
+/// marked, and the key that switches.
+fn draw_tabs(app: &App, shown: Pane, rect: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let Some(state) = &work.lesson else {
-        return ("Lesson".into(), Vec::new());
-    };
-    let lesson = &app.course.lessons[state.lesson];
-    let total = lesson.steps.len();
-    let title = format!(
-        "Lesson: {} · step {}/{}",
-        lesson.title,
-        (state.step + 1).min(total),
-        total
-    );
-    let mut lines = Vec::new();
-    if state.finished && work.demo.is_none() {
-        lines.push(Line::styled("✓ Lesson complete!", t.ok));
-        lines.push(Line::raw(""));
-        lines.push(Line::raw("Enter (on an empty prompt): next lesson · F10: course menu. The world stays yours to play with."));
-        return (title, lines);
-    }
-    let Some(step) = lesson.steps.get(state.step) else {
-        return (title, lines);
-    };
-    if state.step == 0 && !lesson.body_markdown.is_empty() {
-        lines.extend(markdown::render(&lesson.body_markdown, t));
-        lines.push(Line::raw(""));
-    }
-    lines.push(Line::styled(
-        format!("Step {} of {total}", state.step + 1),
-        t.heading,
-    ));
-    lines.extend(markdown::render(&step.instruction_markdown, t));
-    if let Some(predict) = &step.predict {
-        lines.extend(predict_lines(predict, state, work.demo.is_some(), t));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Goal", t.heading));
-    lines.extend(panes::condition_lines(&state.conditions, t));
-    if work.demo.is_some() && !step.notes_markdown.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Notes (presenter only)", t.heading));
-        lines.extend(markdown::render(&step.notes_markdown, t));
-    }
-    if state.met {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("✓ Goal met!", t.ok));
-        if let Some((verdict, feedback)) = step
-            .predict
-            .as_ref()
-            .and_then(|p| state.predicted.verdict(p, &step.feedback))
-        {
-            lines.push(Line::styled(verdict, t.heading));
-            lines.extend(feedback.into_iter().flat_map(|f| markdown::render(f, t)));
-            lines.push(Line::raw(""));
-        }
-        lines.extend(markdown::render(&step.explanation_markdown, t));
-        if work.demo.is_none() {
-            lines.push(Line::styled(
-                "Press Enter on the empty prompt (or F4) to go on.",
-                t.title,
-            ));
+    let mut spans = Vec::new();
+    for (pane, name) in [
+        (Pane::Browser, "Browser"),
+        (Pane::Server, "Server"),
+        (Pane::Http, "HTTP"),
+    ] {
+        if pane == shown {
+            spans.push(Span::styled(format!("[{name}]"), t.key));
+        } else {
+            spans.push(Span::styled(format!(" {name} "), t.text));
         }
     }
-    for (i, hint) in step.hints.iter().take(state.hints).enumerate() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            format!("Hint {}/{}", i + 1, step.hints.len()),
-            t.heading,
-        ));
-        lines.extend(markdown::render(hint, t));
+    spans.push(Span::styled(" F7 ", t.title));
+    let line = Line::from(spans);
+    let width = u16::try_from(line.width()).unwrap_or(u16::MAX);
+    if rect.width > width + 14 {
+        let x = rect.right() - width - 2;
+        buf.set_line(x, rect.y, &line, width);
     }
-    if state.solution_shown && work.demo.is_none() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Solution", t.heading));
-        lines.extend(step.solution.iter().map(|s| {
-            Line::from(vec![
-                Span::styled(">>> ", t.prompt),
-                Span::styled(s.clone(), t.code),
-            ])
-        }));
-    }
-    (title, lines)
 }
 
 fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
@@ -453,13 +458,23 @@ fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
     let block = panes::block(&title, true, t);
     let inner = block.inner(body);
     block.render(body, buf);
+    let done = app
+        .course
+        .lessons
+        .iter()
+        .filter(|l| app.store.lesson(&l.id).finished)
+        .count();
     let mut lines = vec![
         Line::styled(
-            "Choose a lesson (Enter opens it where you left off):",
+            format!(
+                "Choose a lesson ({done} of {} done; Enter opens it where you left off):",
+                app.course.lessons.len()
+            ),
             t.title,
         ),
         Line::raw(""),
     ];
+    let resume_at = app.resume_index();
     for (i, lesson) in app.course.lessons.iter().enumerate() {
         let p = app.store.lesson(&lesson.id);
         let total = lesson.steps.len();
@@ -472,7 +487,7 @@ fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
         };
         let selected = i == app.menu_selected;
         let style = if selected { t.selected } else { t.text };
-        let resume = if app.store.progress.last.as_deref() == Some(lesson.id.as_str()) {
+        let resume = if resume_at == Some(i) {
             "  ← resume here"
         } else {
             ""
@@ -520,7 +535,7 @@ fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
     let selected_row = u16::try_from(message_rows + 2 + selected + 1).unwrap_or(u16::MAX);
     let scroll = selected_row.saturating_add(2).saturating_sub(inner.height);
     paragraph.scroll((scroll, 0)).render(inner, buf);
-    draw_footer(app, footer, buf);
+    draw_footer(app, false, footer, buf);
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -543,17 +558,24 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     );
     Clear.render(rect, buf);
     let mut lines = Vec::new();
-    let order = [
-        Context::Global,
-        Context::Prompt,
-        Context::Work,
-        Context::Lesson,
-        Context::Pane,
-        Context::Menu,
-        Context::Demo,
-        Context::Confirm,
-        Context::HelpOverlay,
-    ];
+    // The keys of the screen the help was opened from come first.
+    let active = app.contexts_under_overlay();
+    let mut order: Vec<Context> = active.clone();
+    order.extend(
+        [
+            Context::Global,
+            Context::Prompt,
+            Context::Work,
+            Context::Lesson,
+            Context::Pane,
+            Context::Menu,
+            Context::Demo,
+            Context::Confirm,
+            Context::HelpOverlay,
+        ]
+        .into_iter()
+        .filter(|c| !active.contains(c)),
+    );
     for context in order {
         lines.push(Line::styled(context.title(), t.heading));
         for b in KEYMAP

@@ -59,8 +59,9 @@ View code
 ---------
 * Any line that is not a world command is Python run as the body of the view:
   ``exec`` in one namespace dict holding ``request``, ``response`` (a fresh
-  ``HttpResponse()``), ``settings``, ``login``, ``logout`` and the real
-  builtins.  The view returns ``response`` from that namespace.
+  ``HttpResponse()``), ``settings``, ``login``, ``logout``, ``timedelta``
+  (``datetime.timedelta``), ``timezone`` (``django.utils.timezone``) and the
+  real builtins.  The view returns ``response`` from that namespace.
 * The line is parsed with ``ast`` before any request: invalid Python gives
   ``<ErrorClass>: <msg>`` with CPython's own class and message (``SyntaxError:
   '(' was never closed``; ``IndentationError`` is kept as is) and makes no
@@ -508,6 +509,7 @@ def setup_django(unmigrated, csrf=False):
     from django.utils.functional import SimpleLazyObject, empty
     from django.contrib.auth import authenticate, update_session_auth_hash
     from django.middleware.csrf import get_token
+    from django.utils import timezone as django_timezone
 
     def login(request, user, backend=None):
         if isinstance(user, str):
@@ -536,6 +538,8 @@ def setup_django(unmigrated, csrf=False):
             "authenticate": authenticate,
             "update_session_auth_hash": update_session_auth_hash,
             "get_token": get_token,
+            "timedelta": dt.timedelta,
+            "timezone": django_timezone,
         }
         try:
             exec(State.body, ns)

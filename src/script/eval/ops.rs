@@ -370,6 +370,9 @@ pub(super) fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, PyErr> {
     if numeric(a) && numeric(b) {
         return numeric_op(op, number(a), number(b));
     }
+    if let Some(value) = time_op(op, a, b) {
+        return value;
+    }
     match (op, a, b) {
         (BinOp::Add, Value::Str(x), Value::Str(y)) => {
             budget::check_size(x.len() + y.len(), "string")?;
@@ -589,4 +592,35 @@ pub(super) fn numeric_op(op: BinOp, a: Number, b: Number) -> Result<Value, PyErr
             }))
         }
     }
+}
+
+/// Datetimes and timedeltas: `timezone.now() + timedelta(days=1)`.
+fn time_op(op: BinOp, a: &Value, b: &Value) -> Option<Result<Value, PyErr>> {
+    let delta = |v: &Value| match v {
+        Value::Object(o) => match &**o {
+            Object::TimeDelta(s) => Some(*s),
+            _ => None,
+        },
+        _ => None,
+    };
+    let overflow = || PyErr::new("OverflowError", "date value out of range");
+    let seconds = |s: Option<i64>| s.map(|s| Value::object(Object::TimeDelta(s)));
+    Some(match (op, a, b, delta(a), delta(b)) {
+        (BinOp::Add, Value::DateTime(t), _, _, Some(d))
+        | (BinOp::Add, _, Value::DateTime(t), Some(d), _) => {
+            t.checked_add(d).map(Value::DateTime).ok_or_else(overflow)
+        }
+        (BinOp::Sub, Value::DateTime(t), _, _, Some(d)) => {
+            t.checked_sub(d).map(Value::DateTime).ok_or_else(overflow)
+        }
+        (BinOp::Sub, Value::DateTime(x), Value::DateTime(y), _, _) => {
+            seconds(x.checked_sub(*y)).ok_or_else(overflow)
+        }
+        (BinOp::Add, _, _, Some(x), Some(y)) => seconds(x.checked_add(y)).ok_or_else(overflow),
+        (BinOp::Sub, _, _, Some(x), Some(y)) => seconds(x.checked_sub(y)).ok_or_else(overflow),
+        (BinOp::Mul, Value::Int(n), _, _, Some(d)) | (BinOp::Mul, _, Value::Int(n), Some(d), _) => {
+            seconds(d.checked_mul(*n)).ok_or_else(overflow)
+        }
+        _ => return None,
+    })
 }

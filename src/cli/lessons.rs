@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{Course, Finding, check_course, lesson_files};
-use crate::cli::LessonsArg;
+use super::LessonsArg;
+use crate::lesson::{Course, Finding, check_course, lesson_files};
 use crate::safe_text::escape;
 
 /// Load what `check` was asked to check: files and folders, or the course.
@@ -42,13 +42,13 @@ fn load(paths: &[PathBuf], lessons: &LessonsArg) -> Result<Course, Vec<Finding>>
     }
 }
 
-fn report(findings: &[Finding]) -> ExitCode {
+fn report(command: &str, findings: &[Finding]) -> ExitCode {
     for finding in findings {
         println!("{}", escape(&finding.to_string()));
     }
     let n = findings.len();
     eprintln!(
-        "sessionlab check: {n} problem{}",
+        "sessionlab {command}: {n} problem{}",
         if n == 1 { "" } else { "s" }
     );
     ExitCode::FAILURE
@@ -58,15 +58,15 @@ fn report(findings: &[Finding]) -> ExitCode {
 pub fn check(paths: &[PathBuf], lessons: &LessonsArg, notes: bool) -> ExitCode {
     let course = match load(paths, lessons) {
         Ok(course) => course,
-        Err(findings) => return report(&findings),
+        Err(findings) => return report("check", &findings),
     };
     let findings = check_course(&course);
     if !findings.is_empty() {
-        return report(&findings);
+        return report("check", &findings);
     }
     if notes {
         for lesson in &course.lessons {
-            println!("{}", escape(&super::check::notes(lesson)));
+            println!("{}", escape(&crate::lesson::check::notes(lesson)));
         }
     }
     let steps: usize = course.lessons.iter().map(|l| l.steps.len()).sum();
@@ -90,7 +90,10 @@ pub fn check(paths: &[PathBuf], lessons: &LessonsArg, notes: bool) -> ExitCode {
 pub fn list(lessons: &LessonsArg) -> ExitCode {
     let course = match lessons.course() {
         Ok(course) => course,
-        Err(findings) => return report(&findings),
+        Err(findings) => {
+            eprintln!("run `{}` for the details", lessons.check_command());
+            return report("lessons", &findings);
+        }
     };
     let width = course.lessons.iter().map(|l| l.id.len()).max().unwrap_or(0);
     for (i, lesson) in course.lessons.iter().enumerate() {
