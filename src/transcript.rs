@@ -77,15 +77,18 @@ impl JsonTranscript {
         }
         store.close();
         body.close();
-        let text = self.normalize(&out, keys, hashes);
-        let mut input = String::new();
-        str_json(&mut input, &step.input);
-        format!("{{\"line\": {line}, \"input\": {input}, {}", &text[1..])
+        // `input` is written as typed; everything after it is normalized.
+        let mut text = String::with_capacity(out.len() + step.input.len() + 32);
+        let _ = write!(text, "{{\"line\": {line}, \"input\": ");
+        str_json(&mut text, &step.input);
+        text.push_str(", ");
+        self.normalize_into(&mut text, &out[1..], keys, hashes);
+        text
     }
 
     /// Replace generated keys by `<keyN>` (numbered by first appearance) and
     /// auth hashes by `<auth_hash>`.
-    fn normalize(&mut self, text: &str, keys: &[String], hashes: &[String]) -> String {
+    fn normalize_into(&mut self, out: &mut String, text: &str, keys: &[String], hashes: &[String]) {
         for key in keys.iter().skip(self.keys.len()) {
             self.keys.insert(key.clone());
         }
@@ -93,7 +96,6 @@ impl JsonTranscript {
             self.hashes.insert(hash.clone());
         }
         let bytes = text.as_bytes();
-        let mut out = String::with_capacity(text.len());
         let mut i = 0;
         let is_run = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
         while i < bytes.len() {
@@ -133,7 +135,6 @@ impl JsonTranscript {
                 }
             }
         }
-        out
     }
 }
 
@@ -190,7 +191,17 @@ fn list<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T))
 /// A JSON string, escaped as `serde_json` escapes it.
 fn str_json(out: &mut String, text: &str) {
     out.push('"');
-    for c in text.chars() {
+    // Runs that need no escape are copied whole.
+    let plain = |b: &u8| *b >= 0x20 && *b < 0x80 && *b != b'"' && *b != b'\\';
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = rest.bytes().take_while(plain).count();
+        out.push_str(&rest[..run]);
+        rest = &rest[run..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        rest = &rest[c.len_utf8()..];
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -199,8 +210,7 @@ fn str_json(out: &mut String, text: &str) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || !c.is_ascii() => push_escaped(out, c),
-            c => out.push(c),
+            c => push_escaped(out, c),
         }
     }
     out.push('"');
