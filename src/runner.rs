@@ -146,6 +146,7 @@ pub struct Runner {
     pub bench: Workbench,
     /// What the view running now has printed (the server's console).
     printed: Vec<String>,
+    signed: SignedCache,
 }
 
 /// What a command did on the wire, for the step and the flow list.
@@ -175,6 +176,7 @@ impl Runner {
             snapshot,
             bench: Workbench::default(),
             printed: Vec::new(),
+            signed: SignedCache::default(),
         }
     }
 
@@ -200,6 +202,7 @@ impl Runner {
                 snapshot: self.snapshot.clone(),
                 bench,
                 printed: Vec::new(),
+                signed: self.signed.clone(),
             },
             records,
             flows,
@@ -440,9 +443,56 @@ impl Runner {
         SignedSessions {
             values: values
                 .into_iter()
-                .map(|v| (v.to_string(), self.world.signed_cookie_data(v)))
+                .map(|v| (v.to_string(), self.signed.data(&self.world, v)))
                 .collect(),
         }
+    }
+}
+
+/// What the `signed_cookies` engine would read from the values it made,
+/// remembered: checking a signature and inflating its payload on every step
+/// cost a tenth of a transcript. Not part of the world: every copy of the
+/// runner shares it.
+#[derive(Clone, Debug, Default)]
+struct SignedCache(Rc<std::cell::RefCell<SignedEntries>>);
+
+#[derive(Debug, Default)]
+struct SignedEntries {
+    /// `SECRET_KEY` and its fallbacks the entries were checked under.
+    keys: Vec<String>,
+    /// Each value: its timestamp and data when its signature is good.
+    values: HashMap<String, Option<(i64, Value)>>,
+}
+
+impl SignedCache {
+    /// Most values remembered before starting afresh.
+    const MOST: usize = 4096;
+
+    /// [`World::signed_cookie_data`], remembered per value.
+    fn data(&self, world: &World, value: &str) -> Option<Value> {
+        let settings = &world.server.settings;
+        let mut entries = self.0.borrow_mut();
+        let keys = std::iter::once(&settings.secret_key).chain(&settings.secret_key_fallbacks);
+        if !keys.clone().eq(entries.keys.iter()) || entries.values.len() >= Self::MOST {
+            entries.keys = keys.cloned().collect();
+            entries.values.clear();
+        }
+        let signed = entries
+            .values
+            .entry(value.to_string())
+            .or_insert_with(|| {
+                let timestamp = value
+                    .rsplit(':')
+                    .nth(1)
+                    .and_then(crate::sim::signing::b62_decode)?;
+                let data = world.signed_cookie_data_at(value, None)?;
+                Some((timestamp, data))
+            })
+            .clone();
+        // `loads()` takes a signature exactly `max_age` old.
+        signed
+            .filter(|(t, _)| world.now() - t <= settings.cookie_age)
+            .map(|(_, data)| data)
     }
 }
 

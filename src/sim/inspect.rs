@@ -220,13 +220,18 @@ impl World {
     /// The data a value holds if the `signed_cookies` engine's `load()` would
     /// accept it now, whatever engine is active.
     pub fn signed_cookie_data(&self, value: &str) -> Option<Value> {
+        self.signed_cookie_data_at(value, Some(self.server.settings.cookie_age))
+    }
+
+    /// The same with `max_age` given (`None`: the signature alone).
+    pub fn signed_cookie_data_at(&self, value: &str, max_age: Option<i64>) -> Option<Value> {
         let settings = &self.server.settings;
         signing::loads(
             value,
             &settings.secret_key,
             &settings.secret_key_fallbacks,
             SIGNED_COOKIES_SALT,
-            Some(settings.cookie_age),
+            max_age,
             self.now(),
         )
         .ok()
