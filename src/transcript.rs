@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 use crate::runner::{Change, Outcome, Step};
 use crate::sim::request::{Exchange, SetCookie};
 use crate::sim::server::Server;
-use crate::sim::value::{Value, to_display_json};
+use crate::sim::value::{Value, to_display_json, write_json_str as str_json};
 use crate::sim::world::JarEntry;
 
 /// Writes the JSON lines of one transcript, numbering session keys across it.
@@ -188,43 +188,6 @@ fn list<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T))
     out.push(']');
 }
 
-/// A JSON string, escaped as `serde_json` escapes it.
-fn str_json(out: &mut String, text: &str) {
-    out.push('"');
-    // Runs that need no escape are copied whole.
-    let plain = |b: &u8| *b >= 0x20 && *b < 0x80 && *b != b'"' && *b != b'\\';
-    let mut rest = text;
-    while !rest.is_empty() {
-        let run = rest.bytes().take_while(plain).count();
-        out.push_str(&rest[..run]);
-        rest = &rest[run..];
-        let Some(c) = rest.chars().next() else {
-            break;
-        };
-        rest = &rest[c.len_utf8()..];
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c => push_escaped(out, c),
-        }
-    }
-    out.push('"');
-}
-
-/// `\u00e9` (or a surrogate pair), as `json.dumps` writes every character
-/// outside ASCII by default.
-fn push_escaped(out: &mut String, c: char) {
-    let mut units = [0u16; 2];
-    for unit in c.encode_utf16(&mut units) {
-        let _ = write!(out, "\\u{unit:04x}");
-    }
-}
-
 fn bool_json(out: &mut String, b: bool) {
     out.push_str(if b { "true" } else { "false" });
 }
@@ -385,15 +348,20 @@ impl serde_json::ser::Formatter for PythonFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        if fragment.is_ascii() {
+        // serde_json already escaped quotes, backslashes and controls; what
+        // is left of json.dumps's escapes is everything past `~`.
+        if fragment.bytes().all(|b| b < 0x7f) {
             return writer.write_all(fragment.as_bytes());
         }
         let mut out = String::with_capacity(fragment.len() * 2);
         for c in fragment.chars() {
-            if c.is_ascii() {
+            if (c as u32) < 0x7f {
                 out.push(c);
             } else {
-                push_escaped(&mut out, c);
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
             }
         }
         writer.write_all(out.as_bytes())
