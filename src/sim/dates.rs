@@ -107,7 +107,7 @@ pub fn iso_format(t: i64) -> String {
 /// since the epoch (fractions of a second are dropped).
 pub fn parse_iso(s: &str) -> Option<i64> {
     let s = s.trim();
-    let (date, rest) = if s.len() >= 10 {
+    let (date, rest) = if s.len() >= 10 && s.is_char_boundary(10) {
         s.split_at(10)
     } else {
         return None;
@@ -415,6 +415,12 @@ mod tests {
             err(253_402_300_800.0),
             "ValueError: year 10000 is out of range"
         );
+    }
+
+    #[test]
+    fn iso_dates_with_wide_characters_are_not_dates() {
+        assert_eq!(parse_iso("2026-02-\u{f71}\u{f80}01T00:00:00"), None);
+        assert_eq!(parse_iso("2026-02-01T00:00:00+00:00"), Some(1_769_904_000));
     }
 
     #[test]
