@@ -293,6 +293,7 @@ impl Runner {
                 from: from.cloned(),
                 method: None,
                 cookie_header: None,
+                site: None,
             },
             source,
         };

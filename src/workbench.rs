@@ -392,6 +392,7 @@ pub fn replay_plan(flow: &Flow, how: &Replay, browser: Option<usize>) -> Plan {
             Replay::As(_) => None,
             Replay::WithCookie(header) => Some(header.clone()),
         },
+        site: Some(x.origin.clone()),
     };
     Plan {
         out,

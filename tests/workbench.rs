@@ -280,3 +280,21 @@ fn export_writes_commands_and_cookies_txt() {
         "#HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t1768435200\tsessionid\t{key}"
     )));
 }
+
+#[test]
+fn a_replay_goes_where_the_original_went() {
+    let mut r = runner();
+    run(
+        &mut r,
+        &[
+            "site https://shop.example",
+            "request.session['n'] = 1",
+            "site http://news.example",
+        ],
+    );
+    let replay = run(&mut r, &["replay 1 as default"]);
+    let x = replay.exchange.expect("a request");
+    assert_eq!(x.url(), "https://shop.example/");
+    assert_eq!(x.sent.len(), 1, "the shop's cookie went with it");
+    assert_eq!(r.world.site.to_string(), "http://news.example");
+}

@@ -144,6 +144,9 @@ pub struct Outbound {
     pub method: Option<&'static str>,
     /// A Cookie header written by hand, sent exactly as written.
     pub cookie_header: Option<String>,
+    /// Another origin than the current site (a replay goes where the
+    /// original went).
+    pub site: Option<Origin>,
 }
 
 impl Outbound {
@@ -166,6 +169,8 @@ impl Outbound {
 /// A request with its Cookie header, before it reaches the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prepared {
+    /// Where it goes.
+    pub origin: Origin,
     pub method: &'static str,
     pub path: String,
     pub sent: Vec<(String, String)>,
@@ -233,13 +238,11 @@ impl World {
     }
 
     /// The request's cookies, and how it was made.
-    fn fetch<'a>(&'a self, path: &'a str, from: Option<&Initiator>) -> Fetch<'a> {
+    fn fetch<'a>(origin: &'a Origin, path: &'a str, from: Option<&Initiator>) -> Fetch<'a> {
         Fetch {
-            origin: &self.site,
+            origin,
             path: path_only(path),
-            cross_site: from
-                .filter(|i| !i.origin.same_site(&self.site))
-                .map(|i| i.via),
+            cross_site: from.filter(|i| !i.origin.same_site(origin)).map(|i| i.via),
         }
     }
 
@@ -248,17 +251,19 @@ impl World {
     /// hand), and the cookies of the host left out.
     pub fn prepare(&mut self, out: &Outbound) -> Prepared {
         let now = self.now();
+        let origin = out.site.clone().unwrap_or_else(|| self.site.clone());
         let (sent, not_sent) = match (&out.cookie_header, out.browser) {
             (Some(header), _) => (split_cookie_header(header), Vec::new()),
             (None, Some(i)) => {
                 self.browsers[i].purge(now);
-                let outgoing =
-                    self.browsers[i].outgoing(self.fetch(&out.path, out.from.as_ref()), now);
+                let fetch = Self::fetch(&origin, &out.path, out.from.as_ref());
+                let outgoing = self.browsers[i].outgoing(fetch, now);
                 (outgoing.sent, outgoing.not_sent)
             }
             (None, None) => (Vec::new(), Vec::new()),
         };
         Prepared {
+            origin,
             method: out.method(),
             path: out.path.clone(),
             sent,
@@ -275,7 +280,7 @@ impl World {
         }
         let mut request = Request::new(
             &self.server,
-            &self.site,
+            &prepared.origin,
             &prepared.path,
             prepared.sent.clone(),
         );
@@ -289,7 +294,7 @@ impl World {
         Exchange {
             sender: out.browser.map(|i| self.browsers[i].name.clone()),
             method: prepared.method,
-            origin: self.site.clone(),
+            origin: prepared.origin,
             path: prepared.path,
             initiator: out.from.clone(),
             sent: prepared.sent,
@@ -352,16 +357,9 @@ impl World {
     /// refuses it and says why.
     pub fn deliver(&mut self, browser: usize, exchange: &mut Exchange) {
         let now = self.now();
-        let cross_site = self
-            .fetch(&exchange.path, exchange.initiator.as_ref())
-            .cross_site;
-        let site = self.site.clone();
+        let site = exchange.origin.clone();
         let path = exchange.path.clone();
-        let fetch = Fetch {
-            origin: &site,
-            path: path_only(&path),
-            cross_site,
-        };
+        let fetch = Self::fetch(&site, &path, exchange.initiator.as_ref());
         for set in &mut exchange.set_cookies {
             set.blocked = self.browsers[browser].receive(&set.morsel, fetch, now);
         }
@@ -376,6 +374,7 @@ impl World {
             from: from.cloned(),
             method: None,
             cookie_header: None,
+            site: None,
         };
         let prepared = self.prepare(&out);
         let exchange = self.exchange_of(prepared.clone(), &out);
