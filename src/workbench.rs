@@ -449,8 +449,12 @@ pub fn simple(
 /// `decode VALUE`, or `decode cookie NAME` for the value a cookie of the
 /// current browser holds for the current site.
 fn decoded(world: &crate::sim::World, text: &str) -> Result<String, PyErr> {
-    let Some(name) = text.strip_prefix("cookie ").map(str::trim) else {
+    let Some(rest) = text.strip_prefix("cookie ").map(str::trim) else {
         return Ok(crate::sim::decode::decode(world, text));
+    };
+    let (name, salt) = match rest.split_once(char::is_whitespace) {
+        Some((name, salt)) => (name, format!(" {}", salt.trim())),
+        None => (rest, String::new()),
     };
     let browser = world.browser();
     let cookie = browser
@@ -468,7 +472,7 @@ fn decoded(world: &crate::sim::World, text: &str) -> Result<String, PyErr> {
     Ok(format!(
         "{name} = {}\n{}",
         cookie.raw_value,
-        crate::sim::decode::decode(world, &cookie.raw_value)
+        crate::sim::decode::decode(world, &format!("{}{salt}", cookie.raw_value))
     ))
 }
 

@@ -31,6 +31,11 @@ struct Place {
 
 /// The report `decode` prints.
 pub fn decode(world: &World, value: &str) -> String {
+    // `decode VALUE salt=ui`: the salt a `set_signed_cookie()` was given.
+    let (value, salt) = match value.trim().rsplit_once(char::is_whitespace) {
+        Some((v, s)) if s.starts_with("salt=") => (v, &s["salt=".len()..]),
+        _ => (value, ""),
+    };
     let value = unquote(value.trim());
     let mut out = String::new();
     if !value.contains(':') {
@@ -89,7 +94,7 @@ pub fn decode(world: &World, value: &str) -> String {
     }
     let signed_part = &value[..value.len() - signature.len() - 1];
     let mut matched = None;
-    'search: for place in places(world, timestamp.is_some()) {
+    'search: for place in places(world, timestamp.is_some(), salt) {
         for (label, secret) in &secrets {
             let key = if place.cookie_key {
                 cookie_signer_key(secret)
@@ -140,7 +145,7 @@ pub fn decode(world: &World, value: &str) -> String {
             );
             let _ = writeln!(
                 out,
-                "  (a tampered payload, another SECRET_KEY, or a salt sessionlab cannot guess)"
+                "  (a tampered payload, another SECRET_KEY, or another salt: `decode VALUE salt=ui`)"
             );
         }
     }
@@ -150,7 +155,7 @@ pub fn decode(world: &World, value: &str) -> String {
 /// Where the world signs things: session data, signed session cookies,
 /// `signing.dumps()`, and `set_signed_cookie()` for each cookie name in the
 /// jars (with an empty salt).
-fn places(world: &World, timestamped: bool) -> Vec<Place> {
+fn places(world: &World, timestamped: bool, salt: &str) -> Vec<Place> {
     let age = world.server.settings.cookie_age;
     let mut places = vec![
         Place {
@@ -184,8 +189,18 @@ fn places(world: &World, timestamped: bool) -> Vec<Place> {
     names.dedup();
     for name in names {
         places.push(Place {
-            what: format!("set_signed_cookie('{name}', ...) with salt=''"),
-            salt: cookie_salt(name, ""),
+            what: format!("set_signed_cookie('{name}', ..., salt='{salt}')"),
+            salt: cookie_salt(name, salt),
+            cookie_key: true,
+            max_age: None,
+            object: false,
+        });
+        places.push(Place {
+            what: format!(
+                "set_signed_cookie('{name}', ..., salt='{salt}') before Django 5.2.15 \
+                 (SIGNED_COOKIE_LEGACY_SALT_FALLBACK still accepts it)"
+            ),
+            salt: format!("{name}{salt}"),
             cookie_key: true,
             max_age: None,
             object: false,
@@ -278,6 +293,19 @@ mod tests {
         );
         let tampered = value.replacen('e', "f", 1);
         assert!(decode(&runner.world, &tampered).contains("BadSignature"));
+    }
+
+    #[test]
+    fn a_signed_plain_cookie_is_found_with_its_salt() {
+        let mut runner = Runner::new(World::new(1));
+        runner.step("response.set_signed_cookie('theme', 'dark', salt='ui')");
+        let value = runner.world.browser().cookies[0].raw_value.clone();
+        assert!(decode(&runner.world, &value).contains("BadSignature"));
+        let report = decode(&runner.world, &format!("{value} salt=ui"));
+        assert!(
+            report.contains("set_signed_cookie('theme', ..., salt='ui')"),
+            "{report}"
+        );
     }
 
     #[test]
