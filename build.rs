@@ -7,13 +7,9 @@ use std::path::Path;
 fn main() {
     println!("cargo:rerun-if-changed=lessons");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| {
+    let files = sorted_entries(&dir, |p| {
         p.extension().is_some_and(|x| x == "md") && p.file_name().is_some_and(|n| n != "README.md")
     });
-    files.sort();
     let mut out = String::from("pub const FILES: &[(&str, &str)] = &[\n");
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
@@ -31,22 +27,14 @@ fn main() {
     out.push_str("];\n");
     // Translations: `lessons/LANG/*.md`, as (language, file name, text).
     out.push_str("pub const TRANSLATIONS: &[(&str, &str, &str)] = &[\n");
-    let mut languages: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    languages.retain(|p| p.is_dir());
-    languages.sort();
+    let languages = sorted_entries(&dir, |p| p.is_dir());
     for folder in &languages {
         let lang = folder
             .file_name()
             .and_then(|n| n.to_str())
             .expect("UTF-8 language folder name");
         println!("cargo:rerun-if-changed={}", folder.display());
-        let mut translated: Vec<_> = std::fs::read_dir(folder)
-            .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        translated.retain(|p| p.extension().is_some_and(|x| x == "md"));
-        translated.sort();
+        let translated = sorted_entries(folder, |p| p.extension().is_some_and(|x| x == "md"));
         for path in &translated {
             println!("cargo:rerun-if-changed={}", path.display());
             let name = path
@@ -65,4 +53,17 @@ fn main() {
     let target =
         Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("lessons.rs");
     std::fs::write(target, out).expect("write the embedded lesson list");
+}
+
+/// The paths in `dir` that `keep` accepts, sorted (none if it cannot be read).
+fn sorted_entries(
+    dir: &std::path::Path,
+    keep: impl Fn(&std::path::Path) -> bool,
+) -> Vec<std::path::PathBuf> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.retain(|p| keep(p));
+    paths.sort();
+    paths
 }

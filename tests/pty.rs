@@ -47,118 +47,19 @@ fn pane(rows: &[String], title: &str) -> String {
 
 #[test]
 fn sandbox_in_a_pty_types_a_line_and_restores_the_terminal() {
-    let dir = std::env::temp_dir().join(format!("sessionlab-pty-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let pty = native_pty_system();
-    let pair = pty
-        .openpty(PtySize {
-            rows: ROWS,
-            cols: COLS,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pty");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sessionlab"));
-    cmd.arg("sandbox");
-    cmd.env("SESSIONLAB_DATA_DIR", &dir);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env_remove("NO_COLOR");
-    let mut child = pair.slave.spawn_command(cmd).expect("the binary starts");
-    drop(pair.slave);
-    let output = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let sink = Arc::clone(&output);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let mut writer = pair.master.take_writer().unwrap();
-    let wait_for = |what: &str, check: &dyn Fn(&[String]) -> bool| {
-        for _ in 0..1000 {
-            let rows = screen(&output.lock().unwrap());
-            if check(&rows) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        panic!(
-            "timed out waiting for {what}; the screen:\n{}",
-            screen(&output.lock().unwrap()).join("\n")
-        );
-    };
-
-    wait_for("the first frame", &|rows| {
-        rows.iter().any(|r| r.contains(">>>")) && !pane(rows, "Browser").is_empty()
-    });
-    writer
-        .write_all(b"request.session['name'] = 'Ada'\r")
-        .unwrap();
-    writer.flush().unwrap();
-    wait_for(
+    let mut session = Session::start(&["sandbox"]);
+    session.type_bytes(b"request.session['name'] = 'Ada'\r");
+    session.wait_for(
         "sessionid in the browser pane and Ada in the server pane",
-        &|rows| pane(rows, "Browser").contains("sessionid") && pane(rows, "Server").contains("Ada"),
+        |rows| pane(rows, "Browser").contains("sessionid") && pane(rows, "Server").contains("Ada"),
     );
-
-    writer.write_all(b"\x03").unwrap();
-    writer.flush().unwrap();
-    let mut status = None;
-    for _ in 0..500 {
-        if let Some(s) = child.try_wait().unwrap() {
-            status = Some(s);
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let status = status.unwrap_or_else(|| {
-        let _ = child.kill();
-        panic!("Ctrl-C did not quit");
-    });
+    session.type_bytes(b"\x03");
+    let status = session.exit();
     assert!(status.success(), "{status:?}");
-
-    // Raw mode is off: the line discipline echoes and works in lines again.
-    let termios = pair.master.get_termios().expect("termios of the pty");
-    use nix::sys::termios::LocalFlags;
-    assert!(
-        termios.local_flags.contains(LocalFlags::ICANON),
-        "{:?}",
-        termios.local_flags
-    );
-    assert!(
-        termios.local_flags.contains(LocalFlags::ECHO),
-        "{:?}",
-        termios.local_flags
-    );
-
-    // It left the alternate screen and showed the cursor, after entering it.
-    std::thread::sleep(Duration::from_millis(50));
-    let bytes = output.lock().unwrap().clone();
-    let text = String::from_utf8_lossy(&bytes);
-    let entered = text
-        .rfind("\x1b[?1049h")
-        .expect("entered the alternate screen");
-    let left = text
-        .rfind("\x1b[?1049l")
-        .expect("left the alternate screen");
-    assert!(left > entered);
-    let shown = text.rfind("\x1b[?25h").expect("the cursor shown");
-    let hidden = text.rfind("\x1b[?25l");
-    assert!(
-        hidden.is_none_or(|h| shown > h),
-        "the cursor is shown at the end"
-    );
-    assert!(
-        text.rfind("\x1b[?1000l").is_some(),
-        "mouse capture turned off"
-    );
+    // Raw mode off, the alternate screen left, the cursor shown, the mouse off.
+    session.assert_terminal_restored();
     // The history was kept for the next run.
-    let history = std::fs::read_to_string(dir.join("history.txt")).unwrap();
-    assert_eq!(history, "request.session['name'] = 'Ada'\n");
-    let _ = std::fs::remove_dir_all(dir);
+    assert_eq!(session.history(), "request.session['name'] = 'Ada'\n");
 }
 
 /// A line that runs until its step budget is spent (seconds in a debug build).
@@ -183,10 +84,20 @@ impl Session {
     }
 
     fn start_in(args: &[&str], dir: &std::path::Path) -> Self {
+        let session = Self::spawn(args, dir, (COLS, ROWS), false);
+        session.wait_for("the first frame", |rows| {
+            rows.iter().any(|r| r.contains(">>>")) && !pane(rows, "Browser").is_empty()
+        });
+        session
+    }
+
+    /// The binary in a pty of `cols`×`rows`, in colour or not, without
+    /// waiting for anything.
+    fn spawn(args: &[&str], dir: &std::path::Path, (cols, rows): (u16, u16), mono: bool) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -195,6 +106,11 @@ impl Session {
         cmd.args(args);
         cmd.env("SESSIONLAB_DATA_DIR", dir);
         cmd.env("TERM", "xterm-256color");
+        if mono {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
         let child = pair.slave.spawn_command(cmd).expect("the binary starts");
         drop(pair.slave);
         let output = Arc::new(Mutex::new(Vec::new()));
@@ -210,18 +126,14 @@ impl Session {
             }
         });
         let writer = pair.master.take_writer().unwrap();
-        let session = Session {
+        Session {
             child,
             master: pair.master,
             writer,
             output,
             dir: dir.to_path_buf(),
             _owned: None,
-        };
-        session.wait_for("the first frame", |rows| {
-            rows.iter().any(|r| r.contains(">>>")) && !pane(rows, "Browser").is_empty()
-        });
-        session
+        }
     }
 
     fn text(&self) -> String {
@@ -585,38 +497,14 @@ fn two_windows_on_one_data_directory_keep_each_others_progress() {
 /// step's instruction and goal on the first screen; after the solution, the
 /// Set-Cookie header and the goal met, without scrolling.
 fn first_lesson_fits(cols: u16, rows: u16) {
-    let dir = std::env::temp_dir().join(format!(
-        "sessionlab-pty-small-{cols}x{rows}-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows,
-            cols,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pty");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sessionlab"));
-    cmd.args(["learn", "01-what-is-a-cookie"]);
-    cmd.env("SESSIONLAB_DATA_DIR", &dir);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("NO_COLOR", "1");
-    let mut child = pair.slave.spawn_command(cmd).expect("the binary starts");
-    drop(pair.slave);
-    let output = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let sink = Arc::clone(&output);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = Session::spawn(
+        &["learn", "01-what-is-a-cookie"],
+        dir.path(),
+        (cols, rows),
+        true,
+    );
+    let output = Arc::clone(&session.output);
     let text = || {
         let mut parser = vt100::Parser::new(
             NonZeroU16::new(rows).unwrap(),
@@ -634,7 +522,6 @@ fn first_lesson_fits(cols: u16, rows: u16) {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        let _ = std::fs::remove_dir_all(&dir);
         panic!(
             "{cols}x{rows}: timed out waiting for {wants:?}; the screen:\n{}",
             text()
@@ -646,23 +533,10 @@ fn first_lesson_fits(cols: u16, rows: u16) {
         "Goal",
         "✗ the browser keeps theme=dark",
     ]);
-    let mut writer = pair.master.take_writer().unwrap();
-    writer
-        .write_all(b"response.set_cookie('theme', 'dark')\r")
-        .unwrap();
-    writer.flush().unwrap();
+    session.type_bytes(b"response.set_cookie('theme', 'dark')\r");
     wait_for(&["Set-Cookie: theme=dark", "✓ Goal met!", "[HTTP]"]);
-    writer.write_all(b"\x03").unwrap();
-    writer.flush().unwrap();
-    for _ in 0..500 {
-        if child.try_wait().unwrap().is_some() {
-            let _ = std::fs::remove_dir_all(&dir);
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let _ = child.kill();
-    panic!("Ctrl-C did not quit");
+    session.type_bytes(b"\x03");
+    session.exit();
 }
 
 #[test]
