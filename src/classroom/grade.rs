@@ -58,6 +58,16 @@ pub struct Grade {
 }
 
 impl Grade {
+    /// `student`'s grade in `course` under its profile.
+    fn new(course: &Course, student: &str, tests: Vec<Test>) -> Self {
+        Self {
+            student: student.to_string(),
+            course: course.info.id.clone(),
+            profile: course.profile.name.clone(),
+            tests,
+        }
+    }
+
     pub fn score(&self) -> f64 {
         self.tests.iter().map(|t| t.score).sum()
     }
@@ -151,12 +161,7 @@ pub fn from_progress(course: &Course, progress: &Exported, student: &str) -> Gra
             )
         })
         .collect();
-    Grade {
-        student: student.to_string(),
-        course: course.info.id.clone(),
-        profile: course.profile.name.clone(),
-        tests,
-    }
+    Grade::new(course, student, tests)
 }
 
 #[allow(clippy::cast_precision_loss)]
@@ -244,12 +249,7 @@ pub fn from_transcript(lesson: &Lesson, text: &str, student: &str, course: &Cour
             )
         })
         .collect();
-    Grade {
-        student: student.to_string(),
-        course: course.info.id.clone(),
-        profile: course.profile.name.clone(),
-        tests,
-    }
+    Grade::new(course, student, tests)
 }
 
 /// Several students as CSV, one row each: student, course, profile, score,
