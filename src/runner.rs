@@ -15,7 +15,7 @@ use crate::sim::server::RecordLengths;
 use crate::sim::value::str_repr;
 use crate::sim::world::{JarEntry, StoredSession};
 use crate::sim::world::{Outbound, Prepared};
-use crate::sim::{PyErr, Value, World, WorldCommand};
+use crate::sim::{PyErr, Value, World};
 use crate::workbench::{self, Pending, Plan, Source, Workbench};
 
 /// How a command ended.
@@ -302,9 +302,7 @@ impl Runner {
                 let plan = plan(&self.world.path.clone(), None, Source::View(Rc::new(stmts)));
                 self.request(plan)
             }
-            Command::World(WorldCommand::Visit { path, from }) => {
-                self.request(plan(&path, from.as_ref(), Source::Page))
-            }
+            Command::Visit { path, from } => self.request(plan(&path, from.as_ref(), Source::Page)),
             Command::World(world_command) => {
                 let outcome = match self.world.apply(&world_command) {
                     Ok(Some(value)) => Outcome::Value(value.repr()),

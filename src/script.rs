@@ -67,6 +67,13 @@ impl SyntaxError {
 pub enum Command {
     /// Python statements, run as one view.
     View(Vec<Stmt>),
+    /// `visit /path [from ORIGIN [via link|form|image]]`: a request whose
+    /// view does not touch the session, made by the user or by a page of
+    /// another origin.
+    Visit {
+        path: String,
+        from: Option<crate::sim::request::Initiator>,
+    },
     World(WorldCommand),
     /// The HTTP workbench: history, replay, intercept, decode, export.
     Tool(commands::ToolCommand),

@@ -374,7 +374,7 @@ fn parse_visit(a: &Args) -> Result<Command, ParseError> {
         }
         _ => return Err(ParseError::world(USAGE)),
     };
-    Ok(world(WorldCommand::Visit { path, from }))
+    Ok(Command::Visit { path, from })
 }
 
 /// `replay N`, `replay N as BROWSER`, `replay N with Cookie: HEADER`.

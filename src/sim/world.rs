@@ -29,13 +29,6 @@ pub const DEFAULT_BROWSER: &str = "default";
 /// A world command: what happens outside the view.
 #[derive(Clone, Debug)]
 pub enum WorldCommand {
-    /// `visit /path [from ORIGIN [via link|form|image]]`: a request whose
-    /// view does not touch the session, made by the user or by a page of
-    /// another origin.
-    Visit {
-        path: String,
-        from: Option<Initiator>,
-    },
     /// `site https://shop.example`: where every browser's requests go.
     Site(Origin),
     /// `path /cart`: later view code runs at this path.
@@ -365,45 +358,10 @@ impl World {
         }
     }
 
-    /// One whole round trip from the current browser with no view code (a
-    /// page, or a request another origin makes): for tests and tools.
-    pub fn visit(&mut self, path: &str, from: Option<&Initiator>) -> (Exchange, Option<PyErr>) {
-        let out = Outbound {
-            browser: Some(self.current),
-            path: path.to_string(),
-            from: from.cloned(),
-            method: None,
-            cookie_header: None,
-            site: None,
-        };
-        let prepared = self.prepare(&out);
-        let exchange = self.exchange_of(prepared.clone(), &out);
-        match self.arrive(&prepared) {
-            Err(e) => (
-                Exchange {
-                    status: 500,
-                    ..exchange
-                },
-                Some(e),
-            ),
-            Ok(request) => {
-                let (mut exchange, error) = self.respond(request, None, exchange);
-                self.deliver(self.current, &mut exchange);
-                (exchange, error)
-            }
-        }
-    }
-
-    /// Apply a world command other than `visit` (which the runner sends as a
-    /// request). Returns a value for commands that show one (`browser js`).
+    /// Apply a world command. Returns a value for commands that show one (`browser js`).
     pub fn apply(&mut self, command: &WorldCommand) -> Result<Option<Value>, PyErr> {
         let now = self.now();
         match command {
-            WorldCommand::Visit { .. } => {
-                return Err(PyErr::tool(
-                    "visit makes a request: run it through the runner",
-                ));
-            }
             WorldCommand::Site(origin) => self.site = origin.clone(),
             WorldCommand::Path(path) => self.path = path.clone(),
             WorldCommand::BrowserClose => self.browser_mut().close(),
