@@ -212,7 +212,7 @@ impl StoredCookie {
 
     /// Whether a request to `host` may carry this cookie.
     pub fn domain_matches(&self, host: &str) -> bool {
-        host == self.domain || (!self.host_only && is_subdomain(host, &self.domain))
+        domain_matches(&self.domain, self.host_only, host)
     }
 
     /// devtools' Size column: name and raw value, in bytes.
@@ -227,6 +227,12 @@ impl StoredCookie {
             && self.host_only == other.host_only
             && self.path == other.path
     }
+}
+
+/// Whether a cookie of `domain` (a host, or a domain with its subdomains)
+/// goes with a request to `host`.
+pub fn domain_matches(domain: &str, host_only: bool, host: &str) -> bool {
+    host == domain || (!host_only && is_subdomain(host, domain))
 }
 
 /// `host` is a subdomain of `domain`.

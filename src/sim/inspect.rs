@@ -85,8 +85,8 @@ impl JarEntry {
     /// Whether requests to `host` may carry it (its domain matches).
     pub fn sent_to(&self, host: &str) -> bool {
         match self.domain.strip_prefix('.') {
-            Some(domain) => host == domain || host.ends_with(&self.domain),
-            None => host == self.domain,
+            Some(domain) => super::browser::domain_matches(domain, false, host),
+            None => super::browser::domain_matches(&self.domain, true, host),
         }
     }
 }
