@@ -12,17 +12,7 @@ fn main() {
     });
     let mut out = String::from("pub const FILES: &[(&str, &str)] = &[\n");
     for path in &files {
-        println!("cargo:rerun-if-changed={}", path.display());
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("UTF-8 lesson file name");
-        writeln!(
-            out,
-            "    ({name:?}, include_str!({:?})),",
-            path.display().to_string()
-        )
-        .expect("write to a String");
+        writeln!(out, "    ({}),", embed(path)).expect("write to a String");
     }
     out.push_str("];\n");
     // Translations: `lessons/LANG/*.md`, as (language, file name, text).
@@ -36,23 +26,23 @@ fn main() {
         println!("cargo:rerun-if-changed={}", folder.display());
         let translated = sorted_entries(folder, |p| p.extension().is_some_and(|x| x == "md"));
         for path in &translated {
-            println!("cargo:rerun-if-changed={}", path.display());
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .expect("UTF-8 lesson file name");
-            writeln!(
-                out,
-                "    ({lang:?}, {name:?}, include_str!({:?})),",
-                path.display().to_string()
-            )
-            .expect("write to a String");
+            writeln!(out, "    ({lang:?}, {}),", embed(path)).expect("write to a String");
         }
     }
     out.push_str("];\n");
     let target =
         Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("lessons.rs");
     std::fs::write(target, out).expect("write the embedded lesson list");
+}
+
+/// `"name.md", include_str!("path")` for a lesson file, which cargo watches.
+fn embed(path: &Path) -> String {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("UTF-8 lesson file name");
+    format!("{name:?}, include_str!({:?})", path.display().to_string())
 }
 
 /// The paths in `dir` that `keep` accepts, sorted (none if it cannot be read).

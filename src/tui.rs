@@ -209,6 +209,15 @@ impl App {
         app
     }
 
+    /// How many lessons of the course are finished.
+    pub fn lessons_done(&self) -> usize {
+        self.course
+            .lessons
+            .iter()
+            .filter(|l| self.store.lesson(&l.id).finished)
+            .count()
+    }
+
     /// The lesson to resume: the last one opened while it is unfinished,
     /// then the first unfinished one after it (rustlings' "continue").
     pub fn resume_index(&self) -> Option<usize> {

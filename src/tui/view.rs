@@ -458,12 +458,7 @@ fn draw_menu(app: &App, area: Rect, buf: &mut Buffer) {
     let block = panes::block(&title, true, t);
     let inner = block.inner(body);
     block.render(body, buf);
-    let done = app
-        .course
-        .lessons
-        .iter()
-        .filter(|l| app.store.lesson(&l.id).finished)
-        .count();
+    let done = app.lessons_done();
     let mut lines = vec![
         Line::styled(
             format!(

@@ -206,12 +206,7 @@ fn finished_lines(app: &App, index: usize) -> Vec<Line<'static>> {
         lines.push(Line::raw(format!("  {}. {name}", i + 1)));
     }
     lines.push(Line::raw(""));
-    let done = app
-        .course
-        .lessons
-        .iter()
-        .filter(|l| app.store.lesson(&l.id).finished)
-        .count();
+    let done = app.lessons_done();
     let total = app.course.lessons.len();
     lines.push(Line::raw(format!(
         "Course: {done} of {total} lessons done."
