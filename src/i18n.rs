@@ -196,6 +196,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Goal not met yet. Still missing: {}.",
         "But pas encore atteint. Il manque : {}.",
     ),
+    (
+        "plain.goal-broken",
+        "The goal no longer holds ({}), but the step stays done: :next goes on, :undo takes the command back.",
+        "Le but n'est plus atteint ({}), mais l'étape reste faite : :next continue, :undo annule la commande.",
+    ),
     ("plain.goal", "Goal: {}.", "But : {}."),
     ("plain.holds", "met", "atteint"),
     ("plain.not-yet", "not yet", "pas encore"),

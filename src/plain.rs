@@ -13,7 +13,7 @@ use std::io::{self, BufRead, Write};
 use std::time::Instant;
 
 use crate::i18n::{tr, trf};
-use crate::lesson::predict::Asked;
+use crate::lesson::play::{Advance, Hint, Played, Playthrough};
 use crate::lesson::{Course, Lesson, LessonStep};
 use crate::runner::{ChangeKind, Checkpoint, Outcome, Runner, Step, is_command};
 use crate::safe_text::escape;
@@ -38,19 +38,13 @@ pub enum Flow {
 /// A lesson being played line by line.
 pub struct Plain<'c> {
     course: &'c Course,
-    lesson: usize,
-    step: usize,
+    /// Where the learner is; the same step flow as the full-screen app.
+    play: Playthrough,
     runner: Runner,
-    /// The world as the step began, for `:reset`.
-    start: Runner,
     undo: Vec<(Checkpoint, Option<Step>)>,
     last: Option<Step>,
     /// The last step that made a request, for `show http`.
     last_exchange: Option<Step>,
-    hints: usize,
-    asked: Asked,
-    met: bool,
-    finished: bool,
     began: Instant,
     store: Store,
 }
@@ -64,31 +58,16 @@ impl<'c> Plain<'c> {
         out: &mut impl Write,
     ) -> io::Result<Self> {
         let lesson = &course.lessons[index];
-        let saved = store.lesson(&lesson.id);
-        let at = if saved.finished && saved.done >= lesson.steps.len() {
-            0
-        } else {
-            saved.done.min(lesson.steps.len().saturating_sub(1))
-        };
+        let at = store.lesson(&lesson.id).resume_at(lesson.steps.len());
         let mut runner = Runner::new(lesson.world(0));
-        for step in &lesson.steps[..at] {
-            for line in &step.solution {
-                let _ = runner.step(line);
-            }
-        }
+        let play = Playthrough::open(lesson, index, &mut runner, at);
         let mut plain = Plain {
             course,
-            lesson: index,
-            step: at,
-            start: runner.clone(),
+            play,
             runner,
             undo: Vec::new(),
             last: None,
             last_exchange: None,
-            hints: 0,
-            asked: Asked::Open,
-            met: false,
-            finished: false,
             began: crate::tui::wall_clock(),
             store,
         };
@@ -103,11 +82,11 @@ impl<'c> Plain<'c> {
     }
 
     fn lesson(&self) -> &'c Lesson {
-        &self.course.lessons[self.lesson]
+        &self.course.lessons[self.play.lesson]
     }
 
     fn current(&self) -> Option<&'c LessonStep> {
-        self.lesson().steps.get(self.step)
+        self.lesson().steps.get(self.play.step)
     }
 
     /// Say the step's title, instruction and question.
@@ -121,7 +100,7 @@ impl<'c> Plain<'c> {
             &trf(
                 "plain.step",
                 &[
-                    &(self.step + 1).to_string(),
+                    &(self.play.step + 1).to_string(),
                     &lesson.steps.len().to_string(),
                     &step.title,
                 ],
@@ -160,17 +139,17 @@ impl<'c> Plain<'c> {
                 return self.meta(trimmed, out);
             }
         }
-        if !self.finished {
+        if !self.play.finished {
             let predict = self.current().and_then(|s| s.predict.as_ref());
-            if let Some(note) = self.asked.take(predict, line) {
-                let asked = self.asked.clone();
+            if let Some(note) = self.play.predicted.take(predict, line) {
+                let asked = self.play.predicted.clone();
                 self.record().predicted(&asked);
                 say(out, &note)?;
                 return Ok(Flow::Continue);
             }
         }
         if !is_command(trimmed) {
-            if trimmed.is_empty() && self.met {
+            if trimmed.is_empty() && self.play.met {
                 return self.meta("next", out);
             }
             return Ok(Flow::Continue);
@@ -181,13 +160,13 @@ impl<'c> Plain<'c> {
 
     fn record(&mut self) -> &mut crate::classroom::report::StepRecord {
         let id = self.lesson().id.clone();
-        self.store.step_mut(&id, self.step)
+        self.store.step_mut(&id, self.play.step)
     }
 
     fn run(&mut self, line: &str, out: &mut impl Write) -> io::Result<()> {
         self.undo.push((self.runner.checkpoint(), self.last.take()));
         let step = self.runner.step(line);
-        if !self.finished {
+        if !self.play.finished {
             self.record().attempts += 1;
         }
         match &step.outcome {
@@ -206,47 +185,54 @@ impl<'c> Plain<'c> {
         self.check_goal(out)
     }
 
+    /// Check the goal after a command, with the full-screen app's rules:
+    /// a goal once met stays met until the learner moves on.
     fn check_goal(&mut self, out: &mut impl Write) -> io::Result<()> {
-        if self.finished {
+        if self.play.finished {
             return Ok(());
         }
+        let lesson = self.lesson();
         let Some(step) = self.current() else {
             return Ok(());
         };
-        let statuses = step.evaluate(&self.runner, self.last.as_ref());
-        let met = !statuses.is_empty() && statuses.iter().all(|s| s.holds);
-        if met && !self.met {
-            say(out, tr("plain.goal-met"))?;
-            if let Some(predict) = &step.predict
-                && let Some((verdict, feedback)) = self.asked.verdict(predict, &step.feedback)
-            {
-                say(out, &verdict)?;
-                if let Some(feedback) = feedback {
-                    say(out, feedback)?;
+        match self.play.check(lesson, &self.runner, self.last.as_ref()) {
+            Played::Met => {
+                say(out, tr("plain.goal-met"))?;
+                if let Some(predict) = &step.predict
+                    && let Some((verdict, feedback)) =
+                        self.play.predicted.verdict(predict, &step.feedback)
+                {
+                    say(out, &verdict)?;
+                    if let Some(feedback) = feedback {
+                        say(out, feedback)?;
+                    }
                 }
+                let seconds = self.began.elapsed().as_secs();
+                let record = self.record();
+                record.done = true;
+                record.seconds += seconds;
+                self.began = crate::tui::wall_clock();
+                if let Err(e) =
+                    self.store
+                        .record(&lesson.id, self.play.step + 1, lesson.steps.len())
+                {
+                    say(out, &e)?;
+                }
+                Ok(())
             }
-            let seconds = self.began.elapsed().as_secs();
-            let record = self.record();
-            record.done = true;
-            record.seconds += seconds;
-            self.began = crate::tui::wall_clock();
-            let lesson = self.lesson();
-            if let Err(e) = self
-                .store
-                .record(&lesson.id, self.step + 1, lesson.steps.len())
-            {
-                say(out, &e)?;
+            Played::Broken(labels) => say(out, &trf("plain.goal-broken", &[&labels.join("; ")])),
+            Played::Same if self.play.met => Ok(()),
+            Played::Same => {
+                let missing: Vec<&str> = self
+                    .play
+                    .conditions
+                    .iter()
+                    .filter(|s| !s.holds)
+                    .map(|s| s.label.as_str())
+                    .collect();
+                say(out, &trf("plain.goal-missing", &[&missing.join("; ")]))
             }
-        } else if !met {
-            let missing: Vec<&str> = statuses
-                .iter()
-                .filter(|s| !s.holds)
-                .map(|s| s.label.as_str())
-                .collect();
-            say(out, &trf("plain.goal-missing", &[&missing.join("; ")]))?;
         }
-        self.met = met;
-        Ok(())
     }
 
     fn meta(&mut self, command: &str, out: &mut impl Write) -> io::Result<Flow> {
@@ -264,32 +250,28 @@ impl<'c> Plain<'c> {
                 out,
                 &crate::classroom::report::card(self.course, &self.store.progress),
             )?,
-            ("hint", Some(step)) => {
-                let limit = profile.hint_limit(step.hints.len());
-                if self.hints < limit {
-                    self.hints += 1;
-                    let shown = self.hints;
-                    self.record().hints_shown(shown);
-                    say(
-                        out,
-                        &trf(
+            ("hint", Some(_)) => {
+                let note = match self.play.reveal_hint(self.lesson(), profile) {
+                    Hint::Shown {
+                        number,
+                        allowed,
+                        text,
+                        ..
+                    } => {
+                        self.record().hints_shown(number);
+                        trf(
                             "plain.hint",
-                            &[
-                                &self.hints.to_string(),
-                                &limit.to_string(),
-                                &step.hints[self.hints - 1],
-                            ],
-                        ),
-                    )?;
-                } else if limit == 0 && !step.hints.is_empty() {
-                    say(out, &trf("profile.no-hints", &[&profile.name]))?;
-                } else if limit < step.hints.len() {
-                    say(out, &trf("profile.no-more-hints", &[&profile.name]))?;
-                } else if step.hints.is_empty() {
-                    say(out, tr("plain.no-hints"))?;
-                } else {
-                    say(out, tr("plain.no-more-hints"))?;
-                }
+                            &[&number.to_string(), &allowed.to_string(), &text],
+                        )
+                    }
+                    Hint::Withheld { none: true } => trf("profile.no-hints", &[&profile.name]),
+                    Hint::Withheld { none: false } => {
+                        trf("profile.no-more-hints", &[&profile.name])
+                    }
+                    Hint::NoHints => tr("plain.no-hints").to_string(),
+                    Hint::NoMore => tr("plain.no-more-hints").to_string(),
+                };
+                say(out, &note)?;
             }
             ("solution", Some(step)) => {
                 if profile.solutions {
@@ -303,7 +285,7 @@ impl<'c> Plain<'c> {
                 }
             }
             ("why", Some(step)) => {
-                if self.met || self.finished {
+                if self.play.met || self.play.finished {
                     say(out, &step.explanation_markdown)?;
                 } else {
                     say(out, tr("plain.why-later"))?;
@@ -328,20 +310,20 @@ impl<'c> Plain<'c> {
                 Some((checkpoint, last)) => {
                     self.runner.restore(checkpoint);
                     self.last = last;
-                    if let Some(step) = self.current() {
-                        self.met = step.goal.met(&self.runner, self.last.as_ref());
-                    }
+                    self.play
+                        .recheck(self.lesson(), &self.runner, self.last.as_ref());
                     say(out, tr("plain.undone"))?;
                 }
                 None => say(out, tr("plain.nothing-to-undo"))?,
             },
             ("reset", Some(_)) => {
-                self.runner = self.start.clone();
+                self.runner = self.play.reset(self.lesson());
                 self.undo.clear();
                 self.last = None;
-                self.met = false;
-                self.hints = 0;
-                say(out, &trf("plain.reset", &[&(self.step + 1).to_string()]))?;
+                say(
+                    out,
+                    &trf("plain.reset", &[&(self.play.step + 1).to_string()]),
+                )?;
             }
             ("next" | "n", _) => self.next(out)?,
             _ => say(out, &trf("plain.unknown", &[&format!(":{command}")]))?,
@@ -350,29 +332,24 @@ impl<'c> Plain<'c> {
     }
 
     fn next(&mut self, out: &mut impl Write) -> io::Result<()> {
-        if self.finished {
-            if self.lesson + 1 < self.course.lessons.len() {
-                let store = std::mem::take(&mut self.store);
-                *self = Plain::new(self.course, self.lesson + 1, store, out)?;
+        match self.play.advance(self.lesson(), &self.runner) {
+            Advance::Beyond => {
+                let next = self.play.lesson + 1;
+                if next < self.course.lessons.len() {
+                    let store = std::mem::take(&mut self.store);
+                    *self = Plain::new(self.course, next, store, out)?;
+                }
+                Ok(())
             }
-            return Ok(());
+            Advance::NotYet(_) => say(out, tr("plain.not-yet-next")),
+            Advance::Finished => say(out, &trf("plain.lesson-done", &[&self.lesson().title])),
+            Advance::Step(_) => {
+                self.undo.clear();
+                self.last = None;
+                self.began = crate::tui::wall_clock();
+                self.introduce(out)
+            }
         }
-        if !self.met {
-            return say(out, tr("plain.not-yet-next"));
-        }
-        if self.step + 1 >= self.lesson().steps.len() {
-            self.finished = true;
-            return say(out, &trf("plain.lesson-done", &[&self.lesson().title]));
-        }
-        self.step += 1;
-        self.hints = 0;
-        self.asked = Asked::Open;
-        self.met = false;
-        self.start = self.runner.clone();
-        self.undo.clear();
-        self.last = None;
-        self.began = crate::tui::wall_clock();
-        self.introduce(out)
     }
 
     fn show(&self, what: &str, out: &mut impl Write) -> io::Result<()> {

@@ -21,7 +21,7 @@ use ratatui::backend::Backend;
 use ratatui::layout::{Position, Rect};
 
 use crate::lesson::Course;
-use crate::lesson::play::{Advance, Played, Playthrough};
+use crate::lesson::play::{Advance, Hint, Played, Playthrough};
 use crate::runner::{Runner, Snapshot, Step, is_command};
 use crate::sim::World;
 use crate::sim::request::Exchange;
@@ -298,12 +298,7 @@ impl App {
         let Some(lesson) = self.course.lessons.get(index) else {
             return;
         };
-        let saved = self.store.lesson(&lesson.id);
-        let resume = if saved.finished && saved.done >= lesson.steps.len() {
-            0
-        } else {
-            saved.done
-        };
+        let resume = self.store.lesson(&lesson.id).resume_at(lesson.steps.len());
         self.open_lesson_at(index, resume);
     }
 
@@ -732,28 +727,28 @@ impl App {
             return;
         };
         let lesson = &self.course.lessons[state.lesson];
-        // Classroom: a profile may limit hints; the report card counts them.
-        let all = lesson.steps.get(state.step).map_or(0, |s| s.hints.len());
-        let limit = self.course.profile.hint_limit(all);
-        if state.hints >= limit && limit < all {
-            let key = if limit == 0 {
-                "profile.no-hints"
-            } else {
-                "profile.no-more-hints"
-            };
-            let note = crate::i18n::trf(key, &[&self.course.profile.name]);
-            work.output.push(Output::Note(note));
-            return;
-        }
         // Also under the prompt, where the learner is looking.
-        let note = match state.reveal_hint(lesson) {
-            Ok(hint) => {
+        let profile = &self.course.profile;
+        let note = match state.reveal_hint(lesson, profile) {
+            Hint::Shown {
+                number, of, text, ..
+            } => {
+                // Classroom: the report card counts them.
                 self.store
                     .step_mut(&lesson.id, state.step)
-                    .hints_shown(state.hints);
-                hint
+                    .hints_shown(number);
+                format!("Hint {number}/{of}: {text}")
             }
-            Err(why) => why.to_string(),
+            Hint::Withheld { none } => {
+                let key = if none {
+                    "profile.no-hints"
+                } else {
+                    "profile.no-more-hints"
+                };
+                crate::i18n::trf(key, &[&profile.name])
+            }
+            Hint::NoHints => "This step has no hints.".to_string(),
+            Hint::NoMore => "No more hints: F3 shows the solution.".to_string(),
         };
         work.output.push(Output::Note(note));
     }

@@ -109,6 +109,21 @@ fn plain_mode_completes_the_first_lesson_from_piped_input_without_escape_sequenc
 }
 
 #[test]
+fn plain_mode_keeps_a_met_goal_met_like_the_full_screen_app() {
+    let data = tempfile::tempdir().unwrap();
+    let input = "response.set_cookie('theme', 'dark')\nresponse.delete_cookie('theme')\n\n:quit\n";
+    let out = sessionlab(data.path(), &["learn", "01-what-is-a-cookie"], input);
+    let shown = text(&out);
+    assert!(shown.contains("Goal met."), "{shown}");
+    assert!(
+        shown.contains("The goal no longer holds (") && shown.contains("but the step stays done"),
+        "{shown}"
+    );
+    // Enter on an empty line still goes on to step 2.
+    assert!(shown.contains("Step 2 of "), "{shown}");
+}
+
+#[test]
 fn plain_mode_says_sessions_in_words() {
     let data = tempfile::tempdir().unwrap();
     let input = "request.session['name'] = 'Ada'\n:quit\n";

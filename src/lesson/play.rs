@@ -6,6 +6,7 @@
 //! on an unmet goal says what is missing.
 
 use super::predict::Asked;
+use super::profile::Profile;
 use super::{ConditionStatus, Lesson};
 use crate::runner::{Runner, Step};
 
@@ -39,6 +40,24 @@ pub enum Played {
     Broken(Vec<String>),
     /// Nothing changed about the goal.
     Same,
+}
+
+/// What asking for a hint gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hint {
+    /// Hint `number` of the step's `of`, of which the profile allows `allowed`.
+    Shown {
+        number: usize,
+        of: usize,
+        allowed: usize,
+        text: String,
+    },
+    /// The step has no hints.
+    NoHints,
+    /// Every hint is shown.
+    NoMore,
+    /// The profile allows no more (`none`: no hints at all).
+    Withheld { none: bool },
 }
 
 /// What moving on from a step did.
@@ -149,25 +168,29 @@ impl Playthrough {
         self.finished = false;
     }
 
-    /// The next hint, numbered, or why there is none.
-    pub fn reveal_hint(&mut self, lesson: &Lesson) -> Result<String, &'static str> {
-        let Some(step) = lesson.steps.get(self.step) else {
-            return Err("This step has no hints.");
-        };
-        if self.hints < step.hints.len() {
+    /// The next hint the profile allows, or why there is none.
+    pub fn reveal_hint(&mut self, lesson: &Lesson, profile: &Profile) -> Hint {
+        let all = lesson
+            .steps
+            .get(self.step)
+            .map_or(&[][..], |s| &s.hints[..]);
+        let allowed = profile.hint_limit(all.len());
+        if self.hints < allowed {
             self.hints += 1;
-            return Ok(format!(
-                "Hint {}/{}: {}",
-                self.hints,
-                step.hints.len(),
-                step.hints[self.hints - 1]
-            ));
+            return Hint::Shown {
+                number: self.hints,
+                of: all.len(),
+                allowed,
+                text: all[self.hints - 1].clone(),
+            };
         }
-        Err(if step.hints.is_empty() {
-            "This step has no hints."
+        if allowed < all.len() {
+            Hint::Withheld { none: allowed == 0 }
+        } else if all.is_empty() {
+            Hint::NoHints
         } else {
-            "No more hints: F3 shows the solution."
-        })
+            Hint::NoMore
+        }
     }
 
     /// Start the step again: the world as it began; the goal unmet.

@@ -54,6 +54,18 @@ pub struct LessonProgress {
     pub steps: Vec<crate::classroom::report::StepRecord>,
 }
 
+impl LessonProgress {
+    /// The step to resume a lesson of `steps` steps at: the first
+    /// unfinished one, or the start once the lesson is finished.
+    pub fn resume_at(&self, steps: usize) -> usize {
+        if self.finished && self.done >= steps {
+            0
+        } else {
+            self.done
+        }
+    }
+}
+
 /// The progress file's content.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
