@@ -160,11 +160,7 @@ pub fn card(course: &Course, progress: &Progress) -> String {
         )
     );
     for (i, lesson) in course.lessons.iter().enumerate() {
-        let p = progress
-            .lessons
-            .get(&lesson.id)
-            .cloned()
-            .unwrap_or_default();
+        let p = progress.lesson(&lesson.id);
         let totals = Totals::of(&p, lesson.steps.len());
         let state = if totals.done >= totals.steps {
             tr("report.done").to_string()

@@ -78,6 +78,11 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// A lesson's progress (empty if the learner has not started it).
+    pub fn lesson(&self, id: &str) -> LessonProgress {
+        self.lessons.get(id).cloned().unwrap_or_default()
+    }
+
     /// Take in what another window (or machine) saved: the larger `done`,
     /// either `finished`, each step's records merged.
     pub fn merge(&mut self, other: Progress) {
@@ -140,7 +145,7 @@ impl Store {
 
     /// A lesson's progress.
     pub fn lesson(&self, id: &str) -> LessonProgress {
-        self.progress.lessons.get(id).cloned().unwrap_or_default()
+        self.progress.lesson(id)
     }
 
     /// The report-card record of step `step` (0-based) of lesson `id`, to
