@@ -26,7 +26,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::Paragraph;
 use sessionlab::lesson::Course;
-use sessionlab::tui::progress::Store;
+use sessionlab::progress::Store;
 use sessionlab::tui::theme::Theme;
 use sessionlab::tui::{App, view};
 

@@ -24,10 +24,10 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sessionlab::lesson::{Course, check::check_lesson, load::parse_lesson};
+use sessionlab::progress::Store;
 use sessionlab::runner::Runner;
 use sessionlab::sim::World;
 use sessionlab::transcript::{JsonTranscript, readable};
-use sessionlab::tui::progress::Store;
 use sessionlab::tui::theme::Theme;
 use sessionlab::tui::{App, view};
 

@@ -243,7 +243,7 @@ pub fn load_course(lessons: &LessonsArg) -> Result<crate::lesson::Course, String
 fn plain_learn(id: &str, lessons: &LessonsArg) -> Result<ExitCode> {
     use std::io::IsTerminal as _;
     let course = load_course(lessons).map_err(anyhow::Error::msg)?;
-    let (store, messages) = crate::tui::progress::Store::open(crate::tui::progress::data_dir());
+    let (store, messages) = crate::progress::Store::open(crate::progress::data_dir());
     for message in messages {
         eprintln!("sessionlab: {}", escape(&message));
     }

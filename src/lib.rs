@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod interop;
 pub mod lesson;
 pub mod plain;
+pub mod progress;
 pub mod runner;
 pub mod safe_text;
 pub mod scenario;

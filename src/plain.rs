@@ -15,11 +15,11 @@ use std::time::Instant;
 use crate::i18n::{tr, trf};
 use crate::lesson::play::{Advance, Hint, Played, Playthrough};
 use crate::lesson::{Course, Lesson, LessonStep};
+use crate::progress::Store;
 use crate::runner::{ChangeKind, Checkpoint, Outcome, Runner, Step, is_command};
 use crate::safe_text::escape;
 use crate::sim::Value;
 use crate::transcript::{duration_text, readable};
-use crate::tui::progress::Store;
 
 /// Whether `learn` should use the linear mode without being asked: a dumb
 /// terminal, or standard output that is not a terminal.

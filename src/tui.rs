@@ -7,7 +7,6 @@ pub mod history;
 pub mod keymap;
 pub mod markdown;
 pub mod panes;
-pub mod progress;
 pub mod prompt;
 pub mod theme;
 pub mod view;
@@ -22,13 +21,13 @@ use ratatui::layout::{Position, Rect};
 
 use crate::lesson::Course;
 use crate::lesson::play::{Advance, Hint, Played, Playthrough};
+use crate::progress::{self, Store};
 use crate::runner::{Runner, Snapshot, Step, is_command};
 use crate::sim::World;
 use crate::sim::request::Exchange;
 use history::{History, Undo};
 use keymap::{Action, Context};
 use panes::{FOLLOW, Output};
-use progress::Store;
 use prompt::Prompt;
 use theme::Theme;
 

@@ -385,7 +385,7 @@ fn every_reproducer_is_a_clear_error_or_a_result_in_run_and_in_the_app() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use sessionlab::lesson::Course;
-    use sessionlab::tui::progress::Store;
+    use sessionlab::progress::Store;
     use sessionlab::tui::theme::Theme;
     use sessionlab::tui::{App, view};
     for (lines, expected) in REPRODUCERS {

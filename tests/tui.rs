@@ -8,8 +8,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sessionlab::lesson::Course;
 use sessionlab::lesson::predict::{Answer, Asked, Predict};
+use sessionlab::progress::Store;
 use sessionlab::sim::settings::Engine;
-use sessionlab::tui::progress::Store;
 use sessionlab::tui::theme::Theme;
 use sessionlab::tui::{App, Overlay, Pane, Screen, view};
 

@@ -8,8 +8,8 @@ use super::portable;
 use crate::cli::LessonsArg;
 use crate::i18n::trf;
 use crate::lesson::Course;
+use crate::progress::{Store, data_dir};
 use crate::safe_text::escape;
-use crate::tui::progress::{Store, data_dir};
 
 /// What `sessionlab progress` does.
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -88,7 +88,7 @@ pub fn progress(action: Option<&ProgressAction>, lessons: &LessonsArg) -> ExitCo
         Some(ProgressAction::Export { file, student }) => {
             let exported = portable::export(&course, &store.progress, student.clone());
             let text = serde_json::to_string_pretty(&exported).unwrap_or_default() + "\n";
-            crate::tui::progress::write_atomic(file, text.as_bytes())
+            crate::progress::write_atomic(file, text.as_bytes())
                 .map_err(|e| format!("cannot write {}: {e}", file.display()))
                 .map(|()| {
                     println!(

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::trf;
 use crate::lesson::Course;
-use crate::tui::progress::{LessonProgress, PROGRESS_VERSION, Progress, Store};
+use crate::progress::{LessonProgress, PROGRESS_VERSION, Progress, Store};
 
 /// The `format` tag of an exported file.
 pub const FORMAT: &str = "sessionlab-progress";

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{tr, trf};
 use crate::lesson::Course;
-use crate::tui::progress::{LessonProgress, Progress};
+use crate::progress::{LessonProgress, Progress};
 
 /// What the learner did in one step.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
