@@ -19,7 +19,7 @@ use crate::progress::Store;
 use crate::runner::{ChangeKind, Checkpoint, Outcome, Runner, Step, is_command};
 use crate::safe_text::escape;
 use crate::sim::Value;
-use crate::transcript::{duration_text, readable};
+use crate::transcript::{expiry_text, readable};
 
 /// Whether `learn` should use the linear mode without being asked: a dumb
 /// terminal, or standard output that is not a terminal.
@@ -384,7 +384,7 @@ impl<'c> Plain<'c> {
                             "  {} = {}, {}, {}",
                             c.name,
                             c.raw,
-                            expiry_words(c.expires_in),
+                            expiry_text(c.expires_in),
                             flags.join(", ")
                         ),
                     )?;
@@ -404,7 +404,7 @@ impl<'c> Plain<'c> {
                             "  {}: data {}, {}, in {}, stored as {}",
                             s.key,
                             Value::dict(s.data.clone()).repr(),
-                            expiry_words(Some(s.expires_in)),
+                            expiry_text(Some(s.expires_in)),
                             s.location,
                             s.raw
                         ),
@@ -438,13 +438,6 @@ fn say(out: &mut impl Write, text: &str) -> io::Result<()> {
     writeln!(out, "{}", escape(text))
 }
 
-fn expiry_words(expires_in: Option<i64>) -> String {
-    match expires_in {
-        None => tr("change.until-close").to_string(),
-        Some(s) => trf("change.expires", &[&duration_text(s)]),
-    }
-}
-
 /// What a step changed, in one sentence: the request and response, each
 /// cookie stored, changed or removed, each session created, changed or
 /// deleted (`browser default stored cookie sessionid, expires in 14d;
@@ -471,11 +464,11 @@ pub fn changes_in_words(step: &Step) -> String {
         parts.push(match (change.kind, entry) {
             (ChangeKind::Added, Some(j)) => trf(
                 "change.stored",
-                &[&step.browser, &j.name, &expiry_words(j.expires_in)],
+                &[&step.browser, &j.name, &expiry_text(j.expires_in)],
             ),
             (ChangeKind::Changed, Some(j)) => trf(
                 "change.changed",
-                &[&step.browser, &j.name, &j.raw, &expiry_words(j.expires_in)],
+                &[&step.browser, &j.name, &j.raw, &expiry_text(j.expires_in)],
             ),
             _ => trf("change.removed", &[&step.browser, name]),
         });

@@ -499,11 +499,11 @@ pub fn readable(step: &Step) -> String {
     out
 }
 
-/// `session cookie` or `expires in 14d`.
+/// `until the browser closes` or `expires in 14d`, in the learner's language.
 pub fn expiry_text(expires_in: Option<i64>) -> String {
     match expires_in {
-        None => "until the browser closes".into(),
-        Some(s) => format!("expires in {}", duration_text(s)),
+        None => crate::i18n::tr("change.until-close").to_string(),
+        Some(s) => crate::i18n::trf("change.expires", &[&duration_text(s)]),
     }
 }
 
