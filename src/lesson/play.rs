@@ -276,6 +276,46 @@ mod tests {
     }
 
     #[test]
+    fn hints_stop_where_the_step_or_the_profile_says() {
+        let lesson = lesson_one();
+        let all = lesson.steps[0].hints.len();
+        assert!(all >= 2, "step 1 of lesson 1 has {all} hints");
+        let mut runner = Runner::new(lesson.world(0));
+        let one_hint = Profile {
+            hints: Some(1),
+            ..Profile::practice()
+        };
+        for (profile, shown, after) in [
+            (Profile::practice(), all, Hint::NoMore),
+            (one_hint, 1, Hint::Withheld { none: false }),
+            (Profile::exam(), 0, Hint::Withheld { none: true }),
+        ] {
+            let mut play = Playthrough::open(&lesson, 0, &mut runner, 0);
+            for number in 1..=shown {
+                match play.reveal_hint(&lesson, &profile) {
+                    Hint::Shown {
+                        number: n,
+                        of,
+                        allowed,
+                        text,
+                    } => {
+                        assert_eq!((n, of, allowed), (number, all, shown), "{}", profile.name);
+                        assert_eq!(text, lesson.steps[0].hints[number - 1]);
+                    }
+                    other => panic!("{}: hint {number}: {other:?}", profile.name),
+                }
+            }
+            assert_eq!(
+                play.reveal_hint(&lesson, &profile),
+                after,
+                "{}",
+                profile.name
+            );
+            assert_eq!(play.hints, shown);
+        }
+    }
+
+    #[test]
     fn opening_at_a_step_replays_the_earlier_solutions() {
         let lesson = lesson_one();
         let mut runner = Runner::new(lesson.world(0));
