@@ -3,6 +3,7 @@
 //! after it, and what changed). The TUI, `run` and `check` all go through
 //! [`Runner::step`], so they cannot disagree.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::rc::Rc;
@@ -10,12 +11,15 @@ use std::rc::Rc;
 use crate::script::commands::{Replay, ToolCommand};
 use crate::script::eval::run_view;
 use crate::script::{self, Command, ParseError};
+use crate::sim::browser::CookieId;
 use crate::sim::request::{Exchange, Initiator};
 use crate::sim::server::RecordLengths;
+use crate::sim::settings::Settings;
+use crate::sim::shared::Rows;
 use crate::sim::value::str_repr;
 use crate::sim::world::{JarEntry, StoredSession};
 use crate::sim::world::{Outbound, Prepared};
-use crate::sim::{PyErr, Value, World};
+use crate::sim::{PyErr, Value, World, WorldCommand};
 use crate::workbench::{self, Pending, Plan, Source, Workbench};
 
 /// How a command ended.
@@ -52,14 +56,17 @@ impl From<ParseError> for Outcome {
 }
 
 /// The jar and the store as they stand: what the panes and the transcript
-/// show. Copies share the rows.
+/// show. Copies share the rows, and a step changes only the rows its command
+/// touched.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     /// The simulated time it was taken at.
     pub now: i64,
     pub browser: String,
-    pub jar: Rc<[JarEntry]>,
-    pub store: Rc<[StoredSession]>,
+    /// The current browser's cookies, in devtools' order.
+    pub jar: Rows<JarEntry>,
+    /// The current engine's sessions, in the order their keys were created.
+    pub store: Rows<StoredSession>,
 }
 
 impl Snapshot {
@@ -68,10 +75,20 @@ impl Snapshot {
         Self {
             now: world.now(),
             browser: world.browser().name.clone(),
-            jar: world.jar().into(),
-            store: world.store().into(),
+            jar: world.jar().into_iter().collect(),
+            store: world.store().into_iter().collect(),
         }
     }
+
+    /// The session with `key` (of creation rank `rank`), if the store shows it.
+    pub fn session(&self, rank: usize, key: &str) -> Option<&StoredSession> {
+        self.store.find(session_at(rank, key))
+    }
+}
+
+/// Where the session `key` of creation rank `rank` stands in the store's order.
+fn session_at(rank: usize, key: &str) -> impl Fn(&StoredSession) -> Ordering + '_ {
+    move |s| (s.rank, s.key.as_str()).cmp(&(rank, key))
 }
 
 /// What a change did to one row of a pane.
@@ -143,6 +160,8 @@ impl SignedSessions {
 pub struct Runner {
     pub world: World,
     snapshot: Snapshot,
+    /// The settings the snapshot was taken under.
+    settings: Settings,
     pub bench: Workbench,
     /// What the view running now has printed (the server's console).
     printed: Vec<String>,
@@ -172,6 +191,7 @@ impl Runner {
     pub fn new(world: World) -> Self {
         let snapshot = Snapshot::of(&world);
         Self {
+            settings: world.server.settings.clone(),
             world,
             snapshot,
             bench: Workbench::default(),
@@ -200,6 +220,7 @@ impl Runner {
             runner: Runner {
                 world,
                 snapshot: self.snapshot.clone(),
+                settings: self.settings.clone(),
                 bench,
                 printed: Vec::new(),
                 signed: self.signed.clone(),
@@ -229,42 +250,20 @@ impl Runner {
     /// error nothing changes except what Django itself would already have done.
     pub fn step(&mut self, line: &str) -> Step {
         let input = line.trim().to_string();
-        let (outcome, sent) = match script::parse_command(&input) {
-            Err(e) => (e.into(), None),
-            Ok(command) => self.execute(command),
+        let (outcome, sent, renewed) = match script::parse_command(&input) {
+            Err(e) => (e.into(), None, false),
+            Ok(command) => {
+                // Every other world command marks what it touches.
+                let renewed = matches!(
+                    command,
+                    Command::World(WorldCommand::Migrate | WorldCommand::ServerRestart)
+                );
+                let (outcome, sent) = self.execute(command);
+                (outcome, sent, renewed)
+            }
         };
-        let before = std::mem::replace(&mut self.snapshot, Snapshot::of(&self.world));
+        let (jar_changes, store_changes) = self.follow(renewed);
         let after = self.snapshot.clone();
-        let jar_changes = if before.browser == after.browser {
-            let row = |c: &JarEntry, now: i64| {
-                (
-                    c.id(),
-                    (
-                        c.raw.clone(),
-                        c.expires_in.map(|e| e + now),
-                        c.secure,
-                        c.httponly,
-                        c.samesite,
-                    ),
-                )
-            };
-            diff(
-                before.jar.iter().map(|c| row(c, before.now)),
-                after.jar.iter().map(|c| row(c, after.now)),
-            )
-        } else {
-            Vec::new()
-        };
-        let store_changes = diff(
-            before
-                .store
-                .iter()
-                .map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(before.now)))),
-            after
-                .store
-                .iter()
-                .map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(after.now)))),
-        );
         let exchange = sent.map(|Sent { exchange, plan }| {
             self.bench
                 .record(&input, plan, exchange.clone(), store_changes.clone());
@@ -281,6 +280,135 @@ impl Runner {
             store_changes,
             signed,
             printed: std::mem::take(&mut self.printed),
+        }
+    }
+
+    /// Bring the snapshot up to the world after a command, and say what
+    /// changed in the jar and in the store. A command changes only the rows
+    /// it touched; a new setting, another browser, the clock moving, a
+    /// migration or a restart may change any row, so then the snapshot is
+    /// taken anew and compared whole.
+    fn follow(&mut self, renewed: bool) -> (Vec<Change>, Vec<Change>) {
+        let sessions = self.world.take_touched_sessions();
+        let current = self.world.current;
+        let mut cookies = Vec::new();
+        for (i, browser) in self.world.browsers.iter_mut().enumerate() {
+            let touched = browser.take_touched();
+            if i == current {
+                cookies = touched;
+            }
+        }
+        let whole = renewed
+            || self.snapshot.now != self.world.now()
+            || self.snapshot.browser != self.world.browser().name
+            || self.settings != self.world.server.settings;
+        let changes = if whole {
+            if self.settings != self.world.server.settings {
+                self.settings = self.world.server.settings.clone();
+            }
+            let before = std::mem::replace(&mut self.snapshot, Snapshot::of(&self.world));
+            compare(&before, &self.snapshot)
+        } else {
+            (self.follow_jar(cookies), self.follow_store(sessions))
+        };
+        #[cfg(debug_assertions)]
+        self.check_snapshot();
+        changes
+    }
+
+    /// Follow the cookies of the current browser's jar that were touched.
+    fn follow_jar(&mut self, mut touched: Vec<CookieId>) -> Vec<Change> {
+        touched.sort_unstable();
+        touched.dedup();
+        let mut changes = Vec::new();
+        for id in &touched {
+            let old = self.snapshot.jar.iter().find(|j| j.is(id)).cloned();
+            let new = self.world.jar_entry(id);
+            if old == new {
+                continue;
+            }
+            let shown = |c: &JarEntry| {
+                (
+                    c.raw.clone(),
+                    c.expires_in,
+                    c.secure,
+                    c.httponly,
+                    c.samesite,
+                )
+            };
+            let kind = match (&old, &new) {
+                (None, None) => continue,
+                (None, Some(_)) => Some(ChangeKind::Added),
+                (Some(_), None) => Some(ChangeKind::Removed),
+                (Some(o), Some(n)) => (shown(o) != shown(n)).then_some(ChangeKind::Changed),
+            };
+            if let Some(old) = &old {
+                self.snapshot.jar.put(|j| j.order(old), None);
+            }
+            if let Some(new) = &new {
+                self.snapshot.jar.put(|j| j.order(new), Some(new.clone()));
+            }
+            if let Some(kind) = kind {
+                let row = new.or(old).expect("a change has a row");
+                changes.push((kind, row));
+            }
+        }
+        // Additions and changes in the jar's order, then removals.
+        changes.sort_by(|(a, x), (b, y)| {
+            (*a == ChangeKind::Removed)
+                .cmp(&(*b == ChangeKind::Removed))
+                .then(x.order(y))
+        });
+        changes
+            .into_iter()
+            .map(|(kind, row)| Change {
+                kind,
+                name: row.id(),
+            })
+            .collect()
+    }
+
+    /// Follow the sessions of the store that were touched.
+    fn follow_store(&mut self, touched: Vec<String>) -> Vec<Change> {
+        let mut changes = Vec::new();
+        for key in touched {
+            let rank = self.world.server.key_rank(&key);
+            let old = self.snapshot.session(rank, &key);
+            let new = self.world.stored_session(&key);
+            let kind = match (old, &new) {
+                (None, None) => continue,
+                (None, Some(_)) => ChangeKind::Added,
+                (Some(_), None) => ChangeKind::Removed,
+                (Some(o), Some(n)) if o.raw == n.raw && o.expires_in == n.expires_in => continue,
+                (Some(_), Some(_)) => ChangeKind::Changed,
+            };
+            self.snapshot.store.put(session_at(rank, &key), new);
+            changes.push((kind, rank, key));
+        }
+        changes.sort_by(|(a, x, k), (b, y, l)| {
+            (*a == ChangeKind::Removed)
+                .cmp(&(*b == ChangeKind::Removed))
+                .then((x, k).cmp(&(y, l)))
+        });
+        changes
+            .into_iter()
+            .map(|(kind, _, name)| Change { kind, name })
+            .collect()
+    }
+
+    /// In debug builds (the tests): the followed snapshot is the one taken anew.
+    #[cfg(debug_assertions)]
+    fn check_snapshot(&self) {
+        let fresh = Snapshot::of(&self.world);
+        let jar: Vec<&JarEntry> = self.snapshot.jar.iter().collect();
+        assert_eq!(jar, fresh.jar.iter().collect::<Vec<_>>(), "the jar view");
+        assert_eq!(
+            self.snapshot.store.len(),
+            fresh.store.len(),
+            "the store view"
+        );
+        for (kept, fresh) in self.snapshot.store.iter().zip(fresh.store.iter()) {
+            assert!(kept.same_as(fresh), "the store view: {kept:?} / {fresh:?}");
         }
     }
 
@@ -493,6 +621,42 @@ impl SignedCache {
             .filter(|(t, _)| world.now() - t <= settings.cookie_age)
             .map(|(_, data)| data)
     }
+}
+
+/// What changed between two snapshots: the jar's rows (when the browser is
+/// the same) and the store's.
+fn compare(before: &Snapshot, after: &Snapshot) -> (Vec<Change>, Vec<Change>) {
+    let jar_changes = if before.browser == after.browser {
+        let row = |c: &JarEntry, now: i64| {
+            (
+                c.id(),
+                (
+                    c.raw.clone(),
+                    c.expires_in.map(|e| e + now),
+                    c.secure,
+                    c.httponly,
+                    c.samesite,
+                ),
+            )
+        };
+        diff(
+            before.jar.iter().map(|c| row(c, before.now)),
+            after.jar.iter().map(|c| row(c, after.now)),
+        )
+    } else {
+        Vec::new()
+    };
+    let store_changes = diff(
+        before
+            .store
+            .iter()
+            .map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(before.now)))),
+        after
+            .store
+            .iter()
+            .map(|s| (&s.key, (&s.raw, s.expires_in.saturating_add(after.now)))),
+    );
+    (jar_changes, store_changes)
 }
 
 /// Rows added, changed or removed between two keyed lists: additions and

@@ -17,6 +17,7 @@ pub mod request;
 pub mod server;
 pub mod session;
 pub mod settings;
+pub mod shared;
 pub mod signing;
 pub mod value;
 pub mod world;

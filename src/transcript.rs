@@ -61,7 +61,9 @@ impl JsonTranscript {
             });
         }
         body.key("jar");
-        list(body.out, &step.after.jar, |out, c| jar_json(out, c, step));
+        list(body.out, step.after.jar.iter(), |out, c| {
+            jar_json(out, c, step)
+        });
         body.key("store");
         let mut store = Obj::open(body.out);
         for s in step.after.store.iter() {
@@ -177,9 +179,13 @@ impl<'a> Obj<'a> {
 }
 
 /// `[a, b, ...]` of `items`, each written by `item`.
-fn list<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T)) {
+fn list<'a, T: 'a>(
+    out: &mut String,
+    items: impl IntoIterator<Item = &'a T>,
+    mut item: impl FnMut(&mut String, &T),
+) {
     out.push('[');
-    for (i, x) in items.iter().enumerate() {
+    for (i, x) in items.into_iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }

@@ -210,6 +210,15 @@ impl StoredCookie {
         }
     }
 
+    /// What tells it apart from another cookie.
+    pub fn id(&self) -> CookieId {
+        CookieId {
+            name: self.name.clone(),
+            domain: self.shown_domain(),
+            path: self.path.clone(),
+        }
+    }
+
     /// Whether a request to `host` may carry this cookie.
     pub fn domain_matches(&self, host: &str) -> bool {
         domain_matches(&self.domain, self.host_only, host)
@@ -279,6 +288,24 @@ pub struct Browser {
     pub cookies: Vec<StoredCookie>,
     pub cookies_enabled: bool,
     next_seq: u64,
+    /// The cookies stored, changed or dropped since [`Browser::take_touched`].
+    touched: Vec<CookieId>,
+}
+
+/// What tells a cookie apart from another: name, shown domain and path.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CookieId {
+    pub name: String,
+    /// The host, or `.` + the domain of a domain cookie.
+    pub domain: String,
+    pub path: String,
+}
+
+impl CookieId {
+    /// Whether `c` is the cookie this names.
+    pub fn names(&self, c: &StoredCookie) -> bool {
+        c.name == self.name && c.path == self.path && shown_domain_chars(c).eq(self.domain.chars())
+    }
 }
 
 impl Browser {
@@ -289,12 +316,35 @@ impl Browser {
             cookies: Vec::new(),
             cookies_enabled: true,
             next_seq: 0,
+            touched: Vec::new(),
         }
     }
 
     /// Drop cookies whose time has come.
     pub fn purge(&mut self, now: i64) {
-        self.cookies.retain(|c| !c.expired(now));
+        self.retain(|c| !c.expired(now));
+    }
+
+    /// Keep only the cookies `keep` says yes to.
+    fn retain(&mut self, mut keep: impl FnMut(&StoredCookie) -> bool) {
+        let touched = &mut self.touched;
+        self.cookies.retain(|c| {
+            let kept = keep(c);
+            if !kept {
+                touched.push(c.id());
+            }
+            kept
+        });
+    }
+
+    /// The user clears every cookie.
+    pub fn clear(&mut self) {
+        self.retain(|_| false);
+    }
+
+    /// The cookies stored, changed or dropped since the last call.
+    pub fn take_touched(&mut self) -> Vec<CookieId> {
+        std::mem::take(&mut self.touched)
     }
 
     /// The live cookies in devtools' order: by shown domain (code points),
@@ -448,7 +498,7 @@ impl Browser {
         let existing = self.cookies.iter().position(|c| c.same_key(&cookie));
         if cookie.expired(now) {
             if let Some(i) = existing {
-                self.cookies.remove(i);
+                self.touched.push(self.cookies.remove(i).id());
             }
             return None;
         }
@@ -459,6 +509,7 @@ impl Browser {
     /// Put `cookie` in the jar in place of `existing`, keeping its creation
     /// time when the value is the same, else as a new cookie.
     fn store(&mut self, cookie: &mut StoredCookie, existing: Option<usize>) {
+        self.touched.push(cookie.id());
         match existing {
             Some(i) if self.cookies[i].raw_value == cookie.raw_value => {
                 cookie.created_at = self.cookies[i].created_at;
@@ -536,14 +587,13 @@ impl Browser {
     /// was none.
     pub fn delete(&mut self, host: &str, name: &str, now: i64) -> bool {
         let before = self.cookies.len();
-        self.cookies
-            .retain(|c| c.expired(now) || c.name != name || !c.domain_matches(host));
+        self.retain(|c| c.expired(now) || c.name != name || !c.domain_matches(host));
         self.cookies.len() != before
     }
 
     /// The browser quits: session cookies (no expiry) are dropped, every domain.
     pub fn close(&mut self) {
-        self.cookies.retain(|c| c.expires_at.is_some());
+        self.retain(|c| c.expires_at.is_some());
     }
 }
 

@@ -2,11 +2,14 @@
 //! devtools lists it, the store as the engine keeps it, and what a session
 //! cookie leads to. Nothing here changes the world.
 
-use super::browser::{SameSite, StoredCookie};
+use super::browser::{CookieId, SameSite, StoredCookie};
+use super::keys::VALID_KEY_CHARS;
+use super::server::{CacheEntry, SessionFile, SessionRow};
 use super::session::{
     CACHE_PREFIX, CACHED_DB_PREFIX, SIGNED_COOKIES_SALT, SessionStore, expiry_age, file_expiry,
 };
 use super::settings::Engine;
+use super::shared::SharedMap;
 use super::signing;
 use super::value::{Dict, Value};
 use super::world::World;
@@ -14,6 +17,8 @@ use super::world::World;
 /// One session as the store shows it.
 #[derive(Clone, Debug)]
 pub struct StoredSession {
+    /// Where its key stands in the order keys were created (unknown keys last).
+    pub rank: usize,
     pub key: String,
     /// The data, decoded as the engine decodes it.
     pub data: Dict,
@@ -24,6 +29,22 @@ pub struct StoredSession {
     /// The stored form: the encoded `session_data` / file content, or the
     /// dict's repr for the cache.
     pub raw: String,
+}
+
+impl StoredSession {
+    /// The store's order: by when the key was created.
+    pub fn order(&self, other: &Self) -> std::cmp::Ordering {
+        (self.rank, &self.key).cmp(&(other.rank, &other.key))
+    }
+
+    /// Whether it shows the same as `other`: data, expiry and stored form.
+    pub fn same_as(&self, other: &Self) -> bool {
+        self.key == other.key
+            && self.expires_in == other.expires_in
+            && self.raw == other.raw
+            && self.location == other.location
+            && Value::dict(self.data.clone()).repr() == Value::dict(other.data.clone()).repr()
+    }
 }
 
 /// What a session cookie's value leads to on the server.
@@ -55,6 +76,8 @@ pub struct JarEntry {
     pub secure: bool,
     pub httponly: bool,
     pub samesite: Option<SameSite>,
+    /// When it was created and in what order, for devtools' order.
+    pub created: (i64, u64),
 }
 
 impl JarEntry {
@@ -69,7 +92,22 @@ impl JarEntry {
             secure: c.secure,
             httponly: c.httponly,
             samesite: c.samesite,
+            created: (c.created_at, c.seq),
         }
+    }
+
+    /// devtools' order: by shown domain (code points), then the `Cookie:`
+    /// header's order (longer paths first, then older cookies first).
+    pub fn order(&self, other: &Self) -> std::cmp::Ordering {
+        self.domain
+            .cmp(&other.domain)
+            .then(other.path.len().cmp(&self.path.len()))
+            .then(self.created.cmp(&other.created))
+    }
+
+    /// Whether it is the cookie `id` names.
+    pub fn is(&self, id: &CookieId) -> bool {
+        self.name == id.name && self.domain == id.domain && self.path == id.path
     }
 
     /// What tells this cookie apart from another of the same name.
@@ -102,10 +140,20 @@ impl World {
             .collect()
     }
 
+    /// The current browser's cookie `id` as the jar view shows it, if it is
+    /// there and live.
+    pub fn jar_entry(&self, id: &CookieId) -> Option<JarEntry> {
+        let now = self.now();
+        self.browser()
+            .cookies
+            .iter()
+            .find(|c| id.names(c) && !c.expired(now))
+            .map(|c| JarEntry::of(c, now))
+    }
+
     /// The current engine's sessions, in the order their keys were created.
     pub fn store(&self) -> Vec<StoredSession> {
         let server = &self.server;
-        let now = server.now;
         if server.settings.engine_error().is_some() {
             return Vec::new();
         }
@@ -113,55 +161,109 @@ impl World {
             Engine::Db | Engine::CachedDb => server
                 .db
                 .iter()
-                .flatten()
-                .map(|row| StoredSession {
-                    key: row.session_key.clone(),
-                    data: SessionStore::decode(server, &row.session_data),
-                    expires_in: row.expire_date - now,
-                    location: "django_session".into(),
-                    raw: row.session_data.clone(),
-                })
+                .flat_map(|table| table.iter())
+                .map(|row| self.db_session(row))
                 .collect(),
-            Engine::Cache => self.cached_sessions(CACHE_PREFIX),
+            Engine::Cache => return self.cached_sessions(CACHE_PREFIX),
             Engine::File => {
                 let prefix = server.settings.file_prefix();
                 server
                     .files
                     .iter()
-                    .filter(|f| {
-                        // The engine lists files named SESSION_COOKIE_NAME + a valid key.
-                        f.name.strip_prefix(prefix.as_str()).is_some_and(|key| {
-                            !key.is_empty()
-                                && key
-                                    .bytes()
-                                    .all(|c| super::keys::VALID_KEY_CHARS.contains(&c))
-                        })
-                    })
-                    .map(|f| {
-                        let data = if f.content.is_empty() {
-                            Dict::new()
-                        } else {
-                            SessionStore::decode(server, &f.content)
-                        };
-                        let expiry = file_expiry(server, &data, f.mtime);
-                        StoredSession {
-                            key: f
-                                .name
-                                .strip_prefix(prefix.as_str())
-                                .unwrap_or(&f.name)
-                                .to_string(),
-                            expires_in: expiry_age(server, &expiry).unwrap_or(0),
-                            data,
-                            location: f.name.clone(),
-                            raw: f.content.clone(),
-                        }
-                    })
+                    .filter_map(|f| self.file_session(&prefix, f))
                     .collect()
             }
             Engine::SignedCookies => Vec::new(),
         };
-        sessions.sort_by_cached_key(|s| server.key_rank(&s.key));
+        sessions.sort_by(StoredSession::order);
         sessions
+    }
+
+    /// The session with `key` as the current engine's store shows it, if it
+    /// shows one.
+    pub fn stored_session(&self, key: &str) -> Option<StoredSession> {
+        let server = &self.server;
+        if server.settings.engine_error().is_some() {
+            return None;
+        }
+        match server.settings.engine {
+            Engine::Db | Engine::CachedDb => Some(self.db_session(server.db.as_ref()?.get(key)?)),
+            Engine::Cache => {
+                let entry = server.cache.peek(&format!("{CACHE_PREFIX}{key}"))?;
+                self.cached_session(CACHE_PREFIX, entry)
+            }
+            Engine::File => {
+                let prefix = server.settings.file_prefix();
+                let file = server.files.get(&format!("{prefix}{key}"))?;
+                self.file_session(&prefix, file)
+            }
+            Engine::SignedCookies => None,
+        }
+    }
+
+    /// The session keys whose stored sessions were written or deleted since
+    /// the last call (a key may be named that no longer shows), so that a
+    /// view of the store can follow the change without reading it all.
+    pub fn take_touched_sessions(&mut self) -> Vec<String> {
+        let server = &mut self.server;
+        let mut keys = server
+            .db
+            .as_mut()
+            .map(SharedMap::take_touched)
+            .unwrap_or_default();
+        let prefix = server.settings.file_prefix();
+        keys.extend(
+            server
+                .files
+                .take_touched()
+                .into_iter()
+                .filter_map(|name| name.strip_prefix(&prefix).map(str::to_string)),
+        );
+        keys.extend(
+            server
+                .cache
+                .take_touched()
+                .into_iter()
+                .filter_map(|key| key.strip_prefix(CACHE_PREFIX).map(str::to_string)),
+        );
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    fn db_session(&self, row: &SessionRow) -> StoredSession {
+        let server = &self.server;
+        StoredSession {
+            rank: server.key_rank(&row.session_key),
+            key: row.session_key.clone(),
+            data: SessionStore::decode(server, &row.session_data),
+            expires_in: row.expire_date - server.now,
+            location: "django_session".into(),
+            raw: row.session_data.clone(),
+        }
+    }
+
+    /// A file the engine lists: named `SESSION_COOKIE_NAME` + a valid key.
+    fn file_session(&self, prefix: &str, f: &SessionFile) -> Option<StoredSession> {
+        let server = &self.server;
+        let key = f.name.strip_prefix(prefix)?;
+        if key.is_empty() || !key.bytes().all(|c| VALID_KEY_CHARS.contains(&c)) {
+            return None;
+        }
+        let data = if f.content.is_empty() {
+            Dict::new()
+        } else {
+            SessionStore::decode(server, &f.content)
+        };
+        let expiry = file_expiry(server, &data, f.mtime);
+        Some(StoredSession {
+            rank: server.key_rank(key),
+            key: key.to_string(),
+            expires_in: expiry_age(server, &expiry).unwrap_or(0),
+            data,
+            location: f.name.clone(),
+            raw: f.content.clone(),
+        })
     }
 
     /// The session a request carrying `value` as its session cookie would
@@ -173,7 +275,7 @@ impl World {
                 _ => SessionBehind::Rejected,
             };
         }
-        match self.store().into_iter().find(|s| s.key == value) {
+        match self.stored_session(value) {
             Some(s) if s.expires_in > 0 => SessionBehind::Live(s.data),
             Some(_) => SessionBehind::Expired,
             None => SessionBehind::Missing,
@@ -184,27 +286,35 @@ impl World {
     /// (`CACHE_PREFIX` or `CACHED_DB_PREFIX`), in the order their keys were
     /// created; `expires_in` is `i64::MAX` for an entry with no timeout.
     pub fn cached_sessions(&self, prefix: &str) -> Vec<StoredSession> {
-        let now = self.now();
         let mut sessions: Vec<StoredSession> = self
             .server
             .cache
             .entries
             .iter()
-            .filter(|e| e.expires_at.is_none_or(|at| at > now))
-            // `cached_db` keys start with the cache engine's prefix too.
-            .filter(|e| prefix == CACHED_DB_PREFIX || !e.key.starts_with(CACHED_DB_PREFIX))
-            .filter_map(|e| {
-                Some(StoredSession {
-                    key: e.key.strip_prefix(prefix)?.to_string(),
-                    data: e.value.clone(),
-                    expires_in: e.expires_at.map_or(i64::MAX, |at| at - now),
-                    location: format!(":1:{}", e.key),
-                    raw: Value::dict(e.value.clone()).repr(),
-                })
-            })
+            .filter_map(|e| self.cached_session(prefix, e))
             .collect();
-        sessions.sort_by_cached_key(|s| self.server.key_rank(&s.key));
+        sessions.sort_by(StoredSession::order);
         sessions
+    }
+
+    /// One cache entry as the store shows it, if it is live and under `prefix`.
+    fn cached_session(&self, prefix: &str, e: &CacheEntry) -> Option<StoredSession> {
+        let now = self.now();
+        if e.expires_at.is_some_and(|at| at <= now)
+            // `cached_db` keys start with the cache engine's prefix too.
+            || (prefix != CACHED_DB_PREFIX && e.key.starts_with(CACHED_DB_PREFIX))
+        {
+            return None;
+        }
+        let key = e.key.strip_prefix(prefix)?;
+        Some(StoredSession {
+            rank: self.server.key_rank(key),
+            key: key.to_string(),
+            data: e.value.clone(),
+            expires_in: e.expires_at.map_or(i64::MAX, |at| at - now),
+            location: format!(":1:{}", e.key),
+            raw: Value::dict(e.value.clone()).repr(),
+        })
     }
 
     /// For the `signed_cookies` engine: the data a session cookie value holds if

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use super::error::PyErr;
 use super::keys::KeyGen;
 use super::settings::Settings;
+use super::shared::{Keyed, SharedMap};
 use super::value::{Dict, Value, deep_copy_dict};
 
 /// One row of the `django_session` table (`contrib/sessions/models.py`).
@@ -17,6 +18,12 @@ pub struct SessionRow {
     pub session_key: String,
     pub session_data: String,
     pub expire_date: i64,
+}
+
+impl Keyed for SessionRow {
+    fn key(&self) -> &str {
+        &self.session_key
+    }
 }
 
 /// One entry of the local-memory cache (`core/cache/backends/locmem.py`).
@@ -35,6 +42,8 @@ pub struct CacheEntry {
 pub struct LocMemCache {
     /// Most recently used first, as the backend's `OrderedDict` keeps them.
     pub entries: Vec<CacheEntry>,
+    /// Keys set or deleted since [`LocMemCache::take_touched`].
+    touched: Vec<String>,
 }
 
 const MAX_ENTRIES: usize = 300;
@@ -49,7 +58,7 @@ impl LocMemCache {
     fn live(&mut self, key: &str, now: i64) -> Option<usize> {
         let i = self.position(key)?;
         if self.entries[i].expires_at.is_some_and(|at| at <= now) {
-            self.entries.remove(i);
+            self.touched.push(self.entries.remove(i).key);
             return None;
         }
         Some(i)
@@ -75,8 +84,10 @@ impl LocMemCache {
             self.entries.remove(i);
         } else if self.entries.len() >= MAX_ENTRIES {
             let count = self.entries.len() / CULL_FREQUENCY;
-            self.entries.truncate(self.entries.len() - count);
+            let culled = self.entries.drain(self.entries.len() - count..);
+            self.touched.extend(culled.map(|e| e.key));
         }
+        self.touched.push(key.to_string());
         let expires_at = timeout.map(|t| {
             if t == 0 {
                 now - 1
@@ -107,7 +118,13 @@ impl LocMemCache {
     pub fn delete(&mut self, key: &str) {
         if let Some(i) = self.position(key) {
             self.entries.remove(i);
+            self.touched.push(key.to_string());
         }
+    }
+
+    /// The keys set or deleted since the last call.
+    pub fn take_touched(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.touched)
     }
 
     /// An entry as it stands, without touching recency or expiry.
@@ -123,6 +140,12 @@ pub struct SessionFile {
     pub name: String,
     pub content: String,
     pub mtime: i64,
+}
+
+impl Keyed for SessionFile {
+    fn key(&self) -> &str {
+        &self.name
+    }
 }
 
 /// A user of `django.contrib.auth`.
@@ -144,9 +167,10 @@ pub struct Server {
     pub now: i64,
     pub settings: Settings,
     /// The `django_session` table; `None` before `manage.py migrate`.
-    pub db: Option<Vec<SessionRow>>,
+    pub db: Option<SharedMap<SessionRow>>,
     pub cache: LocMemCache,
-    pub files: Vec<SessionFile>,
+    /// The session files, by full name.
+    pub files: SharedMap<SessionFile>,
     pub users: Vec<UserRecord>,
     pub keygen: KeyGen,
     /// Every session key the server generated, in order (the store lists
@@ -246,9 +270,9 @@ impl Server {
         Self {
             now,
             settings: Settings::default(),
-            db: migrated.then(Vec::new),
+            db: migrated.then(SharedMap::default),
             cache: LocMemCache::default(),
-            files: Vec::new(),
+            files: SharedMap::default(),
             users: Vec::new(),
             keygen: KeyGen::new(seed),
             created_keys: Vec::new(),
@@ -325,7 +349,7 @@ impl Server {
     }
 
     /// The table, or Django's error when it does not exist yet.
-    pub fn table(&mut self) -> Result<&mut Vec<SessionRow>, PyErr> {
+    pub fn table(&mut self) -> Result<&mut SharedMap<SessionRow>, PyErr> {
         self.db.as_mut().ok_or_else(no_such_table)
     }
 
@@ -422,7 +446,7 @@ impl Server {
     /// `manage.py migrate`: create the table if it is missing.
     pub fn migrate(&mut self) {
         if self.db.is_none() {
-            self.db = Some(Vec::new());
+            self.db = Some(SharedMap::default());
         }
     }
 

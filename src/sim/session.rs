@@ -245,10 +245,11 @@ impl SessionStore {
     fn session_from_db(&mut self, server: &mut Server) -> Result<Option<SessionRow>, PyErr> {
         let now = server.now;
         let key = self.key.clone();
-        let row = server
-            .table()?
-            .iter()
-            .find(|r| Some(&r.session_key) == key.as_ref() && r.expire_date > now)
+        let table = server.table()?;
+        let row = key
+            .as_deref()
+            .and_then(|key| table.get(key))
+            .filter(|r| r.expire_date > now)
             .cloned();
         if row.is_none() {
             self.key = None;
@@ -277,7 +278,7 @@ impl SessionStore {
             self.key = None;
             return Ok(Dict::new());
         };
-        let Some(file) = server.files.iter().find(|f| f.name == name).cloned() else {
+        let Some(file) = server.files.get(&name).cloned() else {
             self.key = None;
             return Ok(Dict::new());
         };
@@ -298,7 +299,7 @@ impl SessionStore {
     pub fn exists(&mut self, server: &mut Server, key: &str) -> Result<bool, PyErr> {
         let now = server.now;
         Ok(match self.engine {
-            Engine::Db => server.table()?.iter().any(|r| r.session_key == key),
+            Engine::Db => server.table()?.contains(key),
             Engine::Cache => {
                 !key.is_empty() && server.cache.has_key(&format!("{CACHE_PREFIX}{key}"), now)
             }
@@ -307,11 +308,11 @@ impl SessionStore {
                     && server
                         .cache
                         .has_key(&format!("{CACHED_DB_PREFIX}{key}"), now))
-                    || server.table()?.iter().any(|r| r.session_key == key)
+                    || server.table()?.contains(key)
             }
             Engine::File => {
                 let name = self.key_to_file(server, Some(key))?;
-                server.files.iter().any(|f| f.name == name)
+                server.files.contains(&name)
             }
             Engine::SignedCookies => false,
         })
@@ -421,17 +422,13 @@ impl SessionStore {
                 SaveError::Update
             });
         };
-        match table.iter_mut().find(|r| r.session_key == row.session_key) {
-            Some(_) if must_create => Err(SaveError::Create),
-            Some(existing) => {
-                *existing = row;
+        match (table.contains(&row.session_key), must_create) {
+            (true, true) => Err(SaveError::Create),
+            (false, false) => Err(SaveError::Update),
+            _ => {
+                table.insert(row);
                 Ok(())
             }
-            None if must_create => {
-                table.push(row);
-                Ok(())
-            }
-            None => Err(SaveError::Update),
         }
     }
 
@@ -440,12 +437,12 @@ impl SessionStore {
     fn save_file(&mut self, server: &mut Server, must_create: bool) -> Result<(), SaveError> {
         let data = self.data_for_save(server, must_create)?;
         let name = self.key_to_file(server, None)?;
-        let exists = server.files.iter().any(|f| f.name == name);
+        let exists = server.files.contains(&name);
         if must_create {
             if exists {
                 return Err(SaveError::Create);
             }
-            server.files.push(SessionFile {
+            server.files.insert(SessionFile {
                 name: name.clone(),
                 content: String::new(),
                 mtime: server.now,
@@ -454,11 +451,11 @@ impl SessionStore {
             return Err(SaveError::Update);
         }
         let content = self.encode(server, &data.borrow())?;
-        let now = server.now;
-        if let Some(file) = server.files.iter_mut().find(|f| f.name == name) {
-            file.content = content;
-            file.mtime = now;
-        }
+        server.files.insert(SessionFile {
+            name,
+            content,
+            mtime: server.now,
+        });
         Ok(())
     }
 
@@ -474,15 +471,17 @@ impl SessionStore {
             return Ok(());
         };
         match self.engine {
-            Engine::Db => server.table()?.retain(|r| r.session_key != key),
+            Engine::Db => {
+                server.table()?.remove(&key);
+            }
             Engine::Cache => server.cache.delete(&format!("{CACHE_PREFIX}{key}")),
             Engine::CachedDb => {
-                server.table()?.retain(|r| r.session_key != key);
+                server.table()?.remove(&key);
                 server.cache.delete(&format!("{CACHED_DB_PREFIX}{key}"));
             }
             Engine::File => {
                 let name = self.key_to_file(server, Some(&key))?;
-                server.files.retain(|f| f.name != name);
+                server.files.remove(&name);
             }
             Engine::SignedCookies => unreachable!("handled above"),
         }

@@ -365,7 +365,7 @@ impl World {
             WorldCommand::Site(origin) => self.site = origin.clone(),
             WorldCommand::Path(path) => self.path = path.clone(),
             WorldCommand::BrowserClose => self.browser_mut().close(),
-            WorldCommand::BrowserClear => self.browser_mut().cookies.clear(),
+            WorldCommand::BrowserClear => self.browser_mut().clear(),
             WorldCommand::BrowserSet { name, value } => {
                 let host = self.site.host.clone();
                 self.browser_mut().purge(now);

@@ -10,6 +10,7 @@ use crate::runner::ChangeKind;
 use crate::sim::World;
 use crate::sim::session::CACHED_DB_PREFIX;
 use crate::sim::settings::Engine;
+use crate::sim::shared::Rows;
 use crate::sim::value::Value;
 use crate::sim::world::StoredSession;
 use crate::transcript::duration_text;
@@ -19,7 +20,7 @@ use crate::tui::theme::Theme;
 pub struct ServerPane<'a> {
     pub world: &'a World,
     /// The store as the runner's snapshot holds it (the world's, shared).
-    pub store: &'a [StoredSession],
+    pub store: &'a Rows<StoredSession>,
     /// What views printed (a real view's print() goes to the server's console).
     pub console: &'a [String],
     pub changes: Changes<'a>,
@@ -93,7 +94,7 @@ impl ServerPane<'_> {
                     "django_session table · {}",
                     count(store.len(), "row")
                 )));
-                for row in store {
+                for row in store.iter() {
                     let kind = find(changes, &row.key);
                     lines.push(Line::from(vec![
                         marker(kind, t),
@@ -140,7 +141,7 @@ impl ServerPane<'_> {
                     "cache (local memory) · {}",
                     count(store.len(), "session")
                 )));
-                for entry in store {
+                for entry in store.iter() {
                     let kind = find(changes, &entry.key);
                     lines.push(Line::from(vec![
                         marker(kind, t),
@@ -168,7 +169,7 @@ impl ServerPane<'_> {
                     s.file_dir(),
                     count(store.len(), "file")
                 )));
-                for file in store {
+                for file in store.iter() {
                     let kind = find(changes, &file.key);
                     lines.push(Line::from(vec![
                         marker(kind, t),
