@@ -244,7 +244,7 @@ fn request_json(out: &mut String, exchange: &Exchange, step: &Step) {
     o.key("url");
     str_json(o.out, &exchange.url());
     o.key("cookies");
-    list(o.out, &exchange.sent, |out, (n, v)| {
+    list(o.out, exchange.sent.iter(), |out, (n, v)| {
         out.push('[');
         str_json(out, n);
         out.push_str(", ");

@@ -205,7 +205,7 @@ impl Workbench {
         match (&mut self.pending, edit) {
             (None, _) => Err(nothing_held()),
             (Some(Pending::Request { prepared, .. }), Edit::Cookie(header)) => {
-                prepared.sent = crate::sim::cookie::split_cookie_header(header);
+                prepared.sent = crate::sim::cookie::split_cookie_header(header).into();
                 prepared.not_sent.clear();
                 Ok(Outcome::Text(self.describe()))
             }

@@ -108,7 +108,7 @@ proptest! {
             let Some(exchange) = &step.exchange else { continue };
             let secure_context = exchange.origin.is_trustworthy();
             // A Secure cookie never travels to a plain-http host other than loopback.
-            for (name, _) in &exchange.sent {
+            for (name, _) in exchange.sent.iter() {
                 let jar = runner.world.browser().for_host(&exchange.origin.host, runner.world.now());
                 let secure_only = jar.iter().filter(|c| c.name == *name).all(|c| c.secure);
                 prop_assert!(secure_context || !secure_only || jar.iter().all(|c| c.name != *name),

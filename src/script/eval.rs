@@ -1653,7 +1653,7 @@ impl View<'_> {
                         )));
                     }
                 };
-                let Some(cookie) = self.request.cookie(&key).map(str::to_string) else {
+                let Some(cookie) = self.request.cookie(&key) else {
                     return default.ok_or_else(|| PyErr::key_error(&Value::str(&key)));
                 };
                 match signing::unsign_cookie(

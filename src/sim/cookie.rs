@@ -269,6 +269,9 @@ pub fn quote(value: &str) -> String {
 
 /// `http.cookies._unquote`, which Django's `parse_cookie` applies.
 pub fn unquote(value: &str) -> String {
+    if value.len() < 2 || !value.starts_with('"') || !value.ends_with('"') {
+        return value.to_string();
+    }
     let bytes: Vec<char> = value.chars().collect();
     if bytes.len() < 2 || bytes[0] != '"' || bytes[bytes.len() - 1] != '"' {
         return value.to_string();
@@ -312,16 +315,20 @@ pub fn split_cookie_header(header: &str) -> Vec<(String, String)> {
 
 /// Django's `parse_cookie`: the `Cookie:` header into `request.COOKIES`.
 pub fn parse_cookie_header(pairs: &[(String, String)]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    let mut at: std::collections::HashMap<&str, usize> = Default::default();
     for (name, value) in pairs {
         let (name, value) = (name.trim(), value.trim());
         if name.is_empty() && value.is_empty() {
             continue;
         }
         let value = unquote(value);
-        match out.iter_mut().find(|(n, _)| n == name) {
-            Some(slot) => slot.1 = value,
-            None => out.push((name.to_string(), value)),
+        match at.get(name) {
+            Some(&i) => out[i].1 = value,
+            None => {
+                at.insert(name, out.len());
+                out.push((name.to_string(), value));
+            }
         }
     }
     out

@@ -79,7 +79,7 @@ pub fn process_request(server: &mut Server, request: &mut Request) {
     if !server.csrf_middleware {
         return;
     }
-    let Some(value) = request.cookie(COOKIE_NAME).map(str::to_string) else {
+    let Some(value) = request.cookie(COOKIE_NAME) else {
         return;
     };
     let well_formed = [SECRET_LENGTH, TOKEN_LENGTH].contains(&value.len())

@@ -17,11 +17,10 @@ pub struct Request {
     /// The path as typed, query included.
     pub path: String,
     /// The `Cookie:` header the browser sent, as (name, raw value) pairs.
-    pub sent: Vec<(String, String)>,
+    pub sent: Pairs,
     /// The cookies of the host the browser left out.
     pub not_sent: Vec<NotSent>,
-    /// `request.COOKIES` (values unquoted).
-    pub cookies: Vec<(String, String)>,
+    /// `request.COOKIES`, made when the view first reads it.
     cookies_dict: Option<DictRef>,
     pub session: SessionStore,
     pub user: UserRef,
@@ -33,6 +32,10 @@ pub struct Request {
     /// `response.cookies` of the response the view returns.
     pub response: ResponseCookies,
 }
+
+/// The `Cookie:` header of a request as (name, raw value) pairs, shared by
+/// the request, its exchange and the workbench's copy of it.
+pub type Pairs = std::rc::Rc<[(String, String)]>;
 
 /// A page of another origin that made the browser send a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,7 +65,7 @@ pub struct Exchange {
     /// The page that made the request (`visit ... from`).
     pub initiator: Option<Initiator>,
     /// The `Cookie:` header pairs (raw values).
-    pub sent: Vec<(String, String)>,
+    pub sent: Pairs,
     /// The cookies of the host left out, with the reason.
     pub not_sent: Vec<NotSent>,
     pub status: u16,
@@ -94,19 +97,14 @@ pub fn path_only(path: &str) -> &str {
 impl Request {
     /// A request to `path` carrying `sent`, with the session middleware's
     /// `process_request` and `AuthenticationMiddleware`'s lazy user applied.
-    pub fn new(server: &Server, origin: &Origin, path: &str, sent: Vec<(String, String)>) -> Self {
-        let cookies = parse_cookie_header(&sent);
-        let cookie = cookies
-            .iter()
-            .find(|(n, _)| *n == server.settings.cookie_name)
-            .map(|(_, v)| v.as_str());
-        let session = SessionStore::new(server.settings.engine, cookie, server);
+    pub fn new(server: &Server, origin: &Origin, path: &str, sent: Pairs) -> Self {
+        let cookie = cookie_value(&sent, &server.settings.cookie_name);
+        let session = SessionStore::new(server.settings.engine, cookie.as_deref(), server);
         Self {
             origin: origin.clone(),
             path: path.to_string(),
             sent,
             not_sent: Vec::new(),
-            cookies,
             cookies_dict: None,
             session,
             user: UserRef::LazyUnevaluated,
@@ -128,8 +126,7 @@ impl Request {
     pub fn cookies_dict(&mut self) -> DictRef {
         self.cookies_dict
             .get_or_insert_with(|| {
-                let dict = self
-                    .cookies
+                let dict = parse_cookie_header(&self.sent)
                     .iter()
                     .map(|(k, v)| (Value::str(k), Value::str(v)))
                     .collect();
@@ -138,12 +135,9 @@ impl Request {
             .clone()
     }
 
-    /// The value of cookie `name` as Django parsed it.
-    pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.cookies
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+    /// The value of cookie `name` as Django parses it into `request.COOKIES`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        cookie_value(&self.sent, name)
     }
 }
 
@@ -169,12 +163,7 @@ pub fn process_response(
     let accessed = session.accessed;
     let modified = session.modified;
     let empty = session.is_empty();
-    if request
-        .cookies
-        .iter()
-        .any(|(n, _)| *n == settings.cookie_name)
-        && empty
-    {
+    if cookie_value(&request.sent, &settings.cookie_name).is_some() && empty {
         cookies.delete_cookie(
             &settings.cookie_name,
             &settings.cookie_path,
@@ -219,4 +208,13 @@ pub fn process_response(
     };
     cookies.set_cookie(&settings.cookie_name, &key, &options, server.now)?;
     Ok(true)
+}
+
+/// The value `request.COOKIES` has for `name`: Django's `parse_cookie`
+/// keeps the last pair of a name, unquoted.
+fn cookie_value(sent: &[(String, String)], name: &str) -> Option<String> {
+    sent.iter()
+        .rev()
+        .find(|(n, v)| n.trim() == name && !(name.is_empty() && v.trim().is_empty()))
+        .map(|(_, v)| super::cookie::unquote(v.trim()))
 }

@@ -11,7 +11,7 @@ use super::cookie::split_cookie_header;
 use super::error::PyErr;
 use super::origin::Origin;
 use super::request::{
-    Exchange, Initiator, Request, SetCookie, path_only, process_response, status_for,
+    Exchange, Initiator, Pairs, Request, SetCookie, path_only, process_response, status_for,
 };
 use super::server::Server;
 use super::session::SessionStore;
@@ -166,7 +166,7 @@ pub struct Prepared {
     pub origin: Origin,
     pub method: &'static str,
     pub path: String,
-    pub sent: Vec<(String, String)>,
+    pub sent: Pairs,
     pub not_sent: Vec<super::browser::NotSent>,
 }
 
@@ -246,14 +246,14 @@ impl World {
         let now = self.now();
         let origin = out.site.clone().unwrap_or_else(|| self.site.clone());
         let (sent, not_sent) = match (&out.cookie_header, out.browser) {
-            (Some(header), _) => (split_cookie_header(header), Vec::new()),
+            (Some(header), _) => (split_cookie_header(header).into(), Vec::new()),
             (None, Some(i)) => {
                 self.browsers[i].purge(now);
                 let fetch = Self::fetch(&origin, &out.path, out.from.as_ref());
                 let outgoing = self.browsers[i].outgoing(fetch, now);
-                (outgoing.sent, outgoing.not_sent)
+                (outgoing.sent.into(), outgoing.not_sent)
             }
-            (None, None) => (Vec::new(), Vec::new()),
+            (None, None) => (Pairs::default(), Vec::new()),
         };
         Prepared {
             origin,
