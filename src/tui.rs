@@ -892,16 +892,18 @@ impl App {
     pub fn run_line(&mut self, line: &str) {
         self.touch();
         let Some(work) = &mut self.work else { return };
-        work.undo.push(Undo {
+        let mut undo = Undo {
             checkpoint: work.runner.checkpoint(),
             last: work.last.take(),
             before: work.before.clone(),
             exchange: work.exchange.clone(),
             output_len: work.output.len(),
-            bytes: history::approx_bytes(work.runner.snapshot()),
-        });
+            bytes: 0,
+        };
         work.before = work.runner.snapshot().clone();
         let step = work.runner.step(line);
+        undo.bytes = history::entry_bytes(&work.before, &step, &work.runner.world);
+        work.undo.push(undo);
         if let Some(state) = work.lesson.as_ref().filter(|s| !s.finished)
             && work.demo.is_none()
         {

@@ -2,6 +2,9 @@
 //! devtools lists it, the store as the engine keeps it, and what a session
 //! cookie leads to. Nothing here changes the world.
 
+use std::cell::OnceCell;
+use std::rc::Rc;
+
 use super::browser::{CookieId, SameSite, StoredCookie};
 use super::keys::VALID_KEY_CHARS;
 use super::server::{CacheEntry, SessionFile, SessionRow};
@@ -28,10 +31,26 @@ pub struct StoredSession {
     pub location: String,
     /// The stored form: the encoded `session_data` / file content, or the
     /// dict's repr for the cache.
-    pub raw: String,
+    pub raw: Rc<str>,
+    /// How many characters the data's repr has, counted when first asked
+    /// for (the repr itself is not kept: every state undo keeps holds its
+    /// rows).
+    repr_chars: OnceCell<usize>,
 }
 
 impl StoredSession {
+    /// The data's repr (`{'cart': ['apple']}`).
+    pub fn data_repr(&self) -> String {
+        Value::dict(self.data.clone()).repr()
+    }
+
+    /// How many characters [`StoredSession::data_repr`] has.
+    pub fn repr_chars(&self) -> usize {
+        *self
+            .repr_chars
+            .get_or_init(|| self.data_repr().chars().count())
+    }
+
     /// The store's order: by when the key was created.
     pub fn order(&self, other: &Self) -> std::cmp::Ordering {
         (self.rank, &self.key).cmp(&(other.rank, &other.key))
@@ -43,7 +62,7 @@ impl StoredSession {
             && self.expires_in == other.expires_in
             && self.raw == other.raw
             && self.location == other.location
-            && Value::dict(self.data.clone()).repr() == Value::dict(other.data.clone()).repr()
+            && self.data_repr() == other.data_repr()
     }
 }
 
@@ -239,7 +258,8 @@ impl World {
             data: SessionStore::decode(server, &row.session_data),
             expires_in: row.expire_date - server.now,
             location: "django_session".into(),
-            raw: row.session_data.clone(),
+            raw: Rc::clone(&row.session_data),
+            repr_chars: OnceCell::new(),
         }
     }
 
@@ -262,7 +282,8 @@ impl World {
             expires_in: expiry_age(server, &expiry).unwrap_or(0),
             data,
             location: f.name.clone(),
-            raw: f.content.clone(),
+            raw: Rc::clone(&f.content),
+            repr_chars: OnceCell::new(),
         })
     }
 
@@ -313,7 +334,8 @@ impl World {
             data: e.value.clone(),
             expires_in: e.expires_at.map_or(i64::MAX, |at| at - now),
             location: format!(":1:{}", e.key),
-            raw: Value::dict(e.value.clone()).repr(),
+            raw: Value::dict(e.value.clone()).repr().into(),
+            repr_chars: OnceCell::new(),
         })
     }
 

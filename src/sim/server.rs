@@ -10,13 +10,14 @@ use super::error::PyErr;
 use super::keys::KeyGen;
 use super::settings::Settings;
 use super::shared::{Keyed, SharedMap};
-use super::value::{Dict, Value, deep_copy_dict};
+use super::value::{Dict, Value, deep_copy_dict, strings_mut};
 
 /// One row of the `django_session` table (`contrib/sessions/models.py`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionRow {
     pub session_key: String,
-    pub session_data: String,
+    /// Shared with the views of the store that show it.
+    pub session_data: Rc<str>,
     pub expire_date: i64,
 }
 
@@ -138,7 +139,8 @@ impl LocMemCache {
 pub struct SessionFile {
     /// The full path: `SESSION_FILE_PATH/SESSION_COOKIE_NAME` + key.
     pub name: String,
-    pub content: String,
+    /// Shared with the views of the store that show it.
+    pub content: Rc<str>,
     pub mtime: i64,
 }
 
@@ -241,7 +243,14 @@ struct DecodeCache {
     keys: String,
     entries: HashMap<String, Dict>,
     bytes: usize,
+    /// Long strings met in decoded data, so that every version of a session
+    /// holding the same long text shares one copy of it.
+    long: HashSet<Rc<str>>,
+    long_bytes: usize,
 }
+
+/// Strings at least this long are shared between decoded sessions.
+const LONG: usize = 1024;
 
 /// The most bytes (texts and what they decode to) the decode cache holds
 /// before it starts afresh.
@@ -420,19 +429,36 @@ impl Server {
         cache.entries.get(session_data).map(deep_copy_dict)
     }
 
-    /// Remember what `session_data` decodes to under the current keys.
-    pub fn remember_decoded(&self, session_data: &str, dict: &Dict) {
+    /// Remember what `session_data` decodes to under the current keys; its
+    /// long strings become the ones already met, where they were.
+    pub fn remember_decoded(&self, session_data: &str, dict: &mut Dict) {
         let mut cache = self.decoded.borrow_mut();
+        let cache = &mut *cache;
+        if cache.long_bytes > DECODE_CACHE_BYTES {
+            cache.long.clear();
+            cache.long_bytes = 0;
+        }
+        strings_mut(dict, &mut |s| {
+            if s.len() < LONG {
+                return;
+            }
+            match cache.long.get(&**s) {
+                Some(kept) => *s = Rc::clone(kept),
+                None => {
+                    cache.long_bytes += s.len();
+                    cache.long.insert(Rc::clone(s));
+                }
+            }
+        });
         let cost =
             session_data.len() + dict.iter().map(|(k, v)| bytes(k) + bytes(v)).sum::<usize>();
         if cost > DECODE_CACHE_BYTES {
             return;
         }
         if !self.same_keys(&cache.keys) || cache.bytes + cost > DECODE_CACHE_BYTES {
-            *cache = DecodeCache {
-                keys: self.signing_keys(),
-                ..Default::default()
-            };
+            cache.keys = self.signing_keys();
+            cache.entries.clear();
+            cache.bytes = 0;
         }
         if cache
             .entries

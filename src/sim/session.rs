@@ -167,7 +167,7 @@ impl SessionStore {
             return dict;
         }
         let settings = &server.settings;
-        let dict = match signing::loads(
+        let mut dict = match signing::loads(
             session_data,
             &settings.secret_key,
             &settings.secret_key_fallbacks,
@@ -178,7 +178,7 @@ impl SessionStore {
             Ok(Value::Dict(d)) => d.borrow().clone(),
             _ => Dict::new(),
         };
-        server.remember_decoded(session_data, &dict);
+        server.remember_decoded(session_data, &mut dict);
         dict
     }
 
@@ -411,7 +411,7 @@ impl SessionStore {
         let expire_date = self.get_expiry_date(server)?;
         let row = SessionRow {
             session_key,
-            session_data,
+            session_data: session_data.into(),
             expire_date,
         };
         let Some(table) = server.db.as_mut() else {
@@ -444,7 +444,7 @@ impl SessionStore {
             }
             server.files.insert(SessionFile {
                 name: name.clone(),
-                content: String::new(),
+                content: "".into(),
                 mtime: server.now,
             });
         } else if !exists {
@@ -453,7 +453,7 @@ impl SessionStore {
         let content = self.encode(server, &data.borrow())?;
         server.files.insert(SessionFile {
             name,
-            content,
+            content: content.into(),
             mtime: server.now,
         });
         Ok(())

@@ -369,6 +369,38 @@ impl Value {
     }
 }
 
+/// Call `f` on every string inside `dict`, however deep (in its lists and
+/// dicts, each visited once; tuples are left as they are).
+pub fn strings_mut(dict: &mut Dict, f: &mut impl FnMut(&mut Rc<str>)) {
+    let mut seen: std::collections::HashSet<*const ()> = Default::default();
+    let mut pending: Vec<Value> = Vec::new();
+    let mut visit = |value: &mut Value, pending: &mut Vec<Value>| match value {
+        Value::Str(s) => f(s),
+        Value::List(_) | Value::Set(_) | Value::Dict(_) => pending.push(value.clone()),
+        _ => {}
+    };
+    for (k, v) in &mut dict.entries {
+        visit(k, &mut pending);
+        visit(v, &mut pending);
+    }
+    while let Some(container) = pending.pop() {
+        match container {
+            Value::List(l) | Value::Set(l) if seen.insert(Rc::as_ptr(&l).cast()) => {
+                for item in l.borrow_mut().iter_mut() {
+                    visit(item, &mut pending);
+                }
+            }
+            Value::Dict(d) if seen.insert(Rc::as_ptr(&d).cast()) => {
+                for (k, v) in &mut d.borrow_mut().entries {
+                    visit(k, &mut pending);
+                    visit(v, &mut pending);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A deep copy of a dict (see [`Value::deep_copy`]).
 pub fn deep_copy_dict(dict: &Dict) -> Dict {
     let mut copier = Copier::default();

@@ -6,7 +6,12 @@ use std::collections::VecDeque;
 #[cfg(doc)]
 use crate::runner::Runner;
 use crate::runner::{Checkpoint, Snapshot, Step};
+use std::rc::Rc;
+
+use crate::sim::World;
 use crate::sim::request::Exchange;
+use crate::sim::value::strings_mut;
+use crate::sim::world::StoredSession;
 
 /// How many commands undo reaches back.
 pub const DEPTH: usize = 200;
@@ -71,55 +76,101 @@ impl History {
     }
 }
 
-/// About how many bytes a world holds, judged by what its snapshot shows
-/// (an undo entry keeps the world, the snapshot before and the last step).
-pub fn approx_bytes(snapshot: &Snapshot) -> usize {
-    let jar: usize = snapshot
-        .jar
+/// About how many bytes the undo entry of `step` keeps alive that no other
+/// state shares: the rows the command changed or removed (every other row
+/// is shared with the states around it; long strings in decoded data are
+/// shared too, so a row costs about its stored form), and the exchange.
+pub fn entry_bytes(before: &Snapshot, step: &Step, world: &World) -> usize {
+    let rank = |key: &str| world.server.key_rank(key);
+    let store: usize = step
+        .store_changes
         .iter()
-        .map(|c| c.name.len() + c.value.len() + 64)
-        .sum();
-    let store: usize = snapshot
-        .store
-        .iter()
-        .map(|s| {
-            let data = s
-                .data
-                .iter()
-                .map(|(k, v)| value_bytes(k) + value_bytes(v))
-                .sum::<usize>();
-            s.key.len() + s.location.len() + s.raw.len() + data + 128
+        .filter_map(|c| {
+            let rank = rank(&c.name);
+            let old = before.session(rank, &c.name)?;
+            Some(session_bytes(old, step.after.session(rank, &c.name)))
         })
         .sum();
-    2 * (jar + store) + 1024
+    let jar = step.jar_changes.len() * 256;
+    let exchange = step.exchange.as_ref().map_or(0, |x| {
+        x.sent
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 48)
+            .sum::<usize>()
+            + x.set_cookies.len() * 512
+    });
+    store + jar + exchange + 1024
 }
 
-/// About how many bytes a value holds (shared parts counted each time they
-/// are met, up to a million items).
-fn value_bytes(value: &crate::sim::Value) -> usize {
-    use crate::sim::Value;
-    let mut pending = vec![value.clone()];
-    let (mut bytes, mut seen) = (0usize, 0usize);
-    while let Some(v) = pending.pop() {
-        seen += 1;
-        if seen + pending.len() > 2_000_000 {
-            break;
+/// About how many bytes `old` holds that `new` (the same session after the
+/// command) does not share with it.
+fn session_bytes(old: &StoredSession, new: Option<&StoredSession>) -> usize {
+    let mut shared = std::collections::HashSet::new();
+    if let Some(new) = new {
+        strings_mut(&mut new.data.clone(), &mut |s| {
+            shared.insert(Rc::as_ptr(s));
+        });
+    }
+    let mut bytes = old.key.len() + old.location.len() + old.raw.len() + 256;
+    strings_mut(&mut old.data.clone(), &mut |s| {
+        if !shared.contains(&Rc::as_ptr(s)) {
+            bytes += s.len();
         }
-        bytes += 32;
-        match &v {
-            Value::Str(s) => bytes += s.len(),
-            Value::BigInt(s) => bytes += s.len(),
-            Value::Bytes(b) => bytes += b.len(),
-            Value::List(l) | Value::Set(l) => pending.extend(l.borrow().iter().cloned()),
-            Value::Tuple(t) => pending.extend(t.iter().cloned()),
-            Value::Dict(d) => {
-                for (k, v) in d.borrow().iter() {
-                    pending.push(k.clone());
-                    pending.push(v.clone());
-                }
-            }
-            _ => {}
+    });
+    bytes + 32 * old.data.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::Runner;
+
+    fn entry(runner: &Runner, bytes: usize) -> Undo {
+        Undo {
+            checkpoint: runner.checkpoint(),
+            last: None,
+            before: runner.snapshot().clone(),
+            exchange: None,
+            output_len: 0,
+            bytes,
         }
     }
-    bytes
+
+    #[test]
+    fn the_oldest_entries_go_past_the_depth_or_the_bytes() {
+        let runner = Runner::new(World::new(0));
+        let mut history = History::default();
+        for _ in 0..DEPTH + 50 {
+            history.push(entry(&runner, 1024));
+        }
+        assert_eq!(history.len(), DEPTH);
+        for _ in 0..10 {
+            history.push(entry(&runner, 10 << 20));
+        }
+        assert_eq!(history.len(), BYTES / (10 << 20));
+        history.push(entry(&runner, 2 * BYTES));
+        assert_eq!(history.len(), 1, "the newest entry always stays");
+    }
+
+    #[test]
+    fn an_entry_counts_what_its_command_replaced_not_what_it_shares() {
+        let mut runner = Runner::new(World::new(0));
+        let mut cost = |line: &str| {
+            let before = runner.snapshot().clone();
+            let step = runner.step(line);
+            entry_bytes(&before, &step, &runner.world)
+        };
+        cost("request.session['big'] = str(list(range(50000)))");
+        let kept = cost("request.session['n'] = 1");
+        let replaced = cost("request.session['big'] = str(list(range(1, 50000)))");
+        // A write keeps the session's stored form (compressed), not the string.
+        assert!(
+            kept < 200 << 10,
+            "{kept} bytes for a write beside a shared string"
+        );
+        assert!(
+            replaced > kept + (300 << 10),
+            "{replaced} bytes for a replaced string"
+        );
+    }
 }

@@ -47,23 +47,83 @@ struct Frame<'a> {
 /// step); scrolling moves from there.
 pub const FOLLOW: u16 = 1 << 15;
 
+/// Part of a pane's content: a line, or lines made only when they are
+/// shown (a session in a long store), whose widths are known beforehand.
+pub(super) enum Part<'a> {
+    Line(Line<'a>),
+    Lazy {
+        /// The display width of each line it makes.
+        widths: Vec<usize>,
+        /// Whether its first line carries a change marker.
+        changed: bool,
+        make: Box<dyn FnOnce() -> Vec<Line<'a>> + 'a>,
+    },
+}
+
+impl<'a> From<Line<'a>> for Part<'a> {
+    fn from(line: Line<'a>) -> Self {
+        Part::Line(line)
+    }
+}
+
+impl Part<'_> {
+    /// How many lines it holds.
+    fn len(&self) -> usize {
+        match self {
+            Part::Line(_) => 1,
+            Part::Lazy { widths, .. } => widths.len(),
+        }
+    }
+}
+
+/// The display width of `text`.
+fn width(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        unicode_width::UnicodeWidthStr::width(text)
+    }
+}
+
+/// Whether `line` starts with a change marker (`+`, `~` or `-`).
+fn marked(line: &Line<'_>) -> bool {
+    line.spans
+        .first()
+        .is_some_and(|s| matches!(s.content.as_ref(), "+ " | "~ " | "- "))
+}
+
 /// The first changed row (`+`, `~` or `-` marker) of `lines`, as an anchor.
 fn first_change(lines: &[Line<'_>]) -> Option<(usize, usize)> {
-    lines
-        .iter()
-        .position(|l| {
-            l.spans
-                .first()
-                .is_some_and(|s| matches!(s.content.as_ref(), "+ " | "~ " | "- "))
-        })
-        .map(|i| (i, i + 1))
+    lines.iter().position(marked).map(|i| (i, i + 1))
+}
+
+/// [`first_change`] over parts (in lines).
+fn first_changed_part(parts: &[Part<'_>]) -> Option<(usize, usize)> {
+    let mut at = 0;
+    for part in parts {
+        let changed = match part {
+            Part::Line(line) => marked(line),
+            Part::Lazy { changed, .. } => *changed,
+        };
+        if changed {
+            return Some((at, at + 1));
+        }
+        at += part.len();
+    }
+    None
 }
 
 /// Draw `lines` in a pane block, scrolled (clamped to the content): the
 /// anchor in view with as much above it as fits, moved by the learner's
-/// scrolling. Lines above the first row shown are counted by their width,
-/// not laid out, so a pane deep in a long store costs what it shows.
+/// scrolling.
 fn draw(lines: Vec<Line<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) {
+    draw_parts(lines.into_iter().map(Part::Line).collect(), f, area, buf);
+}
+
+/// [`draw`] over parts: only the lines in view (and a screenful below) are
+/// made and laid out; lines above and below are counted by their width, so
+/// a pane deep in a long store costs what it shows.
+fn draw_parts(parts: Vec<Part<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) {
     let Frame {
         title,
         focused,
@@ -76,34 +136,63 @@ fn draw(lines: Vec<Line<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     let width = usize::from(inner.width.max(1));
     let height = usize::from(inner.height.max(1));
-    let rows = |l: &Line<'_>| {
-        if wrap {
-            l.width().div_ceil(width).max(1)
-        } else {
-            1
-        }
-    };
-    let rows_before = |n: usize| lines[..n.min(lines.len())].iter().map(rows).sum::<usize>();
+    let rows_of = |w: usize| if wrap { w.div_ceil(width).max(1) } else { 1 };
+    let rows: Vec<usize> = parts
+        .iter()
+        .flat_map(|part| match part {
+            Part::Line(line) => vec![rows_of(line.width())],
+            Part::Lazy { widths, .. } => widths.iter().map(|&w| rows_of(w)).collect(),
+        })
+        .collect();
+    let rows_before = |n: usize| rows[..n.min(rows.len())].iter().sum::<usize>();
     let top = anchor.map_or(0, |(start, end)| {
         rows_before(end)
             .saturating_sub(height)
             .min(rows_before(start))
     });
-    let last_top = rows_before(lines.len()).saturating_sub(height);
+    let last_top = rows_before(rows.len()).saturating_sub(height);
     let wanted =
         ((top as i64 + i64::from(scroll) - i64::from(FOLLOW)).max(0) as usize).min(last_top);
-    // Whole lines above the row wanted are skipped without laying them out.
+    // Whole lines above the row wanted are skipped without making them.
     let (mut skip, mut skipped) = (0, 0);
-    while skip < lines.len() && skipped + rows(&lines[skip]) <= wanted {
-        skipped += rows(&lines[skip]);
+    while skip < rows.len() && skipped + rows[skip] <= wanted {
+        skipped += rows[skip];
         skip += 1;
     }
-    let mut paragraph = Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>());
+    // Lines from there to a screenful past the view are made.
+    let (mut take, mut taken) = (0, 0);
+    while skip + take < rows.len() && taken < wanted - skipped + 2 * height {
+        taken += rows[skip + take];
+        take += 1;
+    }
+    let to_end = skip + take == rows.len();
+    let mut shown = Vec::with_capacity(take);
+    let mut at = 0;
+    for part in parts {
+        let len = part.len();
+        if at + len > skip && at < skip + take {
+            let lines = match part {
+                Part::Line(line) => vec![line],
+                Part::Lazy { make, .. } => make(),
+            };
+            let from = skip.saturating_sub(at);
+            shown.extend(lines.into_iter().skip(from).take(skip + take - at - from));
+        }
+        at += len;
+        if at >= skip + take {
+            break;
+        }
+    }
+    let mut paragraph = Paragraph::new(shown);
     if wrap {
         paragraph = paragraph.wrap(Wrap { trim: false });
     }
     let rest = paragraph.line_count(inner.width.max(1));
-    let max = (skipped + rest).saturating_sub(height);
+    let max = if to_end {
+        (skipped + rest).saturating_sub(height)
+    } else {
+        usize::MAX
+    };
     let scroll = wanted.min(max);
     if scroll < max {
         block = block.title_bottom(Line::styled(" ↓ more ", theme.title).right_aligned());

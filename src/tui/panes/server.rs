@@ -5,13 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::{Changes, Frame, draw, find, first_change, iso, marker, row_style};
+use super::{
+    Changes, Frame, Part, draw_parts, find, first_changed_part, iso, marker, row_style, width,
+};
 use crate::runner::ChangeKind;
 use crate::sim::World;
 use crate::sim::session::CACHED_DB_PREFIX;
 use crate::sim::settings::Engine;
 use crate::sim::shared::Rows;
-use crate::sim::value::Value;
 use crate::sim::world::StoredSession;
 use crate::transcript::duration_text;
 use crate::tui::theme::Theme;
@@ -33,18 +34,21 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
-impl ServerPane<'_> {
-    /// The pane's lines.
-    pub fn lines(&self) -> Vec<Line<'static>> {
+/// The width `   expire_date  2026-01-15 00:00:00 (…)` is counted as.
+const EXPIRY_WIDTH: usize = 52;
+
+impl<'a> ServerPane<'a> {
+    /// The pane's content: each session made only when it is shown.
+    fn parts(&self) -> Vec<Part<'a>> {
         let t = self.theme;
         let world = self.world;
         let server = &world.server;
         let s = &server.settings;
         let holders = Holders::of_world(world);
-        let mut lines = vec![Line::from(vec![
+        let mut lines: Vec<Part<'a>> = vec![Part::from(Line::from(vec![
             Span::styled("SESSION_ENGINE ", t.dim),
             Span::styled(s.engine.short_name().to_string(), t.title),
-        ])];
+        ]))];
         let settings = vec![
             Line::raw(""),
             Line::styled(format!("SESSION_ENGINE = '{}'", s.engine_path), t.dim),
@@ -69,8 +73,8 @@ impl ServerPane<'_> {
             ),
         ];
         if let Some(error) = s.engine_error() {
-            lines.push(Line::styled(format!("✗ {error}"), t.error));
-            lines.extend(settings);
+            lines.push(Line::styled(format!("✗ {error}"), t.error).into());
+            lines.extend(settings.into_iter().map(Part::from));
             return lines;
         }
         let store = self.store;
@@ -78,120 +82,182 @@ impl ServerPane<'_> {
         let removed: Vec<_> = changes
             .iter()
             .filter(|c| c.kind == ChangeKind::Removed)
-            .filter_map(|c| self.changes.before.store.iter().find(|s| s.key == c.name))
+            .filter_map(|c| {
+                let rank = server.key_rank(&c.name);
+                self.changes.before.session(rank, &c.name)
+            })
             .collect();
         let heading = |text: String| Line::styled(text, t.heading);
         match s.engine {
             Engine::Db | Engine::CachedDb if server.db.is_none() => {
-                lines.push(heading("django_session table".into()));
-                lines.push(Line::styled(
-                    "  ✗ no such table: django_session (run manage.py migrate)",
-                    t.error,
-                ));
+                lines.push(heading("django_session table".into()).into());
+                lines.push(
+                    Line::styled(
+                        "  ✗ no such table: django_session (run manage.py migrate)",
+                        t.error,
+                    )
+                    .into(),
+                );
             }
             Engine::Db | Engine::CachedDb => {
-                lines.push(heading(format!(
-                    "django_session table · {}",
-                    count(store.len(), "row")
-                )));
+                lines.push(
+                    heading(format!(
+                        "django_session table · {}",
+                        count(store.len(), "row")
+                    ))
+                    .into(),
+                );
+                let now = world.now();
                 for row in store.iter() {
                     let kind = find(changes, &row.key);
-                    lines.push(Line::from(vec![
-                        marker(kind, t),
-                        Span::styled(format!("session_key  {}", row.key), row_style(kind, t)),
-                        Span::styled(holders.of(&row.key), t.title),
-                    ]));
-                    lines.push(Line::from(vec![
-                        Span::styled("   session_data ", t.dim),
-                        Span::styled(row.raw.clone(), t.code),
-                    ]));
-                    lines.push(Line::from(vec![
-                        Span::styled("   ↳ decoded    ", t.dim),
-                        Span::styled(Value::dict(row.data.clone()).repr(), row_style(kind, t)),
-                    ]));
-                    lines.push(Line::styled(
-                        format!(
-                            "   expire_date  {} ({})",
-                            iso(world.now() + row.expires_in),
-                            duration_text(row.expires_in)
-                        ),
-                        t.dim,
-                    ));
+                    let held = holders.of(&row.key);
+                    let widths = vec![
+                        15 + row.key.len() + width(&held),
+                        16 + width(&row.raw),
+                        16 + row.repr_chars(),
+                        EXPIRY_WIDTH,
+                    ];
+                    lines.push(Part::Lazy {
+                        widths,
+                        changed: kind.is_some(),
+                        make: Box::new(move || {
+                            vec![
+                                Line::from(vec![
+                                    marker(kind, t),
+                                    Span::styled(
+                                        format!("session_key  {}", row.key),
+                                        row_style(kind, t),
+                                    ),
+                                    Span::styled(held, t.title),
+                                ]),
+                                Line::from(vec![
+                                    Span::styled("   session_data ", t.dim),
+                                    Span::styled(&*row.raw, t.code),
+                                ]),
+                                Line::from(vec![
+                                    Span::styled("   ↳ decoded    ", t.dim),
+                                    Span::styled(row.data_repr(), row_style(kind, t)),
+                                ]),
+                                Line::styled(
+                                    format!(
+                                        "   expire_date  {} ({})",
+                                        iso(now + row.expires_in),
+                                        duration_text(row.expires_in)
+                                    ),
+                                    t.dim,
+                                ),
+                            ]
+                        }),
+                    });
                 }
                 if s.engine == Engine::CachedDb {
-                    lines.push(heading(
-                        "cache (local memory), in front of the table".into(),
-                    ));
+                    lines
+                        .push(heading("cache (local memory), in front of the table".into()).into());
                     let cached = world.cached_sessions(CACHED_DB_PREFIX);
                     for entry in &cached {
                         let kind = find(changes, &entry.key);
-                        lines.push(Line::from(vec![
+                        lines.push(Part::Line(Line::from(vec![
                             marker(kind, t),
                             Span::styled(entry.location.clone(), t.dim),
                             Span::styled(format!(" = {}", entry.raw), row_style(kind, t)),
-                        ]));
+                        ])));
                     }
                     if cached.is_empty() {
-                        lines.push(Line::styled("  (empty)", t.dim));
+                        lines.push(Line::styled("  (empty)", t.dim).into());
                     }
                 }
             }
             Engine::Cache => {
-                lines.push(heading(format!(
-                    "cache (local memory) · {}",
-                    count(store.len(), "session")
-                )));
+                lines.push(
+                    heading(format!(
+                        "cache (local memory) · {}",
+                        count(store.len(), "session")
+                    ))
+                    .into(),
+                );
                 for entry in store.iter() {
                     let kind = find(changes, &entry.key);
-                    lines.push(Line::from(vec![
-                        marker(kind, t),
-                        Span::styled(entry.location.clone(), row_style(kind, t)),
-                        Span::styled(holders.of(&entry.key), t.title),
-                    ]));
-                    lines.push(Line::from(vec![
-                        Span::styled("   = ", t.dim),
-                        Span::styled(entry.raw.clone(), row_style(kind, t)),
-                    ]));
+                    let held = holders.of(&entry.key);
                     let expiry = if entry.expires_in == i64::MAX {
                         "never".into()
                     } else {
                         duration_text(entry.expires_in)
                     };
-                    lines.push(Line::styled(
-                        format!("   timeout: expires in {expiry}"),
-                        t.dim,
-                    ));
+                    let timeout = format!("   timeout: expires in {expiry}");
+                    let widths = vec![
+                        2 + width(&entry.location) + width(&held),
+                        5 + width(&entry.raw),
+                        width(&timeout),
+                    ];
+                    lines.push(Part::Lazy {
+                        widths,
+                        changed: kind.is_some(),
+                        make: Box::new(move || {
+                            vec![
+                                Line::from(vec![
+                                    marker(kind, t),
+                                    Span::styled(&*entry.location, row_style(kind, t)),
+                                    Span::styled(held, t.title),
+                                ]),
+                                Line::from(vec![
+                                    Span::styled("   = ", t.dim),
+                                    Span::styled(&*entry.raw, row_style(kind, t)),
+                                ]),
+                                Line::styled(timeout, t.dim),
+                            ]
+                        }),
+                    });
                 }
             }
             Engine::File => {
-                lines.push(heading(format!(
-                    "session files in {} · {}",
-                    s.file_dir(),
-                    count(store.len(), "file")
-                )));
+                lines.push(
+                    heading(format!(
+                        "session files in {} · {}",
+                        s.file_dir(),
+                        count(store.len(), "file")
+                    ))
+                    .into(),
+                );
                 for file in store.iter() {
                     let kind = find(changes, &file.key);
-                    lines.push(Line::from(vec![
-                        marker(kind, t),
-                        Span::styled(file.location.clone(), row_style(kind, t)),
-                        Span::styled(holders.of(&file.key), t.title),
-                    ]));
-                    lines.push(Line::from(vec![
-                        Span::styled("   content   ", t.dim),
-                        Span::styled(file.raw.clone(), t.code),
-                    ]));
-                    lines.push(Line::from(vec![
-                        Span::styled("   ↳ decoded ", t.dim),
-                        Span::styled(Value::dict(file.data.clone()).repr(), row_style(kind, t)),
-                    ]));
+                    let held = holders.of(&file.key);
+                    let widths = vec![
+                        2 + width(&file.location) + width(&held),
+                        13 + width(&file.raw),
+                        13 + file.repr_chars(),
+                    ];
+                    lines.push(Part::Lazy {
+                        widths,
+                        changed: kind.is_some(),
+                        make: Box::new(move || {
+                            vec![
+                                Line::from(vec![
+                                    marker(kind, t),
+                                    Span::styled(&*file.location, row_style(kind, t)),
+                                    Span::styled(held, t.title),
+                                ]),
+                                Line::from(vec![
+                                    Span::styled("   content   ", t.dim),
+                                    Span::styled(&*file.raw, t.code),
+                                ]),
+                                Line::from(vec![
+                                    Span::styled("   ↳ decoded ", t.dim),
+                                    Span::styled(file.data_repr(), row_style(kind, t)),
+                                ]),
+                            ]
+                        }),
+                    });
                 }
             }
             Engine::SignedCookies => {
-                lines.push(heading("nothing stored on the server".into()));
-                lines.push(Line::styled(
-                    "  The data is in the cookie, signed with SECRET_KEY (not encrypted).",
-                    t.text,
-                ));
+                lines.push(heading("nothing stored on the server".into()).into());
+                lines.push(
+                    Line::styled(
+                        "  The data is in the cookie, signed with SECRET_KEY (not encrypted).",
+                        t.text,
+                    )
+                    .into(),
+                );
                 let name = &s.cookie_name;
                 for cookie in world.jar().iter().filter(|c| c.name == *name) {
                     let kind = find(self.changes.jar(), &cookie.name);
@@ -199,11 +265,11 @@ impl ServerPane<'_> {
                         Some(v) => v.repr(),
                         None => "rejected: bad signature or too old → empty session".into(),
                     };
-                    lines.push(Line::from(vec![
+                    lines.push(Part::Line(Line::from(vec![
                         marker(kind, t),
                         Span::styled(format!("{name} cookie ↳ "), t.dim),
                         Span::styled(data, row_style(kind, t)),
-                    ]));
+                    ])));
                 }
             }
         }
@@ -211,36 +277,37 @@ impl ServerPane<'_> {
             && !matches!(s.engine, Engine::SignedCookies)
             && (server.db.is_some() || !s.engine.uses_db())
         {
-            lines.push(Line::styled("  (no sessions yet)", t.dim));
+            lines.push(Line::styled("  (no sessions yet)", t.dim).into());
         }
         for gone in removed {
-            lines.push(Line::from(vec![
+            lines.push(Part::Line(Line::from(vec![
                 marker(Some(ChangeKind::Removed), t),
-                Span::styled(
-                    format!("{} {}", gone.key, Value::dict(gone.data.clone()).repr()),
-                    t.removed,
-                ),
+                Span::styled(format!("{} {}", gone.key, gone.data_repr()), t.removed),
                 Span::styled("  (deleted)", t.dim),
-            ]));
+            ])));
         }
-        lines.extend(settings);
+        lines.extend(settings.into_iter().map(Part::from));
         lines
     }
 }
 
 impl Widget for &ServerPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let mut lines = self.lines();
-        let mut anchor = first_change(&lines);
+        let mut parts = self.parts();
+        let mut anchor = first_changed_part(&parts);
         if !self.console.is_empty() {
-            lines.push(Line::raw(""));
-            lines.push(Line::styled("Console (print output)", self.theme.heading));
-            let start = lines.len();
-            lines.extend(self.console.iter().map(|l| Line::raw(format!("  {l}"))));
-            anchor = anchor.or(Some((start, lines.len())));
+            parts.push(Line::raw("").into());
+            parts.push(Line::styled("Console (print output)", self.theme.heading).into());
+            let start: usize = parts.iter().map(Part::len).sum();
+            parts.extend(
+                self.console
+                    .iter()
+                    .map(|l| Part::from(Line::raw(format!("  {l}")))),
+            );
+            anchor = anchor.or(Some((start, start + self.console.len())));
         }
-        draw(
-            lines,
+        draw_parts(
+            parts,
             Frame {
                 title: "Server",
                 focused: self.focused,
