@@ -561,7 +561,7 @@ impl Runner {
         }
         let mut values: Vec<&str> = after.jar.iter().map(|c| c.raw.as_str()).collect();
         if let Some(exchange) = exchange {
-            values.extend(exchange.sent.iter().map(|(_, v)| v.as_str()));
+            values.extend(exchange.sent.iter().map(|(_, v)| &**v));
             values.extend(exchange.set_cookies.iter().map(|s| s.morsel.value.as_str()));
         }
         values.retain(|v| made.contains(v));

@@ -11,6 +11,7 @@ use crate::runner::{Change, Outcome};
 use crate::script::Stmt;
 use crate::script::commands::{Edit, Export, ExportFormat, Intercept, Replay, ToolCommand};
 use crate::sim::PyErr;
+use crate::sim::cookie::Pair;
 use crate::sim::request::Exchange;
 use crate::sim::world::{Outbound, Prepared};
 use crate::transcript::reason;
@@ -303,7 +304,7 @@ impl Workbench {
 }
 
 /// `a=1; b=2`, or `(none)`.
-pub fn header_text(pairs: &[(String, String)]) -> String {
+pub fn header_text(pairs: &[Pair]) -> String {
     if pairs.is_empty() {
         return "(none)".into();
     }
@@ -311,7 +312,7 @@ pub fn header_text(pairs: &[(String, String)]) -> String {
         .iter()
         .map(|(n, v)| {
             if n.is_empty() {
-                v.clone()
+                v.to_string()
             } else {
                 format!("{n}={v}")
             }
@@ -334,10 +335,10 @@ pub fn summary(f: &Flow) -> String {
     if let Some(from) = &x.initiator {
         let _ = write!(line, " (a {} on {})", from.via.as_str(), from.origin);
     }
-    let names = |pairs: &[(String, String)]| {
+    let names = |pairs: &[Pair]| {
         pairs
             .iter()
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| &**n)
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -460,7 +461,7 @@ fn decoded(world: &crate::sim::World, text: &str) -> Result<String, PyErr> {
     let cookie = browser
         .for_host(&world.site.host, world.now())
         .into_iter()
-        .find(|c| c.name == name)
+        .find(|c| &*c.name == name)
         .ok_or_else(|| {
             PyErr::tool(format!(
                 "browser {} has no cookie {} for {}",
@@ -503,10 +504,7 @@ mod tests {
 
     #[test]
     fn headers_are_written_as_sent() {
-        let pairs = vec![
-            ("a".to_string(), "1".to_string()),
-            (String::new(), "x".into()),
-        ];
+        let pairs: Vec<Pair> = vec![("a".into(), "1".into()), ("".into(), "x".into())];
         assert_eq!(header_text(&pairs), "a=1; x");
         assert_eq!(header_text(&[]), "(none)");
     }

@@ -3,8 +3,9 @@
 //! against the simulated clock.
 
 use std::fmt;
+use std::rc::Rc;
 
-use super::cookie::{Morsel, default_path, path_matches, unquote};
+use super::cookie::{Morsel, Pair, default_path, path_matches, unquote};
 use super::dates::{self as cookie_date, Expires};
 use super::origin::{Origin, is_ip, is_public_suffix};
 
@@ -170,9 +171,11 @@ impl fmt::Display for Reason {
 /// One cookie in a jar, as devtools lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredCookie {
-    pub name: String,
-    /// The value as it arrived on the wire, quotes and escapes kept.
-    pub raw_value: String,
+    /// Shared with the requests that carry it.
+    pub name: Rc<str>,
+    /// The value as it arrived on the wire, quotes and escapes kept (shared
+    /// with the requests that carry it).
+    pub raw_value: Rc<str>,
     /// The host of a host-only cookie, or the domain (no leading dot) of a
     /// domain cookie.
     pub domain: String,
@@ -213,7 +216,7 @@ impl StoredCookie {
     /// What tells it apart from another cookie.
     pub fn id(&self) -> CookieId {
         CookieId {
-            name: self.name.clone(),
+            name: self.name.to_string(),
             domain: self.shown_domain(),
             path: self.path.clone(),
         }
@@ -274,7 +277,7 @@ pub struct NotSent {
 /// the cookies of the host left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outgoing {
-    pub sent: Vec<(String, String)>,
+    pub sent: Vec<Pair>,
     pub not_sent: Vec<NotSent>,
 }
 
@@ -285,6 +288,7 @@ pub const TOO_BIG: &str = "name and value over 4096 bytes";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Browser {
     pub name: String,
+    /// In `Cookie:` header order (longer paths first, then older first).
     pub cookies: Vec<StoredCookie>,
     pub cookies_enabled: bool,
     next_seq: u64,
@@ -304,7 +308,9 @@ pub struct CookieId {
 impl CookieId {
     /// Whether `c` is the cookie this names.
     pub fn names(&self, c: &StoredCookie) -> bool {
-        c.name == self.name && c.path == self.path && shown_domain_chars(c).eq(self.domain.chars())
+        *c.name == *self.name
+            && c.path == self.path
+            && shown_domain_chars(c).eq(self.domain.chars())
     }
 }
 
@@ -363,13 +369,11 @@ impl Browser {
     /// The live cookies a request to `host` may carry (domain match), in
     /// `Cookie:` header order.
     pub fn for_host(&self, host: &str, now: i64) -> Vec<&StoredCookie> {
-        let mut matching: Vec<&StoredCookie> = self
-            .cookies
+        // The jar is kept in that order.
+        self.cookies
             .iter()
             .filter(|c| !c.expired(now) && c.domain_matches(host))
-            .collect();
-        matching.sort_by(|a, b| header_order(a, b));
-        matching
+            .collect()
     }
 
     /// Each cookie of the request's host, in `Cookie:` header order, with the
@@ -401,9 +405,9 @@ impl Browser {
         let mut out = Outgoing::default();
         for (c, reason) in self.considered(fetch, now) {
             match reason {
-                None => out.sent.push((c.name.clone(), c.raw_value.clone())),
+                None => out.sent.push((Rc::clone(&c.name), Rc::clone(&c.raw_value))),
                 Some(reason) => out.not_sent.push(NotSent {
-                    name: c.name.clone(),
+                    name: c.name.to_string(),
                     domain: c.shown_domain(),
                     path: c.path.clone(),
                     reason,
@@ -471,8 +475,8 @@ impl Browser {
             _ => default_path(fetch.path),
         };
         let mut cookie = StoredCookie {
-            name: morsel.name.clone(),
-            raw_value,
+            name: morsel.name.as_str().into(),
+            raw_value: raw_value.into(),
             domain,
             host_only,
             path,
@@ -522,7 +526,10 @@ impl Browser {
                 }
                 self.next_seq += 1;
                 cookie.seq = self.next_seq;
-                self.cookies.push(cookie.clone());
+                let at = self
+                    .cookies
+                    .partition_point(|c| header_order(c, cookie).is_lt());
+                self.cookies.insert(at, cookie.clone());
             }
         }
     }
@@ -543,13 +550,13 @@ impl Browser {
         let mut edited: Vec<StoredCookie> = self
             .for_host(host, now)
             .into_iter()
-            .filter(|c| c.name == name)
+            .filter(|c| &*c.name == name)
             .cloned()
             .collect();
         if edited.is_empty() {
             edited.push(StoredCookie {
-                name: name.to_string(),
-                raw_value: String::new(),
+                name: name.into(),
+                raw_value: "".into(),
                 domain: host.to_string(),
                 host_only: true,
                 path: "/".into(),
@@ -563,7 +570,7 @@ impl Browser {
         }
         for mut cookie in edited {
             let existing = self.cookies.iter().position(|c| c.same_key(&cookie));
-            cookie.raw_value = value.to_string();
+            cookie.raw_value = value.into();
             cookie.created_at = now;
             self.store(&mut cookie, existing);
         }
@@ -587,7 +594,7 @@ impl Browser {
     /// was none.
     pub fn delete(&mut self, host: &str, name: &str, now: i64) -> bool {
         let before = self.cookies.len();
-        self.retain(|c| c.expired(now) || c.name != name || !c.domain_matches(host));
+        self.retain(|c| c.expired(now) || &*c.name != name || !c.domain_matches(host));
         self.cookies.len() != before
     }
 
@@ -712,7 +719,7 @@ mod tests {
     }
 
     fn names(out: &Outgoing) -> Vec<&str> {
-        out.sent.iter().map(|(n, _)| n.as_str()).collect()
+        out.sent.iter().map(|(n, _)| &**n).collect()
     }
 
     #[test]
@@ -830,6 +837,6 @@ mod tests {
         );
         b.close();
         assert_eq!(b.cookies.len(), 1);
-        assert_eq!(b.cookies[0].name, "persistent");
+        assert_eq!(&*b.cookies[0].name, "persistent");
     }
 }

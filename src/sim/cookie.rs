@@ -299,22 +299,26 @@ pub fn unquote(value: &str) -> String {
     out
 }
 
+/// One `name=value` of a `Cookie:` header, the value raw (shared with the
+/// jar's cookie it came from).
+pub type Pair = (std::rc::Rc<str>, std::rc::Rc<str>);
+
 /// A `Cookie:` header written by hand, as pairs the way Django's
 /// `parse_cookie` splits it: at `;`, then at the first `=` (a chunk with
 /// none is a value with an empty name).
-pub fn split_cookie_header(header: &str) -> Vec<(String, String)> {
+pub fn split_cookie_header(header: &str) -> Vec<Pair> {
     header
         .split(';')
         .map(|chunk| match chunk.split_once('=') {
-            Some((name, value)) => (name.trim().to_string(), value.trim().to_string()),
-            None => (String::new(), chunk.trim().to_string()),
+            Some((name, value)) => (name.trim().into(), value.trim().into()),
+            None => ("".into(), chunk.trim().into()),
         })
-        .filter(|(n, v)| !(n.trim().is_empty() && v.trim().is_empty()))
+        .filter(|(n, v): &Pair| !(n.trim().is_empty() && v.trim().is_empty()))
         .collect()
 }
 
 /// Django's `parse_cookie`: the `Cookie:` header into `request.COOKIES`.
-pub fn parse_cookie_header(pairs: &[(String, String)]) -> Vec<(String, String)> {
+pub fn parse_cookie_header(pairs: &[Pair]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::with_capacity(pairs.len());
     let mut at: std::collections::HashMap<&str, usize> = Default::default();
     for (name, value) in pairs {

@@ -183,7 +183,7 @@ fn places(world: &World, timestamped: bool, salt: &str) -> Vec<Place> {
     let mut names: Vec<&str> = world
         .browsers
         .iter()
-        .flat_map(|b| b.cookies.iter().map(|c| c.name.as_str()))
+        .flat_map(|b| b.cookies.iter().map(|c| &*c.name))
         .collect();
     names.sort_unstable();
     names.dedup();

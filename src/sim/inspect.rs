@@ -102,8 +102,8 @@ pub struct JarEntry {
 impl JarEntry {
     fn of(c: &StoredCookie, now: i64) -> Self {
         Self {
-            name: c.name.clone(),
-            raw: c.raw_value.clone(),
+            name: c.name.to_string(),
+            raw: c.raw_value.to_string(),
             value: c.value(),
             domain: c.shown_domain(),
             path: c.path.clone(),

@@ -2,7 +2,7 @@
 //! `SessionMiddleware.process_response` (`contrib/sessions/middleware.py`).
 
 use super::browser::{NotSent, Reason, Via};
-use super::cookie::{CookieOptions, MaxAge, Morsel, ResponseCookies, parse_cookie_header};
+use super::cookie::{CookieOptions, MaxAge, Morsel, Pair, ResponseCookies, parse_cookie_header};
 use super::error::PyErr;
 use super::origin::Origin;
 use super::server::Server;
@@ -35,7 +35,7 @@ pub struct Request {
 
 /// The `Cookie:` header of a request as (name, raw value) pairs, shared by
 /// the request, its exchange and the workbench's copy of it.
-pub type Pairs = std::rc::Rc<[(String, String)]>;
+pub type Pairs = std::rc::Rc<[Pair]>;
 
 /// A page of another origin that made the browser send a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -212,7 +212,7 @@ pub fn process_response(
 
 /// The value `request.COOKIES` has for `name`: Django's `parse_cookie`
 /// keeps the last pair of a name, unquoted.
-fn cookie_value(sent: &[(String, String)], name: &str) -> Option<String> {
+fn cookie_value(sent: &[Pair], name: &str) -> Option<String> {
     sent.iter()
         .rev()
         .find(|(n, v)| n.trim() == name && !(name.is_empty() && v.trim().is_empty()))

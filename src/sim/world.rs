@@ -395,7 +395,7 @@ impl World {
                     .browser_named(from)?
                     .for_host(&self.site.host, now)
                     .into_iter()
-                    .filter(|c| c.name == *name)
+                    .filter(|c| *c.name == **name)
                     .cloned()
                     .collect();
                 if copies.is_empty() {

@@ -59,7 +59,7 @@ impl Condition {
                 let named: Vec<_> = browser
                     .jar(now)
                     .into_iter()
-                    .filter(|c| c.name == spec.name)
+                    .filter(|c| *c.name == *spec.name)
                     .collect();
                 let matching = |c: &&crate::sim::browser::StoredCookie| {
                     spec.matches(
@@ -432,7 +432,7 @@ pub(super) fn session_of(world: &World, browser: &Browser) -> Result<Dict, Strin
     let Some(cookie) = browser
         .cookies
         .iter()
-        .find(|c| c.name == *name && !c.expired(now))
+        .find(|c| *c.name == **name && !c.expired(now))
     else {
         return Err(format!("browser '{}' has no {name} cookie", browser.name));
     };
@@ -453,7 +453,7 @@ pub(super) fn jar_list(browser: &Browser, now: i64) -> String {
         .cookies
         .iter()
         .filter(|c| !c.expired(now))
-        .map(|c| c.name.as_str())
+        .map(|c| &*c.name)
         .collect();
     if names.is_empty() {
         " (its jar is empty)".into()

@@ -259,7 +259,7 @@ impl<'a> ServerPane<'a> {
                     .into(),
                 );
                 let name = &s.cookie_name;
-                for cookie in world.jar().iter().filter(|c| c.name == *name) {
+                for cookie in world.jar().iter().filter(|c| *c.name == **name) {
                     let kind = find(self.changes.jar(), &cookie.name);
                     let data = match world.signed_session_data(&cookie.value) {
                         Some(v) => v.repr(),
@@ -337,7 +337,7 @@ impl<'w> Holders<'w> {
         let now = world.now();
         let mut map: std::collections::HashMap<String, Vec<&'w str>> = Default::default();
         for browser in &world.browsers {
-            for cookie in browser.jar(now).into_iter().filter(|c| c.name == *name) {
+            for cookie in browser.jar(now).into_iter().filter(|c| *c.name == **name) {
                 map.entry(cookie.value()).or_default().push(&browser.name);
             }
         }
