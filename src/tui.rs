@@ -11,6 +11,7 @@ pub mod prompt;
 pub mod theme;
 pub mod view;
 
+use std::cell::Cell;
 use std::io::IsTerminal as _;
 use std::time::{Duration, Instant};
 
@@ -27,7 +28,7 @@ use crate::sim::World;
 use crate::sim::request::Exchange;
 use history::{History, Undo};
 use keymap::{Action, Context};
-use panes::{FOLLOW, Output};
+use panes::{FOLLOW, Output, Reach};
 use prompt::Prompt;
 use theme::Theme;
 
@@ -141,6 +142,8 @@ pub struct App {
     /// Each pane's scroll: the shell's back from the bottom, the others'
     /// from what they follow ([`FOLLOW`] is "at it").
     pub scroll: [u16; 5],
+    /// Where scrolling still moves each pane, as it was last drawn.
+    pub reach: [Cell<Reach>; 5],
     pub overlay: Option<Overlay>,
     pub theme: Theme,
     pub store: Store,
@@ -193,6 +196,7 @@ impl App {
             world_pane: Pane::Http,
             zoom: false,
             scroll: FOLLOW_ALL,
+            reach: Default::default(),
             overlay: None,
             theme,
             store,
@@ -481,9 +485,13 @@ impl App {
         let s = &mut self.scroll[pane.index()];
         // The shell scrolls back from the bottom.
         let delta = if pane == Pane::Shell { -delta } else { delta };
+        // Past either end of what the pane showed, scrolling stops there.
+        let (low, high) = self.reach[pane.index()]
+            .get()
+            .unwrap_or((0, FOLLOW + 10_000));
         *s = s
             .saturating_add_signed(delta.clamp(-1000, 1000) as i16)
-            .min(FOLLOW + 10_000);
+            .clamp(low, high.max(low));
     }
 
     /// Show the exchange before or after the one the HTTP pane shows.

@@ -387,10 +387,15 @@ fn prompt_editing_history_completion_and_paste() {
     ] {
         type_line(&mut app, line);
     }
-    // The mouse wheel scrolls the pane under the pointer.
+    // The mouse wheel scrolls the pane under the pointer (the Server pane,
+    // long enough to scroll back from the session just made).
+    for i in 0..8 {
+        type_line(&mut app, "browser clear");
+        type_line(&mut app, &format!("request.session['n'] = {i}"));
+    }
     let _ = screen(&mut app, 120, 40);
     let wheel = MouseEvent {
-        kind: MouseEventKind::ScrollDown,
+        kind: MouseEventKind::ScrollUp,
         column: 100,
         row: 20,
         modifiers: KeyModifiers::NONE,
@@ -398,7 +403,7 @@ fn prompt_editing_history_completion_and_paste() {
     app.handle(&Event::Mouse(wheel), now());
     assert_eq!(
         app.scroll[Pane::Server as usize],
-        sessionlab::tui::panes::FOLLOW + 3
+        sessionlab::tui::panes::FOLLOW - 3
     );
     ctrl(&mut app, 'c');
     assert!(app.quit);
@@ -767,4 +772,37 @@ fn presenter_mode_shows_each_step_before_its_command_and_runs_on_one_key() {
     let demo = app.work.as_ref().unwrap().demo.as_ref().unwrap();
     assert_eq!(demo.pos, demo.commands.len());
     assert!(screen(&mut app, 120, 40).contains("End of the demo"));
+}
+
+#[test]
+fn scrolling_past_the_end_of_a_pane_stops_there() {
+    let mut app = app();
+    app.open_sandbox();
+    for i in 0..20 {
+        type_line(&mut app, "browser clear");
+        type_line(&mut app, &format!("request.session['n'] = {i}"));
+    }
+    let first = screen(&mut app, 120, 40);
+    assert!(first.contains("'n': 19"), "{first}");
+    let server = Pane::Server as usize;
+    app.focus = Pane::Server;
+    for _ in 0..60 {
+        key(&mut app, KeyCode::PageDown);
+        let _ = screen(&mut app, 120, 40);
+    }
+    let bottom = app.scroll[server];
+    let at_bottom = screen(&mut app, 120, 40);
+    assert!(at_bottom.contains("save every request"), "{at_bottom}");
+    // One page back up shows other rows at once.
+    key(&mut app, KeyCode::PageUp);
+    assert!(app.scroll[server] < bottom);
+    assert_ne!(screen(&mut app, 120, 40), at_bottom);
+    for _ in 0..60 {
+        key(&mut app, KeyCode::PageUp);
+        let _ = screen(&mut app, 120, 40);
+    }
+    let top = screen(&mut app, 120, 40);
+    assert!(top.contains("django_session table · 20 rows"), "{top}");
+    key(&mut app, KeyCode::PageDown);
+    assert_ne!(screen(&mut app, 120, 40), top);
 }

@@ -1,6 +1,8 @@
 //! The panes: read-only widgets over borrowed state. Each marks what the last
 //! command added, changed or removed with `+ ~ -` as well as colour.
 
+use std::cell::Cell;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -36,6 +38,8 @@ struct Frame<'a> {
     focused: bool,
     /// Rows scrolled from the anchor, biased by [`FOLLOW`].
     scroll: u16,
+    /// Where the learner's scrolling still moves the pane: set when drawn.
+    reach: &'a Cell<Reach>,
     wrap: bool,
     theme: &'a Theme,
     /// The lines `[start, end)` the pane follows: shown without scrolling,
@@ -46,6 +50,10 @@ struct Frame<'a> {
 /// A pane's scroll when it follows its anchor (what changed, the current
 /// step); scrolling moves from there.
 pub const FOLLOW: u16 = 1 << 15;
+
+/// The lowest and the highest scroll that show a different part of a pane
+/// (as drawn last), so that scrolling past the end does not pile up.
+pub type Reach = Option<(u16, u16)>;
 
 /// Part of a pane's content: a line, or lines made only when they are
 /// shown (a session in a long store), whose widths are known beforehand.
@@ -97,18 +105,16 @@ fn first_change(lines: &[Line<'_>]) -> Option<(usize, usize)> {
     lines.iter().position(marked).map(|i| (i, i + 1))
 }
 
-/// [`first_change`] over parts (in lines).
+/// [`first_change`] over parts (in lines); a changed part is followed whole.
 fn first_changed_part(parts: &[Part<'_>]) -> Option<(usize, usize)> {
     let mut at = 0;
     for part in parts {
-        let changed = match part {
-            Part::Line(line) => marked(line),
-            Part::Lazy { changed, .. } => *changed,
-        };
-        if changed {
-            return Some((at, at + 1));
+        match part {
+            Part::Line(line) if marked(line) => return Some((at, at + 1)),
+            // A changed row is followed whole (a session's data and expiry).
+            Part::Lazy { changed: true, .. } => return Some((at, at + part.len())),
+            _ => at += part.len(),
         }
-        at += part.len();
     }
     None
 }
@@ -131,6 +137,7 @@ fn draw_parts(parts: Vec<Part<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) 
         wrap,
         theme,
         anchor,
+        reach,
     } = f;
     let mut block = block(title, focused, theme);
     let inner = block.inner(area);
@@ -194,6 +201,10 @@ fn draw_parts(parts: Vec<Part<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) 
         usize::MAX
     };
     let scroll = wanted.min(max);
+    let last = if to_end { max.min(last_top) } else { last_top };
+    let at =
+        |row: usize| u16::try_from(row as i64 - top as i64 + i64::from(FOLLOW)).unwrap_or(u16::MAX);
+    reach.set(Some((at(0), at(last.max(scroll)))));
     if scroll < max {
         block = block.title_bottom(Line::styled(" ↓ more ", theme.title).right_aligned());
     }

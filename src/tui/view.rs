@@ -373,6 +373,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     theme: t,
                     focused,
                     scroll,
+                    reach: &app.reach[pane as usize],
                 }
                 .render(rect, buf);
             }
@@ -383,6 +384,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     theme: t,
                     focused,
                     scroll,
+                    reach: &app.reach[pane as usize],
                 })
                     .render(rect, buf);
             }
@@ -395,6 +397,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     theme: t,
                     focused,
                     scroll,
+                    reach: &app.reach[pane as usize],
                 })
                     .render(rect, buf);
             }
@@ -406,6 +409,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     theme: t,
                     focused,
                     scroll,
+                    reach: &app.reach[pane as usize],
                 })
                     .render(rect, buf);
             }

@@ -1,11 +1,13 @@
 //! The Browser pane: the current jar as devtools shows it, and the other browsers' jars.
 
+use std::cell::Cell;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::{Changes, Frame, cut, draw, find, first_change, iso, marker, row_style};
+use super::{Changes, Frame, Reach, cut, draw, find, first_change, iso, marker, row_style};
 use crate::runner::ChangeKind;
 use crate::sim::World;
 use crate::sim::value::str_repr;
@@ -20,6 +22,8 @@ pub struct BrowserPane<'a> {
     pub theme: &'a Theme,
     pub focused: bool,
     pub scroll: u16,
+    /// Where scrolling still moves the pane (set when it is drawn).
+    pub reach: &'a Cell<Reach>,
 }
 
 impl BrowserPane<'_> {
@@ -258,6 +262,7 @@ impl Widget for &BrowserPane<'_> {
                 title: "Browser",
                 focused: self.focused,
                 scroll: self.scroll,
+                reach: self.reach,
                 wrap: false,
                 theme: self.theme,
                 anchor,

@@ -1,11 +1,13 @@
 //! The HTTP pane: the flow list and one exchange in full.
 
+use std::cell::Cell;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::{Frame, draw, marker};
+use super::{Frame, Reach, draw, marker};
 use crate::runner::ChangeKind;
 use crate::sim::request::{Exchange, path_only};
 use crate::transcript::reason;
@@ -57,6 +59,8 @@ pub struct HttpPane<'a> {
     pub theme: &'a Theme,
     pub focused: bool,
     pub scroll: u16,
+    /// Where scrolling still moves the pane (set when it is drawn).
+    pub reach: &'a Cell<Reach>,
 }
 
 /// How many exchanges the HTTP pane lists above the detail, at least.
@@ -246,6 +250,7 @@ impl Widget for &HttpPane<'_> {
                 title: "HTTP",
                 focused: self.focused,
                 scroll: self.scroll,
+                reach: self.reach,
                 wrap: true,
                 theme: self.theme,
                 anchor,

@@ -1,11 +1,13 @@
 //! The Lesson pane: the step, its goal, and once met, its explanation.
 
+use std::cell::Cell;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::{Frame, draw};
+use super::{Frame, Reach, draw};
 use crate::lesson::ConditionStatus;
 use crate::lesson::play::Playthrough;
 use crate::tui::markdown;
@@ -22,6 +24,8 @@ pub struct LessonPane<'a> {
     pub theme: &'a Theme,
     pub focused: bool,
     pub scroll: u16,
+    /// Where scrolling still moves the pane (set when it is drawn).
+    pub reach: &'a Cell<Reach>,
 }
 
 impl Widget for &LessonPane<'_> {
@@ -32,6 +36,7 @@ impl Widget for &LessonPane<'_> {
                 title: &self.title,
                 focused: self.focused,
                 scroll: self.scroll,
+                reach: self.reach,
                 wrap: true,
                 theme: self.theme,
                 anchor: self.anchor,

@@ -1,12 +1,15 @@
 //! The Server pane: the engine, its settings, the store as the engine keeps it, and the console.
 
+use std::cell::Cell;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::{
-    Changes, Frame, Part, draw_parts, find, first_changed_part, iso, marker, row_style, width,
+    Changes, Frame, Part, Reach, draw_parts, find, first_changed_part, iso, marker, row_style,
+    width,
 };
 use crate::runner::ChangeKind;
 use crate::sim::World;
@@ -28,6 +31,8 @@ pub struct ServerPane<'a> {
     pub theme: &'a Theme,
     pub focused: bool,
     pub scroll: u16,
+    /// Where scrolling still moves the pane (set when it is drawn).
+    pub reach: &'a Cell<Reach>,
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -312,6 +317,7 @@ impl Widget for &ServerPane<'_> {
                 title: "Server",
                 focused: self.focused,
                 scroll: self.scroll,
+                reach: self.reach,
                 wrap: true,
                 theme: self.theme,
                 anchor,
