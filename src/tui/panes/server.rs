@@ -1,9 +1,11 @@
 //! The Server pane: the engine, its settings, the store as the engine keeps it, and the console.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
@@ -38,9 +40,6 @@ pub struct ServerPane<'a> {
 fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
-
-/// The width `   expire_date  2026-01-15 00:00:00 (…)` is counted as.
-const EXPIRY_WIDTH: usize = 52;
 
 impl<'a> ServerPane<'a> {
     /// The pane's content: each session made only when it is shown.
@@ -115,45 +114,21 @@ impl<'a> ServerPane<'a> {
                 let now = world.now();
                 for row in store.iter() {
                     let kind = find(changes, &row.key);
-                    let held = holders.of(&row.key);
-                    let widths = vec![
-                        15 + row.key.len() + width(&held),
-                        16 + width(&row.raw),
-                        16 + row.repr_chars(),
-                        EXPIRY_WIDTH,
-                    ];
-                    lines.push(Part::Lazy {
-                        widths,
-                        changed: kind.is_some(),
-                        make: Box::new(move || {
-                            vec![
-                                Line::from(vec![
-                                    marker(kind, t),
-                                    Span::styled(
-                                        format!("session_key  {}", row.key),
-                                        row_style(kind, t),
-                                    ),
-                                    Span::styled(held, t.title),
-                                ]),
-                                Line::from(vec![
-                                    Span::styled("   session_data ", t.dim),
-                                    Span::styled(&*row.raw, t.code),
-                                ]),
-                                Line::from(vec![
-                                    Span::styled("   ↳ decoded    ", t.dim),
-                                    Span::styled(row.data_repr(), row_style(kind, t)),
-                                ]),
-                                Line::styled(
-                                    format!(
-                                        "   expire_date  {} ({})",
-                                        iso(now + row.expires_in),
-                                        duration_text(row.expires_in)
-                                    ),
-                                    t.dim,
-                                ),
-                            ]
-                        }),
-                    });
+                    lines.push(session_part(
+                        kind,
+                        format!("session_key  {}", row.key).into(),
+                        holders.of(&row.key),
+                        vec![
+                            ("   session_data ", Shown::Text(&row.raw), t.code),
+                            ("   ↳ decoded    ", Shown::Data(row), row_style(kind, t)),
+                            (
+                                "   expire_date  ",
+                                Shown::Expiry(now, row.expires_in),
+                                t.dim,
+                            ),
+                        ],
+                        t,
+                    ));
                 }
                 if s.engine == Engine::CachedDb {
                     lines
@@ -182,36 +157,21 @@ impl<'a> ServerPane<'a> {
                 );
                 for entry in store.iter() {
                     let kind = find(changes, &entry.key);
-                    let held = holders.of(&entry.key);
                     let expiry = if entry.expires_in == i64::MAX {
                         "never".into()
                     } else {
                         duration_text(entry.expires_in)
                     };
-                    let timeout = format!("   timeout: expires in {expiry}");
-                    let widths = vec![
-                        2 + width(&entry.location) + width(&held),
-                        5 + width(&entry.raw),
-                        width(&timeout),
-                    ];
-                    lines.push(Part::Lazy {
-                        widths,
-                        changed: kind.is_some(),
-                        make: Box::new(move || {
-                            vec![
-                                Line::from(vec![
-                                    marker(kind, t),
-                                    Span::styled(&*entry.location, row_style(kind, t)),
-                                    Span::styled(held, t.title),
-                                ]),
-                                Line::from(vec![
-                                    Span::styled("   = ", t.dim),
-                                    Span::styled(&*entry.raw, row_style(kind, t)),
-                                ]),
-                                Line::styled(timeout, t.dim),
-                            ]
-                        }),
-                    });
+                    lines.push(session_part(
+                        kind,
+                        entry.location.as_str().into(),
+                        holders.of(&entry.key),
+                        vec![
+                            ("   = ", Shown::Text(&entry.raw), row_style(kind, t)),
+                            ("   timeout: expires in ", Shown::Plain(expiry), t.dim),
+                        ],
+                        t,
+                    ));
                 }
             }
             Engine::File => {
@@ -225,33 +185,16 @@ impl<'a> ServerPane<'a> {
                 );
                 for file in store.iter() {
                     let kind = find(changes, &file.key);
-                    let held = holders.of(&file.key);
-                    let widths = vec![
-                        2 + width(&file.location) + width(&held),
-                        13 + width(&file.raw),
-                        13 + file.repr_chars(),
-                    ];
-                    lines.push(Part::Lazy {
-                        widths,
-                        changed: kind.is_some(),
-                        make: Box::new(move || {
-                            vec![
-                                Line::from(vec![
-                                    marker(kind, t),
-                                    Span::styled(&*file.location, row_style(kind, t)),
-                                    Span::styled(held, t.title),
-                                ]),
-                                Line::from(vec![
-                                    Span::styled("   content   ", t.dim),
-                                    Span::styled(&*file.raw, t.code),
-                                ]),
-                                Line::from(vec![
-                                    Span::styled("   ↳ decoded ", t.dim),
-                                    Span::styled(file.data_repr(), row_style(kind, t)),
-                                ]),
-                            ]
-                        }),
-                    });
+                    lines.push(session_part(
+                        kind,
+                        file.location.as_str().into(),
+                        holders.of(&file.key),
+                        vec![
+                            ("   content   ", Shown::Text(&file.raw), t.code),
+                            ("   ↳ decoded ", Shown::Data(file), row_style(kind, t)),
+                        ],
+                        t,
+                    ));
                 }
             }
             Engine::SignedCookies => {
@@ -325,6 +268,74 @@ impl Widget for &ServerPane<'_> {
             area,
             buf,
         );
+    }
+}
+
+/// What a line of a session shows after its label.
+enum Shown<'a> {
+    Text(&'a str),
+    /// The session's data, as its repr (made only when in view).
+    Data(&'a StoredSession),
+    /// An expiry: now, and the seconds left (`2026-01-15 00:00:00 (14d)`).
+    Expiry(i64, i64),
+    Plain(String),
+}
+
+impl<'a> Shown<'a> {
+    /// Its width, without making it (an expiry counts as the longest).
+    fn width(&self) -> usize {
+        match self {
+            Shown::Text(text) => width(text),
+            Shown::Data(session) => session.repr_chars(),
+            Shown::Expiry(..) => 19 + 2 + 16,
+            Shown::Plain(text) => width(text),
+        }
+    }
+
+    fn text(self) -> Cow<'a, str> {
+        match self {
+            Shown::Text(text) => text.into(),
+            Shown::Data(session) => session.data_repr().into(),
+            Shown::Expiry(now, left) => {
+                format!("{} ({})", iso(now + left), duration_text(left)).into()
+            }
+            Shown::Plain(text) => text.into(),
+        }
+    }
+}
+
+/// A session of the store as a part of the pane: its first line (the change
+/// marker, `head`, the browsers holding it), then each of `rest` (a label and
+/// what it shows), made only when in view.
+fn session_part<'a>(
+    kind: Option<ChangeKind>,
+    head: Cow<'a, str>,
+    held: String,
+    rest: Vec<(&'static str, Shown<'a>, Style)>,
+    t: &'a Theme,
+) -> Part<'a> {
+    let mut widths = vec![2 + width(&head) + width(&held)];
+    widths.extend(
+        rest.iter()
+            .map(|(label, shown, _)| width(label) + shown.width()),
+    );
+    Part::Lazy {
+        widths,
+        changed: kind.is_some(),
+        make: Box::new(move || {
+            let mut lines = vec![Line::from(vec![
+                marker(kind, t),
+                Span::styled(head, row_style(kind, t)),
+                Span::styled(held, t.title),
+            ])];
+            lines.extend(rest.into_iter().map(|(label, shown, style)| {
+                Line::from(vec![
+                    Span::styled(label, t.dim),
+                    Span::styled(shown.text(), style),
+                ])
+            }));
+            lines
+        }),
     }
 }
 
