@@ -298,6 +298,11 @@ const REPRODUCERS: &[(&[&str], &str)] = &[
         &["l = [0] * 999999; m = [l] * 999999; request.session['k'] = m"],
         "8 MB of text",
     ),
+    // An empty sequence repeated any number of times is empty, at once.
+    (&["() * 9223372036854775807"], "()"),
+    (&["[] * 9223372036854775807"], "[]"),
+    (&["'' * 9223372036854775807"], "''"),
+    (&["[1, 2] * 3"], "[1, 2, 1, 2, 1, 2]"),
     // R5: the cap holds for concatenation too.
     (
         &["s = 'x' * 999999; s = s + s"],

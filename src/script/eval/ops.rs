@@ -466,14 +466,25 @@ pub(super) fn repeat(sequence: &Value, count: &Value) -> Result<Value, PyErr> {
             size(s.len(), "string")?;
             Value::str(&s.repeat(n))
         }
+        // The items are cycled, so an empty sequence costs nothing however
+        // many times it is repeated (`() * 2**63 - 1` is `()` at once).
         Value::List(l) => {
             let items = l.borrow();
             size(items.len(), "list")?;
-            Value::list((0..n).flat_map(|_| items.iter().cloned()).collect())
+            Value::list(
+                items
+                    .iter()
+                    .cloned()
+                    .cycle()
+                    .take(items.len() * n)
+                    .collect(),
+            )
         }
         Value::Tuple(t) => {
             size(t.len(), "tuple")?;
-            Value::Tuple(Rc::new((0..n).flat_map(|_| t.iter().cloned()).collect()))
+            Value::Tuple(Rc::new(
+                t.iter().cloned().cycle().take(t.len() * n).collect(),
+            ))
         }
         _ => unreachable!("only sequences repeat"),
     })
