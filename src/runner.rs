@@ -13,7 +13,7 @@ use crate::script::eval::run_view;
 use crate::script::{self, Command, ParseError};
 use crate::sim::browser::CookieId;
 use crate::sim::request::{Exchange, Initiator};
-use crate::sim::server::RecordLengths;
+use crate::sim::server::{DECODE_CACHE_BYTES, RecordLengths, decoded_bytes};
 use crate::sim::settings::Settings;
 use crate::sim::shared::Rows;
 use crate::sim::value::str_repr;
@@ -589,33 +589,40 @@ struct SignedEntries {
     keys: Vec<String>,
     /// Each value: its timestamp and data when its signature is good.
     values: HashMap<String, Option<(i64, Value)>>,
+    /// About how many bytes the values and their data take.
+    bytes: usize,
 }
 
 impl SignedCache {
-    /// Most values remembered before starting afresh.
-    const MOST: usize = 4096;
+    /// Most bytes remembered before starting afresh (a small compressed
+    /// cookie can hold a large value).
+    const MOST: usize = DECODE_CACHE_BYTES;
 
     /// [`World::signed_cookie_data`], remembered per value.
     fn data(&self, world: &World, value: &str) -> Option<Value> {
         let settings = &world.server.settings;
         let mut entries = self.0.borrow_mut();
         let keys = std::iter::once(&settings.secret_key).chain(&settings.secret_key_fallbacks);
-        if !keys.clone().eq(entries.keys.iter()) || entries.values.len() >= Self::MOST {
+        if !keys.clone().eq(entries.keys.iter()) || entries.bytes >= Self::MOST {
             entries.keys = keys.cloned().collect();
             entries.values.clear();
+            entries.bytes = 0;
         }
-        let signed = entries
-            .values
-            .entry(value.to_string())
-            .or_insert_with(|| {
-                let timestamp = value
+        let signed = match entries.values.get(value) {
+            Some(signed) => signed.clone(),
+            None => {
+                let signed = value
                     .rsplit(':')
                     .nth(1)
-                    .and_then(crate::sim::signing::b62_decode)?;
-                let data = world.signed_cookie_data_at(value, None)?;
-                Some((timestamp, data))
-            })
-            .clone();
+                    .and_then(crate::sim::signing::b62_decode)
+                    .and_then(|timestamp| {
+                        Some((timestamp, world.signed_cookie_data_at(value, None)?))
+                    });
+                entries.bytes += value.len() + signed.as_ref().map_or(0, |(_, d)| decoded_bytes(d));
+                entries.values.insert(value.to_string(), signed.clone());
+                signed
+            }
+        };
         // `loads()` takes a signature exactly `max_age` old.
         signed
             .filter(|(t, _)| world.now() - t <= settings.cookie_age)

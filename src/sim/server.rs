@@ -254,16 +254,20 @@ const LONG: usize = 1024;
 
 /// The most bytes (texts and what they decode to) the decode cache holds
 /// before it starts afresh.
-const DECODE_CACHE_BYTES: usize = 4 << 20;
+pub const DECODE_CACHE_BYTES: usize = 4 << 20;
 
 /// Roughly what a decoded value takes in memory (decoded JSON has no cycles).
-fn bytes(value: &Value) -> usize {
+pub fn decoded_bytes(value: &Value) -> usize {
     16 + match value {
         Value::Str(s) | Value::BigInt(s) => s.len(),
         Value::Bytes(b) => b.len(),
-        Value::List(items) | Value::Set(items) => items.borrow().iter().map(bytes).sum(),
-        Value::Tuple(items) => items.iter().map(bytes).sum(),
-        Value::Dict(d) => d.borrow().iter().map(|(k, v)| bytes(k) + bytes(v)).sum(),
+        Value::List(items) | Value::Set(items) => items.borrow().iter().map(decoded_bytes).sum(),
+        Value::Tuple(items) => items.iter().map(decoded_bytes).sum(),
+        Value::Dict(d) => d
+            .borrow()
+            .iter()
+            .map(|(k, v)| decoded_bytes(k) + decoded_bytes(v))
+            .sum(),
         _ => 0,
     }
 }
@@ -450,8 +454,11 @@ impl Server {
                 }
             }
         });
-        let cost =
-            session_data.len() + dict.iter().map(|(k, v)| bytes(k) + bytes(v)).sum::<usize>();
+        let cost = session_data.len()
+            + dict
+                .iter()
+                .map(|(k, v)| decoded_bytes(k) + decoded_bytes(v))
+                .sum::<usize>();
         if cost > DECODE_CACHE_BYTES {
             return;
         }
