@@ -289,7 +289,7 @@ static ROOT: Cmd = Cmd {
                     }],
                     opts: &[Opt::value(
                         "student",
-                        "STUDENT",
+                        "NAME",
                         "The student's name, recorded in the file (for `grade`)",
                     )],
                     ..Cmd::new(
@@ -348,7 +348,7 @@ static ROOT: Cmd = Cmd {
                 ),
                 Opt::value(
                     "student",
-                    "STUDENT",
+                    "NAME",
                     "The student's name (default: the file's, or its name)",
                 ),
             ],
@@ -535,7 +535,7 @@ fn read(args: Vec<OsString>) -> Result<Parsed, String> {
         .iter()
         .skip(last.args.len())
         .filter(|a| a.required)
-        .map(Arg::shown)
+        .map(|a| format!("{}  {}", a.shown(), a.help))
         .collect();
     if !missing.is_empty() {
         return Err(error(
@@ -560,10 +560,10 @@ fn read(args: Vec<OsString>) -> Result<Parsed, String> {
         dir: global_value("lessons").map(PathBuf::from),
     };
     let classroom = ClassroomArgs {
-        lang: text_value(&path, "lang", global_value("lang"))?,
-        profile: text_value(&path, "profile", global_value("profile"))?,
+        lang: text_value(&path, "--lang <LANG>", global_value("lang"))?,
+        profile: text_value(&path, "--profile <NAME>", global_value("profile"))?,
     };
-    let theme = text_value(&path, "theme", global_value("theme"))?;
+    let theme = text_value(&path, "--theme <THEME>", global_value("theme"))?;
     let command = build(&path, &given, &lessons)?;
     Ok(Parsed::Run(Box::new(Cli {
         command,
@@ -580,7 +580,7 @@ fn build(path: &[&Cmd], given: &[Given], lessons: &LessonsArg) -> Result<Option<
     };
     let g = &given[1];
     let first = || PathBuf::from(g.args.first().cloned().unwrap_or_default());
-    let id = || text_value(path, sub.args[0].name, g.args.first().cloned());
+    let id = || text_value(path, "<ID>", g.args.first().cloned());
     let command = match sub.name {
         "run" => Command::Run {
             scenario: first(),
@@ -590,7 +590,7 @@ fn build(path: &[&Cmd], given: &[Given], lessons: &LessonsArg) -> Result<Option<
                 sub,
                 g,
                 "seed",
-                0u64,
+                (0u64, |_| true),
                 "a whole number from 0 to 18446744073709551615",
             )?,
         },
@@ -607,8 +607,8 @@ fn build(path: &[&Cmd], given: &[Given], lessons: &LessonsArg) -> Result<Option<
                 sub,
                 g,
                 "delay",
-                3.0f64,
-                "a number of seconds, like 2 or 0.5",
+                (3.0f64, |d| d.is_finite() && *d >= 0.0),
+                "a number of seconds, like 2 or 0.5,",
             )?,
         },
         "check" => Command::Check {
@@ -621,7 +621,7 @@ fn build(path: &[&Cmd], given: &[Given], lessons: &LessonsArg) -> Result<Option<
                 (Some(action), Some(a)) if action.name == "export" => {
                     Some(ProgressAction::Export {
                         file: PathBuf::from(a.args.first().cloned().unwrap_or_default()),
-                        student: text_value(path, "student", a.value("student").cloned())?,
+                        student: text_value(path, "--student <NAME>", a.value("student").cloned())?,
                     })
                 }
                 (Some(_), Some(a)) => Some(ProgressAction::Import {
@@ -638,18 +638,18 @@ fn build(path: &[&Cmd], given: &[Given], lessons: &LessonsArg) -> Result<Option<
                 _ => Format::Gradescope,
             },
             transcript: g.value("transcript").cloned().map(PathBuf::from),
-            exercise: text_value(path, "exercise", g.value("exercise").cloned())?,
-            student: text_value(path, "student", g.value("student").cloned())?,
+            exercise: text_value(path, "--exercise <ID>", g.value("exercise").cloned())?,
+            student: text_value(path, "--student <NAME>", g.value("student").cloned())?,
             lessons: lessons.clone(),
         }),
     };
     Ok(Some(command))
 }
 
-/// A value that must be text (UTF-8).
+/// A value that must be text (UTF-8); `shown` names it (`--lang <LANG>`).
 fn text_value(
     path: &[&Cmd],
-    name: &str,
+    shown: &str,
     value: Option<OsString>,
 ) -> Result<Option<String>, String> {
     value
@@ -658,7 +658,7 @@ fn text_value(
                 error(
                     path,
                     &format!(
-                        "the value '{}' given for {name} is not UTF-8 text",
+                        "invalid value '{}' for '{shown}': it is not UTF-8 text",
                         v.to_string_lossy()
                     ),
                     None,
@@ -668,13 +668,13 @@ fn text_value(
         .transpose()
 }
 
-/// A number option's value, or its default.
+/// A number option's value (one `valid` accepts), or its default.
 fn number<T: std::str::FromStr>(
     path: &[&Cmd],
     cmd: &Cmd,
     given: &Given,
     name: &str,
-    default: T,
+    (default, valid): (T, fn(&T) -> bool),
     expected: &str,
 ) -> Result<T, String> {
     let Some(value) = given.value(name) else {
@@ -688,6 +688,7 @@ fn number<T: std::str::FromStr>(
     value
         .to_str()
         .and_then(|v| v.trim().parse().ok())
+        .filter(valid)
         .ok_or_else(|| {
             error(
                 path,
@@ -1245,6 +1246,9 @@ mod tests {
         );
         assert!(failed(&["run", "x", "--seed", "-1"]).contains("invalid value '-1'"));
         assert!(failed(&["demo", "x", "--delay", "soon"]).contains("'--delay <SECONDS>'"));
+        for bad in ["-1", "nan", "inf"] {
+            assert!(failed(&["demo", "x", "--delay", bad]).contains("a number of seconds"));
+        }
         assert!(
             failed(&["demo", "x", "--delay"])
                 .contains("a value is required for '--delay <SECONDS>'")
@@ -1272,6 +1276,19 @@ mod tests {
         assert!(failed(&["run", "x", "--json=yes"]).contains("'--json' takes no value"));
         assert!(failed(&["run", "-V"]).contains("unexpected argument '-V' found"));
         assert!(failed(&["help", "nothing"]).contains("unrecognized subcommand 'nothing'"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStringExt as _;
+            let bad = OsString::from_vec(vec![0xff]);
+            let err = match parse([OsString::from("--lang"), bad]) {
+                Parsed::Fail(text) => text,
+                other => panic!("{other:?}"),
+            };
+            assert!(
+                err.contains("for '--lang <LANG>': it is not UTF-8 text"),
+                "{err}"
+            );
+        }
     }
 
     #[test]
