@@ -12,14 +12,13 @@ use crate::progress::{Store, data_dir};
 use crate::safe_text::escape;
 
 /// What `sessionlab progress` does.
-#[derive(Debug, Clone, clap::Subcommand)]
+#[derive(Debug, Clone)]
 pub enum ProgressAction {
     /// Write this course's progress to FILE, to import on another machine
     /// or hand to a teacher.
     Export {
         file: PathBuf,
         /// The student's name, recorded in the file (for `grade`).
-        #[arg(long)]
         student: Option<String>,
     },
     /// Merge progress exported on another machine (a step is never lowered).
@@ -27,7 +26,7 @@ pub enum ProgressAction {
 }
 
 /// The formats `grade` writes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Format {
     /// Gradescope's results.json.
     #[default]
@@ -38,26 +37,20 @@ pub enum Format {
 }
 
 /// `sessionlab grade`'s options.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone)]
 pub struct GradeArgs {
     /// A student's progress file (`progress export`, or a `progress.json`);
     /// repeat for several students (CSV). Default: this machine's progress.
-    #[arg(long = "progress", value_name = "FILE")]
     pub progress: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// Grade a submitted `sessionlab run --json` transcript of an exercise
     /// instead; the exit code is 0 only if every goal is met.
-    #[arg(long, value_name = "FILE")]
     pub transcript: Option<PathBuf>,
     /// The exercise (a lesson id) the transcript answers; default: the
     /// course's only lesson.
-    #[arg(long, value_name = "ID")]
     pub exercise: Option<String>,
     /// The student's name (default: the file's, or its name).
-    #[arg(long)]
     pub student: Option<String>,
-    #[command(flatten)]
     pub lessons: LessonsArg,
 }
 
