@@ -18,7 +18,6 @@ const FORBIDDEN: &[&str] = &[
     "Instant",
     "SystemTime",
     "signal_hook",
-    "fs4",
     "rustix",
 ];
 
