@@ -32,16 +32,35 @@ pub fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
         .title(Span::styled(title, theme.title))
 }
 
+/// What every pane is drawn with: the theme, whether it has the focus, and
+/// the learner's scroll.
+#[derive(Clone, Copy)]
+pub struct Framing<'a> {
+    pub theme: &'a Theme,
+    pub focused: bool,
+    /// Rows scrolled from the anchor, biased by [`FOLLOW`].
+    pub scroll: u16,
+    /// Where the learner's scrolling still moves the pane: set when drawn.
+    pub reach: &'a Cell<Reach>,
+}
+
+impl<'a> Framing<'a> {
+    /// The frame of a pane titled `title` that follows `anchor`.
+    fn frame(self, title: &'a str, wrap: bool, anchor: Option<(usize, usize)>) -> Frame<'a> {
+        Frame {
+            title,
+            framing: self,
+            wrap,
+            anchor,
+        }
+    }
+}
+
 /// How a pane is framed: its title, focus and scroll.
 struct Frame<'a> {
     title: &'a str,
-    focused: bool,
-    /// Rows scrolled from the anchor, biased by [`FOLLOW`].
-    scroll: u16,
-    /// Where the learner's scrolling still moves the pane: set when drawn.
-    reach: &'a Cell<Reach>,
+    framing: Framing<'a>,
     wrap: bool,
-    theme: &'a Theme,
     /// The lines `[start, end)` the pane follows: shown without scrolling,
     /// with as much as fits above them.
     anchor: Option<(usize, usize)>,
@@ -132,12 +151,15 @@ fn draw(lines: Vec<Line<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) {
 fn draw_parts(parts: Vec<Part<'_>>, f: Frame<'_>, area: Rect, buf: &mut Buffer) {
     let Frame {
         title,
-        focused,
-        scroll,
+        framing:
+            Framing {
+                theme,
+                focused,
+                scroll,
+                reach,
+            },
         wrap,
-        theme,
         anchor,
-        reach,
     } = f;
     let mut block = block(title, focused, theme);
     let inner = block.inner(area);

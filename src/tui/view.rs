@@ -363,6 +363,12 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
             }
             continue;
         }
+        let framing = panes::Framing {
+            theme: t,
+            focused,
+            scroll,
+            reach: &app.reach[pane as usize],
+        };
         match pane {
             Pane::Lesson => {
                 let (title, lines, anchor) = panes::lesson_lines(app, work);
@@ -370,10 +376,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     lines,
                     anchor,
                     title,
-                    theme: t,
-                    focused,
-                    scroll,
-                    reach: &app.reach[pane as usize],
+                    framing,
                 }
                 .render(rect, buf);
             }
@@ -381,10 +384,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                 (&BrowserPane {
                     world: &work.runner.world,
                     changes: changes(),
-                    theme: t,
-                    focused,
-                    scroll,
-                    reach: &app.reach[pane as usize],
+                    framing,
                 })
                     .render(rect, buf);
             }
@@ -394,10 +394,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     store: &work.runner.snapshot().store,
                     console: &work.console,
                     changes: changes(),
-                    theme: t,
-                    focused,
-                    scroll,
-                    reach: &app.reach[pane as usize],
+                    framing,
                 })
                     .render(rect, buf);
             }
@@ -406,10 +403,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
                     bench: &work.runner.bench,
                     selected: work.flow,
                     fresh: work.exchange.as_ref().is_some_and(|(_, f)| *f),
-                    theme: t,
-                    focused,
-                    scroll,
-                    reach: &app.reach[pane as usize],
+                    framing,
                 })
                     .render(rect, buf);
             }

@@ -1,35 +1,28 @@
 //! The Browser pane: the current jar as devtools shows it, and the other browsers' jars.
 
-use std::cell::Cell;
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::{Changes, Frame, Reach, cut, draw, find, first_change, iso, marker, row_style};
+use super::{Changes, Framing, cut, draw, find, first_change, iso, marker, row_style};
 use crate::runner::ChangeKind;
 use crate::sim::World;
 use crate::sim::value::str_repr;
 use crate::sim::world::JarEntry;
 use crate::transcript::duration_text;
-use crate::tui::theme::Theme;
 
 /// The browser pane: the current browser's cookies as devtools shows them.
 pub struct BrowserPane<'a> {
     pub world: &'a World,
     pub changes: Changes<'a>,
-    pub theme: &'a Theme,
-    pub focused: bool,
-    pub scroll: u16,
-    /// Where scrolling still moves the pane (set when it is drawn).
-    pub reach: &'a Cell<Reach>,
+    pub framing: Framing<'a>,
 }
 
 impl BrowserPane<'_> {
     /// The pane's lines for an inner width of `width`.
     pub fn lines(&self, width: u16) -> Vec<Line<'static>> {
-        let t = self.theme;
+        let t = self.framing.theme;
         let world = self.world;
         let browser = world.browser();
         let now = world.now();
@@ -258,15 +251,7 @@ impl Widget for &BrowserPane<'_> {
         let anchor = first_change(&lines);
         draw(
             lines,
-            Frame {
-                title: "Browser",
-                focused: self.focused,
-                scroll: self.scroll,
-                reach: self.reach,
-                wrap: false,
-                theme: self.theme,
-                anchor,
-            },
+            self.framing.frame("Browser", false, anchor),
             area,
             buf,
         );

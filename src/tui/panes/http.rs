@@ -1,17 +1,14 @@
 //! The HTTP pane: the flow list and one exchange in full.
 
-use std::cell::Cell;
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::{Frame, Reach, draw, marker};
+use super::{Framing, draw, marker};
 use crate::runner::ChangeKind;
 use crate::sim::request::{Exchange, path_only};
 use crate::transcript::reason;
-use crate::tui::theme::Theme;
 use crate::workbench::{Flow, Workbench};
 
 /// One row of the flow list: number, sender, request, status, and what
@@ -56,11 +53,7 @@ pub struct HttpPane<'a> {
     pub selected: Option<usize>,
     /// Whether the newest exchange came from the last command.
     pub fresh: bool,
-    pub theme: &'a Theme,
-    pub focused: bool,
-    pub scroll: u16,
-    /// Where scrolling still moves the pane (set when it is drawn).
-    pub reach: &'a Cell<Reach>,
+    pub framing: Framing<'a>,
 }
 
 /// How many exchanges the HTTP pane lists above the detail, at least.
@@ -72,7 +65,7 @@ impl HttpPane<'_> {
     /// one in detail.
     pub fn lines(&self, height: u16) -> Vec<Line<'static>> {
         let listed = FLOWS_LISTED.max(usize::from(height) / 2);
-        let t = self.theme;
+        let t = self.framing.theme;
         let mut lines = Vec::new();
         if let Some(pending) = &self.bench.pending {
             lines.push(Line::styled("⏸ held by the workbench", t.error));
@@ -146,7 +139,7 @@ impl HttpPane<'_> {
     /// browser left out, the response with each Set-Cookie and what the
     /// browser refused.
     fn detail(&self, x: &Exchange, fresh: bool) -> Vec<Line<'static>> {
-        let t = self.theme;
+        let t = self.framing.theme;
         let mut lines = Vec::new();
         let new = |text: String| {
             if fresh {
@@ -244,19 +237,6 @@ impl Widget for &HttpPane<'_> {
                 .map_or(start + 1, |e| e + 1);
             (start, end)
         });
-        draw(
-            lines,
-            Frame {
-                title: "HTTP",
-                focused: self.focused,
-                scroll: self.scroll,
-                reach: self.reach,
-                wrap: true,
-                theme: self.theme,
-                anchor,
-            },
-            area,
-            buf,
-        );
+        draw(lines, self.framing.frame("HTTP", true, anchor), area, buf);
     }
 }

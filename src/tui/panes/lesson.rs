@@ -1,13 +1,11 @@
 //! The Lesson pane: the step, its goal, and once met, its explanation.
 
-use std::cell::Cell;
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::{Frame, Reach, draw};
+use super::{Framing, draw};
 use crate::lesson::ConditionStatus;
 use crate::lesson::play::Playthrough;
 use crate::tui::markdown;
@@ -21,26 +19,14 @@ pub struct LessonPane<'a> {
     /// goal met and its explanation.
     pub anchor: Option<(usize, usize)>,
     pub title: String,
-    pub theme: &'a Theme,
-    pub focused: bool,
-    pub scroll: u16,
-    /// Where scrolling still moves the pane (set when it is drawn).
-    pub reach: &'a Cell<Reach>,
+    pub framing: Framing<'a>,
 }
 
 impl Widget for &LessonPane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         draw(
             self.lines.clone(),
-            Frame {
-                title: &self.title,
-                focused: self.focused,
-                scroll: self.scroll,
-                reach: self.reach,
-                wrap: true,
-                theme: self.theme,
-                anchor: self.anchor,
-            },
+            self.framing.frame(&self.title, true, self.anchor),
             area,
             buf,
         );

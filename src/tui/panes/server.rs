@@ -1,17 +1,14 @@
 //! The Server pane: the engine, its settings, the store as the engine keeps it, and the console.
 
-use std::borrow::Cow;
-use std::cell::Cell;
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
+use std::borrow::Cow;
 
 use super::{
-    Changes, Frame, Part, Reach, draw_parts, find, first_changed_part, iso, marker, row_style,
-    width,
+    Changes, Framing, Part, draw_parts, find, first_changed_part, iso, marker, row_style, width,
 };
 use crate::runner::ChangeKind;
 use crate::sim::World;
@@ -30,11 +27,7 @@ pub struct ServerPane<'a> {
     /// What views printed (a real view's print() goes to the server's console).
     pub console: &'a [String],
     pub changes: Changes<'a>,
-    pub theme: &'a Theme,
-    pub focused: bool,
-    pub scroll: u16,
-    /// Where scrolling still moves the pane (set when it is drawn).
-    pub reach: &'a Cell<Reach>,
+    pub framing: Framing<'a>,
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -44,7 +37,7 @@ fn yes_no(b: bool) -> &'static str {
 impl<'a> ServerPane<'a> {
     /// The pane's content: each session made only when it is shown.
     fn parts(&self) -> Vec<Part<'a>> {
-        let t = self.theme;
+        let t = self.framing.theme;
         let world = self.world;
         let server = &world.server;
         let s = &server.settings;
@@ -245,7 +238,7 @@ impl Widget for &ServerPane<'_> {
         let mut anchor = first_changed_part(&parts);
         if !self.console.is_empty() {
             parts.push(Line::raw("").into());
-            parts.push(Line::styled("Console (print output)", self.theme.heading).into());
+            parts.push(Line::styled("Console (print output)", self.framing.theme.heading).into());
             let start: usize = parts.iter().map(Part::len).sum();
             parts.extend(
                 self.console
@@ -254,20 +247,7 @@ impl Widget for &ServerPane<'_> {
             );
             anchor = anchor.or(Some((start, start + self.console.len())));
         }
-        draw_parts(
-            parts,
-            Frame {
-                title: "Server",
-                focused: self.focused,
-                scroll: self.scroll,
-                reach: self.reach,
-                wrap: true,
-                theme: self.theme,
-                anchor,
-            },
-            area,
-            buf,
-        );
+        draw_parts(parts, self.framing.frame("Server", true, anchor), area, buf);
     }
 }
 
