@@ -72,29 +72,36 @@ fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
+/// What one write costs at each of `sizes`, next to its cost at the first.
+fn curve(title: &str, sizes: &[usize], setup: fn(usize) -> Vec<String>, what: &str) {
+    println!("One write (median of 301), as {title}:");
+    let base = write_cost(&setup(sizes[0]));
+    for &size in sizes {
+        let cost = write_cost(&setup(size));
+        let ratio = cost.as_secs_f64() / base.as_secs_f64();
+        println!(
+            "  {size:>5} {what}: {:>8.1} µs  ({ratio:.2}× the cost at {}; goal ≤ 2× -> {})",
+            micros(cost),
+            sizes[0],
+            workload::verdict(ratio <= 2.0)
+        );
+    }
+}
+
 fn curves() {
-    println!("\nOne write (median of 301), as the store grows:");
-    let base = write_cost(&workload::many_sessions(10));
-    for sessions in [10, 100, 1000, 3000] {
-        let cost = write_cost(&workload::many_sessions(sessions));
-        let ratio = cost.as_secs_f64() / base.as_secs_f64();
-        println!(
-            "  {sessions:>5} sessions stored: {:>8.1} µs  ({ratio:.2}× 10 sessions; goal ≤ 2× -> {})",
-            micros(cost),
-            workload::verdict(ratio <= 2.0)
-        );
-    }
-    println!("One write (median of 301), as the jar grows:");
-    let base = write_cost(&workload::many_cookies(0));
-    for cookies in [0, 50, 200] {
-        let cost = write_cost(&workload::many_cookies(cookies));
-        let ratio = cost.as_secs_f64() / base.as_secs_f64();
-        println!(
-            "  {cookies:>5} cookies in the jar: {:>8.1} µs  ({ratio:.2}× no cookies; goal ≤ 2× -> {})",
-            micros(cost),
-            workload::verdict(ratio <= 2.0)
-        );
-    }
+    println!();
+    curve(
+        "the store grows",
+        &[10, 100, 1000, 3000],
+        workload::many_sessions,
+        "sessions stored",
+    );
+    curve(
+        "the jar grows",
+        &[0, 50, 200],
+        workload::many_cookies,
+        "cookies in the jar",
+    );
     let text = workload::many_sessions(3000).join("\n");
     let scenario = Scenario::parse(text.as_bytes()).expect("the scenario parses");
     let start = Instant::now();
