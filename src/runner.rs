@@ -19,7 +19,7 @@ use crate::sim::shared::Rows;
 use crate::sim::value::str_repr;
 use crate::sim::world::{JarEntry, StoredSession};
 use crate::sim::world::{Outbound, Prepared};
-use crate::sim::{PyErr, Value, World, WorldCommand};
+use crate::sim::{PyErr, Value, World};
 use crate::workbench::{self, Pending, Plan, Source, Workbench};
 
 /// How a command ended.
@@ -250,19 +250,11 @@ impl Runner {
     /// error nothing changes except what Django itself would already have done.
     pub fn step(&mut self, line: &str) -> Step {
         let input = line.trim().to_string();
-        let (outcome, sent, renewed) = match script::parse_command(&input) {
-            Err(e) => (e.into(), None, false),
-            Ok(command) => {
-                // Every other world command marks what it touches.
-                let renewed = matches!(
-                    command,
-                    Command::World(WorldCommand::Migrate | WorldCommand::ServerRestart)
-                );
-                let (outcome, sent) = self.execute(command);
-                (outcome, sent, renewed)
-            }
+        let (outcome, sent) = match script::parse_command(&input) {
+            Err(e) => (e.into(), None),
+            Ok(command) => self.execute(command),
         };
-        let (jar_changes, store_changes) = self.follow(renewed);
+        let (jar_changes, store_changes) = self.follow();
         let after = self.snapshot.clone();
         let exchange = sent.map(|Sent { exchange, plan }| {
             self.bench
@@ -288,7 +280,7 @@ impl Runner {
     /// it touched; a new setting, another browser, the clock moving, a
     /// migration or a restart may change any row, so then the snapshot is
     /// taken anew and compared whole.
-    fn follow(&mut self, renewed: bool) -> (Vec<Change>, Vec<Change>) {
+    fn follow(&mut self) -> (Vec<Change>, Vec<Change>) {
         let sessions = self.world.take_touched_sessions();
         let current = self.world.current;
         let mut cookies = Vec::new();
@@ -298,7 +290,7 @@ impl Runner {
                 cookies = touched;
             }
         }
-        let whole = renewed
+        let whole = sessions.is_none()
             || self.snapshot.now != self.world.now()
             || self.snapshot.browser != self.world.browser().name
             || self.settings != self.world.server.settings;
@@ -309,7 +301,10 @@ impl Runner {
             let before = std::mem::replace(&mut self.snapshot, Snapshot::of(&self.world));
             compare(&before, &self.snapshot)
         } else {
-            (self.follow_jar(cookies), self.follow_store(sessions))
+            (
+                self.follow_jar(cookies),
+                self.follow_store(sessions.unwrap_or_default()),
+            )
         };
         #[cfg(debug_assertions)]
         self.check_snapshot();

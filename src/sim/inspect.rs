@@ -231,9 +231,11 @@ impl World {
 
     /// The session keys whose stored sessions were written or deleted since
     /// the last call (a key may be named that no longer shows), so that a
-    /// view of the store can follow the change without reading it all.
-    pub fn take_touched_sessions(&mut self) -> Vec<String> {
+    /// view of the store can follow the change without reading it all;
+    /// `None` when a store was created or emptied whole.
+    pub fn take_touched_sessions(&mut self) -> Option<Vec<String>> {
         let server = &mut self.server;
+        let renewed = std::mem::take(&mut server.renewed);
         let mut keys = server
             .db
             .as_mut()
@@ -256,7 +258,7 @@ impl World {
         );
         keys.sort_unstable();
         keys.dedup();
-        keys
+        (!renewed).then_some(keys)
     }
 
     fn db_session(&self, row: &SessionRow) -> StoredSession {

@@ -188,6 +188,10 @@ pub struct Server {
     pub csrf_middleware: bool,
     /// Every CSRF secret the middleware made, in order (transcripts mask them).
     pub csrf_secrets: Vec<String>,
+    /// Whether a store was created or emptied whole (`migrate`, a restart)
+    /// since [`World::take_touched_sessions`] last looked: not part of the
+    /// world's value.
+    pub(super) renewed: bool,
     /// Decoded `session_data`: a cache, not part of the world's value, so
     /// every copy of the server shares it.
     decoded: Rc<RefCell<DecodeCache>>,
@@ -294,6 +298,7 @@ impl Server {
             signed_made: Default::default(),
             csrf_middleware: false,
             csrf_secrets: Vec::new(),
+            renewed: false,
             decoded: Rc::default(),
         }
     }
@@ -322,6 +327,7 @@ impl Server {
             signed_made: SignedMade::default(),
             csrf_middleware: self.csrf_middleware,
             csrf_secrets: Vec::new(),
+            renewed: false,
             decoded: Rc::clone(&self.decoded),
         };
         (server, lengths)
@@ -480,11 +486,13 @@ impl Server {
     pub fn migrate(&mut self) {
         if self.db.is_none() {
             self.db = Some(SharedMap::default());
+            self.renewed = true;
         }
     }
 
     /// `server restart`: the process's memory (the local-memory cache) is lost.
     pub fn restart(&mut self) {
         self.cache = LocMemCache::default();
+        self.renewed = true;
     }
 }
