@@ -158,7 +158,19 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    throughput();
-    curves();
-    run_memory();
+    // `cargo bench --bench runner -- NAME` runs the figures whose name has NAME.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let figures: [(&str, fn()); 3] = [
+        ("throughput", throughput),
+        ("curves", curves),
+        ("memory", run_memory),
+    ];
+    for (name, figure) in figures {
+        if only.is_empty() || only.iter().any(|o| name.contains(o.as_str())) {
+            figure();
+        }
+    }
 }

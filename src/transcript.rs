@@ -5,6 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
+use foldhash::fast::FixedState;
+
 use serde_json::Value as Json;
 
 use crate::runner::{Change, Outcome, Step};
@@ -16,10 +18,10 @@ use crate::sim::world::JarEntry;
 /// Writes the JSON lines of one transcript, numbering session keys across it.
 #[derive(Debug, Default)]
 pub struct JsonTranscript {
-    numbers: HashMap<String, usize>,
+    numbers: HashMap<String, usize, FixedState>,
     /// Every generated key and auth hash seen so far (the server only appends).
-    keys: HashSet<String>,
-    hashes: HashSet<String>,
+    keys: HashSet<String, FixedState>,
+    hashes: HashSet<String, FixedState>,
 }
 
 impl JsonTranscript {
@@ -97,46 +99,52 @@ impl JsonTranscript {
         for hash in hashes.iter().skip(self.hashes.len()) {
             self.hashes.insert(hash.clone());
         }
+        // Keys and hashes are runs of lowercase letters and digits (a key can
+        // follow a prefix, as in a session file's name); everything else is
+        // copied as it is, in as few pieces as there are replacements.
         let bytes = text.as_bytes();
-        let mut i = 0;
         let is_run = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        let mut copied = 0;
+        let mut i = 0;
         while i < bytes.len() {
             if !is_run(bytes[i]) {
-                let start = i;
-                while i < bytes.len() && !is_run(bytes[i]) {
-                    i += 1;
-                }
-                out.push_str(&text[start..i]);
+                i += 1;
                 continue;
             }
             let start = i;
             while i < bytes.len() && is_run(bytes[i]) {
                 i += 1;
             }
-            let run = &text[start..i];
-            if run.len() < 32 {
-                out.push_str(run);
-                continue;
-            }
-            let mut j = 0;
-            while j < run.len() {
-                if j + 64 <= run.len() && self.hashes.contains(&run[j..j + 64]) {
-                    out.push_str("<auth_hash>");
-                    j += 64;
-                } else if j + 32 <= run.len() && self.keys.contains(&run[j..j + 32]) {
+            let mut at = start;
+            while at + 32 <= i {
+                let replacement = if at + 64 <= i && self.hashes.contains(&text[at..at + 64]) {
+                    Some((64, None))
+                } else if self.keys.contains(&text[at..at + 32]) {
                     let next = self.numbers.len() + 1;
                     let n = *self
                         .numbers
-                        .entry(run[j..j + 32].to_string())
+                        .entry(text[at..at + 32].to_string())
                         .or_insert(next);
-                    let _ = write!(out, "<key{n}>");
-                    j += 32;
+                    Some((32, Some(n)))
                 } else {
-                    out.push_str(&run[j..=j]);
-                    j += 1;
+                    None
+                };
+                let Some((len, key)) = replacement else {
+                    at += 1;
+                    continue;
+                };
+                out.push_str(&text[copied..at]);
+                match key {
+                    Some(n) => {
+                        let _ = write!(out, "<key{n}>");
+                    }
+                    None => out.push_str("<auth_hash>"),
                 }
+                at += len;
+                copied = at;
             }
         }
+        out.push_str(&text[copied..]);
     }
 }
 

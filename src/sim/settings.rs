@@ -100,7 +100,19 @@ impl PartialEq for Assigned {
                 .0
                 .iter()
                 .zip(&other.0)
-                .all(|((a, x), (b, y))| a == b && x.repr() == y.repr())
+                .all(|((a, x), (b, y))| a == b && same_repr(x, y))
+    }
+}
+
+/// Whether `x` and `y` have the same `repr()`, found without writing it for
+/// the values settings usually hold.
+fn same_repr(x: &Value, y: &Value) -> bool {
+    match (x, y) {
+        (Value::None, Value::None) => true,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Int(a), Value::Int(b)) => a == b,
+        (Value::Str(a), Value::Str(b)) => a == b,
+        _ => x.repr() == y.repr(),
     }
 }
 

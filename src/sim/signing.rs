@@ -47,18 +47,55 @@ pub fn b62_decode(s: &str) -> Option<i64> {
 
 /// `salted_hmac(key_salt, value, secret, algorithm="sha256")`.
 pub fn salted_hmac(key_salt: &str, value: &[u8], secret: &[u8]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    hasher.update(key_salt.as_bytes());
-    hasher.update(secret);
-    let key = hasher.finalize();
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
+    let mut mac = keyed_hmac(key_salt, secret);
     mac.update(value);
     mac.finalize().into_bytes().into()
 }
 
+/// How many (salt, secret) pairs keep their keyed HMAC: a world signs with a
+/// handful of salts under one or two keys.
+const KEYED_HMACS: usize = 16;
+
+thread_local! {
+    /// The HMAC keyed with `sha256(key_salt + secret)`, per (salt, secret):
+    /// deriving the key and the padded states is most of signing a cookie.
+    static KEYED: std::cell::RefCell<Vec<(String, Vec<u8>, Hmac<Sha256>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `hmac.new(sha256(key_salt + secret).digest(), digestmod=sha256)`, before
+/// any message.
+fn keyed_hmac(key_salt: &str, secret: &[u8]) -> Hmac<Sha256> {
+    KEYED.with(|keyed| {
+        let mut keyed = keyed.borrow_mut();
+        if let Some((_, _, mac)) = keyed
+            .iter()
+            .find(|(salt, key, _)| salt == key_salt && key == secret)
+        {
+            return mac.clone();
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(key_salt.as_bytes());
+        hasher.update(secret);
+        let mac =
+            Hmac::<Sha256>::new_from_slice(&hasher.finalize()).expect("HMAC takes any key length");
+        if keyed.len() == KEYED_HMACS {
+            keyed.remove(0);
+        }
+        keyed.push((key_salt.to_string(), secret.to_vec(), mac.clone()));
+        mac
+    })
+}
+
 /// Lowercase hex, as `hexdigest()` writes it.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// `Signer(key=..., salt=..., fallback_keys=...)` with the default `sep=":"`
