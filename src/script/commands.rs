@@ -424,9 +424,9 @@ fn parse_edit(a: &Args) -> Result<Command, ParseError> {
 
 /// The rows of one command family (`browser`): those whose first word it is.
 fn family(first: &str) -> impl Iterator<Item = &'static WorldEntry> + '_ {
-    WORLD_COMMANDS
-        .iter()
-        .filter(move |e| e.parse.is_some() && e.name.split(' ').next() == Some(first))
+    WORLD_COMMANDS.iter().filter(move |e| {
+        e.parse.is_some() && e.name.split_once(' ').map_or(e.name, |(word, _)| word) == first
+    })
 }
 
 /// `unknown browser command; use: browser close | clear | …`, from the table.
@@ -476,8 +476,10 @@ pub fn parse_world(line: &str) -> Result<Command, ParseError> {
         .iter()
         .filter(|e| e.parse.is_some())
         .filter(|e| {
-            let names: Vec<&str> = e.name.split(' ').collect();
-            words.len() >= names.len() && words[..names.len()] == names[..]
+            e.name
+                .split(' ')
+                .enumerate()
+                .all(|(i, name)| words.get(i) == Some(&name))
         })
         .max_by_key(|e| e.name.len());
     let Some(entry) = entry else {

@@ -241,14 +241,15 @@ impl World {
             .as_mut()
             .map(SharedMap::take_touched)
             .unwrap_or_default();
-        let prefix = server.settings.file_prefix();
-        keys.extend(
-            server
-                .files
-                .take_touched()
-                .into_iter()
-                .filter_map(|name| name.strip_prefix(&prefix).map(str::to_string)),
-        );
+        let files = server.files.take_touched();
+        if !files.is_empty() {
+            let prefix = server.settings.file_prefix();
+            keys.extend(
+                files
+                    .into_iter()
+                    .filter_map(|name| name.strip_prefix(&prefix).map(str::to_string)),
+            );
+        }
         keys.extend(
             server
                 .cache

@@ -69,7 +69,8 @@ pub struct SessionStore {
     pub accessed: bool,
     pub modified: bool,
     /// The file engine's storage path and `file_prefix` (`SESSION_COOKIE_NAME`)
-    /// when the store was made: session files are named this plus the key.
+    /// when the store was made: session files are named this plus the key
+    /// (empty for the other engines).
     file_prefix: String,
     /// `clear_expired()` of the file engine replaces `create` with a no-op.
     create_disabled: bool,
@@ -89,7 +90,11 @@ impl SessionStore {
             cache: None,
             accessed: false,
             modified: false,
-            file_prefix: server.settings.file_prefix(),
+            file_prefix: if engine == Engine::File {
+                server.settings.file_prefix()
+            } else {
+                String::new()
+            },
             create_disabled: false,
         }
     }

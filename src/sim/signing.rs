@@ -56,11 +56,13 @@ pub fn salted_hmac(key_salt: &str, value: &[u8], secret: &[u8]) -> [u8; 32] {
 /// handful of salts under one or two keys.
 const KEYED_HMACS: usize = 16;
 
+/// A key salt, a secret, and the HMAC keyed with `sha256(key_salt + secret)`.
+type Keyed = (String, Vec<u8>, Hmac<Sha256>);
+
 thread_local! {
-    /// The HMAC keyed with `sha256(key_salt + secret)`, per (salt, secret):
-    /// deriving the key and the padded states is most of signing a cookie.
-    static KEYED: std::cell::RefCell<Vec<(String, Vec<u8>, Hmac<Sha256>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// The keyed HMAC per (salt, secret): deriving the key and the padded
+    /// states is most of signing a cookie.
+    static KEYED: std::cell::RefCell<Vec<Keyed>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// `hmac.new(sha256(key_salt + secret).digest(), digestmod=sha256)`, before
