@@ -394,7 +394,7 @@ fn main() {
         5000,
         || {
             keys += 1;
-            let c = if keys % 2 == 0 { 'x' } else { 'y' };
+            let c = if keys.is_multiple_of(2) { 'x' } else { 'y' };
             app.handle(
                 &crossterm::event::Event::Key(crossterm::event::KeyEvent::new(
                     crossterm::event::KeyCode::Char(c),
@@ -402,7 +402,7 @@ fn main() {
                 )),
                 Instant::now(),
             );
-            if keys % 50 == 0 {
+            if keys.is_multiple_of(50) {
                 app.prompt.set("");
             }
             terminal.draw(|f| view::draw(&app, f)).unwrap();

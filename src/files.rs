@@ -15,7 +15,7 @@ pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
     }
     let file = OpenOptions::new()
         .read(true)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .custom_flags(libc::O_NONBLOCK)
         .open(path)?;
     read_open_capped(&file, cap)
 }

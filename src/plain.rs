@@ -134,10 +134,10 @@ impl<'c> Plain<'c> {
         if let Some(meta) = trimmed.strip_prefix(':') {
             return self.meta(meta.trim(), out);
         }
-        if let Some(what) = trimmed.strip_prefix("show ") {
-            if matches!(what.trim(), "browser" | "server" | "http") {
-                return self.meta(trimmed, out);
-            }
+        if let Some(what) = trimmed.strip_prefix("show ")
+            && matches!(what.trim(), "browser" | "server" | "http")
+        {
+            return self.meta(trimmed, out);
         }
         if !self.play.finished {
             let predict = self.current().and_then(|s| s.predict.as_ref());

@@ -333,7 +333,7 @@ fn lock(dir: &Path) -> std::io::Result<File> {
         .truncate(false)
         .write(true)
         .open(dir.join("progress.lock"))?;
-    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)?;
+    file.lock()?;
     Ok(file)
 }
 

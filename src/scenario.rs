@@ -62,21 +62,21 @@ impl Scenario {
         };
         for (i, line) in text.lines().enumerate() {
             let trimmed = line.trim();
-            if i == 0 {
-                if let Some(world) = trimmed.strip_prefix("# world:") {
-                    match world.trim() {
-                        "unmigrated" => scenario.migrated = false,
-                        "csrf" => scenario.csrf = true,
-                        "migrated" | "" => {}
-                        other => {
-                            return Err(ScenarioError {
-                                line: 1,
-                                col: line.find(other).map_or(1, |c| c + 1),
-                                message: format!(
-                                    "unknown world '{other}'; the first line may say '# world: unmigrated'"
-                                ),
-                            });
-                        }
+            if i == 0
+                && let Some(world) = trimmed.strip_prefix("# world:")
+            {
+                match world.trim() {
+                    "unmigrated" => scenario.migrated = false,
+                    "csrf" => scenario.csrf = true,
+                    "migrated" | "" => {}
+                    other => {
+                        return Err(ScenarioError {
+                            line: 1,
+                            col: line.find(other).map_or(1, |c| c + 1),
+                            message: format!(
+                                "unknown world '{other}'; the first line may say '# world: unmigrated'"
+                            ),
+                        });
                     }
                 }
             }

@@ -139,20 +139,19 @@ pub fn parse_command(line: &str) -> Result<Command, ParseError> {
         return commands::parse_world(line);
     }
     let stmts = parser::parse_line(line)?;
-    if let [Stmt::Assign(targets, value)] = stmts.as_slice() {
-        if let [ast::Expr::Attr(object, name, _)] = targets.as_slice() {
-            if matches!(&**object, ast::Expr::Name(n, _) if n == "settings") {
-                let value = eval::literal(value).ok_or_else(|| {
-                    ParseError::world(format!(
-                        "settings.{name} needs a Python literal value (e.g. 300, 'text', True, None, ['a'])"
-                    ))
-                })?;
-                return Ok(Command::World(WorldCommand::Setting {
-                    name: name.clone(),
-                    value,
-                }));
-            }
-        }
+    if let [Stmt::Assign(targets, value)] = stmts.as_slice()
+        && let [ast::Expr::Attr(object, name, _)] = targets.as_slice()
+        && matches!(&**object, ast::Expr::Name(n, _) if n == "settings")
+    {
+        let value = eval::literal(value).ok_or_else(|| {
+            ParseError::world(format!(
+                "settings.{name} needs a Python literal value (e.g. 300, 'text', True, None, ['a'])"
+            ))
+        })?;
+        return Ok(Command::World(WorldCommand::Setting {
+            name: name.clone(),
+            value,
+        }));
     }
     Ok(Command::View(stmts))
 }

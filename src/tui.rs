@@ -586,16 +586,17 @@ impl App {
             Action::FocusNext => self.focus_step(true),
             Action::FocusPrev => self.focus_step(false),
             Action::TabKey => {
-                if self.focus == Pane::Shell && !self.prompt.is_empty() {
-                    if let Some(candidates) = self.prompt.complete() {
-                        if candidates.len() > 1
-                            && let Some(work) = &mut self.work
-                        {
-                            work.output.push(Output::Note(candidates.join("  ")));
-                            self.scroll[Pane::Shell.index()] = 0;
-                        }
-                        return;
+                if self.focus == Pane::Shell
+                    && !self.prompt.is_empty()
+                    && let Some(candidates) = self.prompt.complete()
+                {
+                    if candidates.len() > 1
+                        && let Some(work) = &mut self.work
+                    {
+                        work.output.push(Output::Note(candidates.join("  ")));
+                        self.scroll[Pane::Shell.index()] = 0;
                     }
+                    return;
                 }
                 self.focus_step(true);
             }

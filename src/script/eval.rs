@@ -841,20 +841,20 @@ impl View<'_> {
 
     /// The items a `for` loop over `value` would see.
     fn iterate(&mut self, value: &Value) -> Result<Vec<Value>, PyErr> {
-        if let Value::Object(o) = value {
-            if let Object::Session(_) = &**o {
-                // SessionStore has __getitem__ but no __iter__: Python falls back
-                // to session[0], session[1]… and the KeyError escapes.
-                let mut items = Vec::new();
-                for i in 0.. {
-                    match self.request.session.get_item(self.server, &Value::Int(i)) {
-                        Ok(v) => items.push(v),
-                        Err(e) => {
-                            if items.len() > 10_000 {
-                                return Ok(items);
-                            }
-                            return Err(e);
+        if let Value::Object(o) = value
+            && let Object::Session(_) = &**o
+        {
+            // SessionStore has __getitem__ but no __iter__: Python falls back
+            // to session[0], session[1]… and the KeyError escapes.
+            let mut items = Vec::new();
+            for i in 0.. {
+                match self.request.session.get_item(self.server, &Value::Int(i)) {
+                    Ok(v) => items.push(v),
+                    Err(e) => {
+                        if items.len() > 10_000 {
+                            return Ok(items);
                         }
+                        return Err(e);
                     }
                 }
             }
@@ -1287,20 +1287,20 @@ impl View<'_> {
     /// The shell echoes what `request.user` stands for, not the lazy object:
     /// the whole value of a line is unwrapped (which loads the session).
     fn unwrapped(&mut self, value: Value) -> Result<Value, PyErr> {
-        if let Value::Object(o) = &self.evaluated(value.clone())? {
-            if let Object::User(UserRef::Lazy(user) | UserRef::Plain(user)) = &**o {
-                return Ok(Value::object(Object::User(UserRef::Plain(user.clone()))));
-            }
+        if let Value::Object(o) = &self.evaluated(value.clone())?
+            && let Object::User(UserRef::Lazy(user) | UserRef::Plain(user)) = &**o
+        {
+            return Ok(Value::object(Object::User(UserRef::Plain(user.clone()))));
         }
         Ok(value)
     }
 
     fn evaluated(&mut self, value: Value) -> Result<Value, PyErr> {
-        if let Value::Object(o) = &value {
-            if let Object::User(UserRef::LazyUnevaluated) = &**o {
-                let user = auth::resolve_user(self.server, self.request)?;
-                return Ok(Value::object(Object::User(UserRef::Lazy(user))));
-            }
+        if let Value::Object(o) = &value
+            && let Object::User(UserRef::LazyUnevaluated) = &**o
+        {
+            let user = auth::resolve_user(self.server, self.request)?;
+            return Ok(Value::object(Object::User(UserRef::Lazy(user))));
         }
         Ok(value)
     }
@@ -1319,12 +1319,12 @@ impl View<'_> {
         if let Value::Dict(d) = source {
             return Ok(d.borrow().iter().cloned().collect());
         }
-        if let Value::Object(o) = source {
-            if let Object::Session(_) = &**o {
-                // dict() and update() use keys() and [] when an object has keys().
-                let data = self.request.session.data(self.server)?;
-                return Ok(data.borrow().iter().cloned().collect());
-            }
+        if let Value::Object(o) = source
+            && let Object::Session(_) = &**o
+        {
+            // dict() and update() use keys() and [] when an object has keys().
+            let data = self.request.session.data(self.server)?;
+            return Ok(data.borrow().iter().cloned().collect());
         }
         let mut pairs = Vec::new();
         for (i, item) in self.iterate(source)?.into_iter().enumerate() {
@@ -1349,16 +1349,16 @@ impl View<'_> {
     }
 
     fn call_method(&mut self, receiver: &Value, name: &str, args: Args) -> Result<Value, PyErr> {
-        if let Value::Object(o) = receiver {
-            if let Object::Date(t) = &**o {
-                if name == "isoformat" {
-                    args.bind("date.isoformat", &[], 0)?;
-                    return Ok(Value::str(
-                        &crate::sim::value::Value::object(Object::Date(*t)).to_str(),
-                    ));
-                }
-                return self.call_method(&Value::DateTime(*t), name, args);
+        if let Value::Object(o) = receiver
+            && let Object::Date(t) = &**o
+        {
+            if name == "isoformat" {
+                args.bind("date.isoformat", &[], 0)?;
+                return Ok(Value::str(
+                    &crate::sim::value::Value::object(Object::Date(*t)).to_str(),
+                ));
             }
+            return self.call_method(&Value::DateTime(*t), name, args);
         }
         match receiver {
             Value::Object(o) => match &**o {

@@ -61,17 +61,18 @@ pub fn parse_line(line: &str) -> Result<Vec<Stmt>, SyntaxError> {
 /// inside is reported as never closed.
 fn refine(err: SyntaxError, lexed: &Lexed, parser: &Parser) -> SyntaxError {
     if err.unsupported || err.specific {
-        if let Some(&(open, col)) = lexed.unclosed.last() {
-            if err.specific && !err.unsupported {
-                return SyntaxError::new(format!("'{open}' was never closed"), col);
-            }
+        if let Some(&(open, col)) = lexed.unclosed.last()
+            && err.specific
+            && !err.unsupported
+        {
+            return SyntaxError::new(format!("'{open}' was never closed"), col);
         }
         return err;
     }
-    if let Some(&(open, col)) = lexed.unclosed.last() {
-        if reads_to_end(parser) {
-            return SyntaxError::new(format!("'{open}' was never closed"), col);
-        }
+    if let Some(&(open, col)) = lexed.unclosed.last()
+        && reads_to_end(parser)
+    {
+        return SyntaxError::new(format!("'{open}' was never closed"), col);
     }
     err
 }
@@ -260,27 +261,27 @@ impl Parser<'_> {
             }
             return Ok(Stmt::Assign(targets, value));
         }
-        if let Tok::Op(op) = self.peek() {
-            if let Some(bin) = augmented(op) {
-                self.advance();
-                if let Some(what) = illegal_target(&first) {
-                    return Err(SyntaxError::specific(
-                        format!("'{what}' is an illegal expression for augmented assignment"),
-                        first.col(),
-                    ));
-                }
-                if matches!(first, Expr::Tuple(..) | Expr::List(..)) {
-                    return Err(SyntaxError::specific(
-                        "'tuple' is an illegal expression for augmented assignment",
-                        first.col(),
-                    ));
-                }
-                if matches!(self.peek(), Tok::End | Tok::Op(";")) {
-                    return Err(self.invalid());
-                }
-                let value = self.expr_list()?;
-                return Ok(Stmt::AugAssign(first, bin, value));
+        if let Tok::Op(op) = self.peek()
+            && let Some(bin) = augmented(op)
+        {
+            self.advance();
+            if let Some(what) = illegal_target(&first) {
+                return Err(SyntaxError::specific(
+                    format!("'{what}' is an illegal expression for augmented assignment"),
+                    first.col(),
+                ));
             }
+            if matches!(first, Expr::Tuple(..) | Expr::List(..)) {
+                return Err(SyntaxError::specific(
+                    "'tuple' is an illegal expression for augmented assignment",
+                    first.col(),
+                ));
+            }
+            if matches!(self.peek(), Tok::End | Tok::Op(";")) {
+                return Err(self.invalid());
+            }
+            let value = self.expr_list()?;
+            return Ok(Stmt::AugAssign(first, bin, value));
         }
         Ok(Stmt::Expr(first))
     }

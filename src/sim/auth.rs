@@ -176,11 +176,11 @@ fn in_memory(
     let mut record = server
         .user_by_id(user.id)?
         .ok_or_else(|| PyErr::new("DoesNotExist", "User matching query does not exist."))?;
-    if let Some((id, raw, field)) = &request.new_password {
-        if *id == user.id {
-            record.password.clone_from(field);
-            record.raw_password = Some(raw.clone());
-        }
+    if let Some((id, raw, field)) = &request.new_password
+        && *id == user.id
+    {
+        record.password.clone_from(field);
+        record.raw_password = Some(raw.clone());
     }
     Ok(record)
 }

@@ -165,13 +165,13 @@ impl ResponseCookies {
             (None, Some(age)) => http_date_checked(now as f64 + age.millis as f64 / 1000.0)?,
             (None, None) => String::new(),
         };
-        if let Some(s) = options.samesite.as_deref().filter(|s| !s.is_empty()) {
-            if !["lax", "none", "strict"].contains(&s.to_ascii_lowercase().as_str()) {
-                return Err(PyErr::new(
-                    "ValueError",
-                    "samesite must be \"lax\", \"none\", or \"strict\".",
-                ));
-            }
+        if let Some(s) = options.samesite.as_deref().filter(|s| !s.is_empty())
+            && !["lax", "none", "strict"].contains(&s.to_ascii_lowercase().as_str())
+        {
+            return Err(PyErr::new(
+                "ValueError",
+                "samesite must be \"lax\", \"none\", or \"strict\".",
+            ));
         }
         let morsel = self.entry(name, value);
         morsel.expires = expires;
@@ -282,12 +282,13 @@ pub fn unquote(value: &str) -> String {
     while i < inner.len() {
         if inner[i] == '\\' && i + 1 < inner.len() {
             let octal: String = inner[i + 1..inner.len().min(i + 4)].iter().collect();
-            if octal.len() == 3 && octal.chars().all(|c| ('0'..='7').contains(&c)) {
-                if let Ok(code) = u32::from_str_radix(&octal, 8) {
-                    out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
-                    i += 4;
-                    continue;
-                }
+            if octal.len() == 3
+                && octal.chars().all(|c| ('0'..='7').contains(&c))
+                && let Ok(code) = u32::from_str_radix(&octal, 8)
+            {
+                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                i += 4;
+                continue;
             }
             out.push(inner[i + 1]);
             i += 2;

@@ -316,13 +316,13 @@ impl Settings {
                     Value::Bool(false) => None,
                     _ => optional()?,
                 };
-                if let Some(s) = &samesite {
-                    if !["lax", "none", "strict"].contains(&s.to_ascii_lowercase().as_str()) {
-                        return Err(PyErr::tool(format!(
-                            "SESSION_COOKIE_SAMESITE must be 'Lax', 'Strict', 'None' or None, not {}",
-                            value.repr()
-                        )));
-                    }
+                if let Some(s) = &samesite
+                    && !["lax", "none", "strict"].contains(&s.to_ascii_lowercase().as_str())
+                {
+                    return Err(PyErr::tool(format!(
+                        "SESSION_COOKIE_SAMESITE must be 'Lax', 'Strict', 'None' or None, not {}",
+                        value.repr()
+                    )));
                 }
                 self.cookie_samesite = samesite;
             }

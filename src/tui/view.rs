@@ -411,10 +411,11 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
         }
         remember(app, key, buf);
     }
-    if is_compact(area) && !app.zoom {
-        if let Some(&(pane, rect)) = layout.panes.iter().find(|(p, _)| *p == app.world_pane) {
-            draw_tabs(app, pane, rect, buf);
-        }
+    if is_compact(area)
+        && !app.zoom
+        && let Some(&(pane, rect)) = layout.panes.iter().find(|(p, _)| *p == app.world_pane)
+    {
+        draw_tabs(app, pane, rect, buf);
     }
     draw_footer(app, is_compact(area) && !app.zoom, layout.footer, buf);
     cursor

@@ -142,19 +142,20 @@ pub(super) fn call(
                 &["key", "sep", "salt", "algorithm", "fallback_keys"],
                 0,
             )?;
-            if let Some(sep) = &b[1] {
-                if sep.to_str() != ":" {
-                    return Err(PyErr::unsupported(
-                        "sessionlab's signers use the default sep=':'",
-                    ));
-                }
+            if let Some(sep) = &b[1]
+                && sep.to_str() != ":"
+            {
+                return Err(PyErr::unsupported(
+                    "sessionlab's signers use the default sep=':'",
+                ));
             }
-            if let Some(algorithm) = &b[3] {
-                if !matches!(algorithm, Value::None) && algorithm.to_str() != "sha256" {
-                    return Err(PyErr::unsupported(
-                        "sessionlab's signers use the default algorithm='sha256'",
-                    ));
-                }
+            if let Some(algorithm) = &b[3]
+                && !matches!(algorithm, Value::None)
+                && algorithm.to_str() != "sha256"
+            {
+                return Err(PyErr::unsupported(
+                    "sessionlab's signers use the default algorithm='sha256'",
+                ));
             }
             let salt = match &b[2] {
                 Some(v) if v.truthy() => v.to_str(),
