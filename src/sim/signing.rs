@@ -4,8 +4,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use hmac_sha256::{HMAC, Hash};
 use std::io::Read as _;
 
 use super::error::PyErr;
@@ -49,7 +48,7 @@ pub fn b62_decode(s: &str) -> Option<i64> {
 pub fn salted_hmac(key_salt: &str, value: &[u8], secret: &[u8]) -> [u8; 32] {
     let mut mac = keyed_hmac(key_salt, secret);
     mac.update(value);
-    mac.finalize().into_bytes().into()
+    mac.finalize()
 }
 
 /// How many (salt, secret) pairs keep their keyed HMAC: a world signs with a
@@ -57,7 +56,7 @@ pub fn salted_hmac(key_salt: &str, value: &[u8], secret: &[u8]) -> [u8; 32] {
 const KEYED_HMACS: usize = 16;
 
 /// A key salt, a secret, and the HMAC keyed with `sha256(key_salt + secret)`.
-type Keyed = (String, Vec<u8>, Hmac<Sha256>);
+type Keyed = (String, Vec<u8>, HMAC);
 
 thread_local! {
     /// The keyed HMAC per (salt, secret): deriving the key and the padded
@@ -67,7 +66,7 @@ thread_local! {
 
 /// `hmac.new(sha256(key_salt + secret).digest(), digestmod=sha256)`, before
 /// any message.
-fn keyed_hmac(key_salt: &str, secret: &[u8]) -> Hmac<Sha256> {
+fn keyed_hmac(key_salt: &str, secret: &[u8]) -> HMAC {
     KEYED.with(|keyed| {
         let mut keyed = keyed.borrow_mut();
         if let Some((_, _, mac)) = keyed
@@ -76,11 +75,10 @@ fn keyed_hmac(key_salt: &str, secret: &[u8]) -> Hmac<Sha256> {
         {
             return mac.clone();
         }
-        let mut hasher = Sha256::new();
+        let mut hasher = Hash::new();
         hasher.update(key_salt.as_bytes());
         hasher.update(secret);
-        let mac =
-            Hmac::<Sha256>::new_from_slice(&hasher.finalize()).expect("HMAC takes any key length");
+        let mac = HMAC::new(hasher.finalize());
         if keyed.len() == KEYED_HMACS {
             keyed.remove(0);
         }
