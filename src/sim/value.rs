@@ -1229,7 +1229,7 @@ impl JsonParser<'_> {
         while self
             .bytes
             .get(self.pos)
-            .is_some_and(|b| b" \t\n\r".contains(b))
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
         {
             self.pos += 1;
         }
@@ -1244,6 +1244,13 @@ impl JsonParser<'_> {
         }
     }
 
+    /// [`JsonParser::eat`] of one byte (most of a document's punctuation).
+    fn eat_byte(&mut self, byte: u8) -> bool {
+        let found = self.bytes.get(self.pos) == Some(&byte);
+        self.pos += usize::from(found);
+        found
+    }
+
     fn value(&mut self) -> Option<Value> {
         self.skip_whitespace();
         self.depth += 1;
@@ -1255,21 +1262,21 @@ impl JsonParser<'_> {
                 self.pos += 1;
                 let mut dict = Dict::new();
                 self.skip_whitespace();
-                if !self.eat("}") {
+                if !self.eat_byte(b'}') {
                     loop {
                         self.skip_whitespace();
                         let key = self.string()?;
                         self.skip_whitespace();
-                        if !self.eat(":") {
+                        if !self.eat_byte(b':') {
                             return None;
                         }
                         let value = self.value()?;
                         dict.insert(Value::str(&key), value);
                         self.skip_whitespace();
-                        if self.eat("}") {
+                        if self.eat_byte(b'}') {
                             break;
                         }
-                        if !self.eat(",") {
+                        if !self.eat_byte(b',') {
                             return None;
                         }
                     }
@@ -1280,14 +1287,14 @@ impl JsonParser<'_> {
                 self.pos += 1;
                 let mut items = Vec::new();
                 self.skip_whitespace();
-                if !self.eat("]") {
+                if !self.eat_byte(b']') {
                     loop {
                         items.push(self.value()?);
                         self.skip_whitespace();
-                        if self.eat("]") {
+                        if self.eat_byte(b']') {
                             break;
                         }
-                        if !self.eat(",") {
+                        if !self.eat_byte(b',') {
                             return None;
                         }
                     }
@@ -1295,12 +1302,13 @@ impl JsonParser<'_> {
                 Value::list(items)
             }
             b'"' => Value::str(&self.string()?),
-            _ if self.eat("null") => Value::None,
-            _ if self.eat("true") => Value::Bool(true),
-            _ if self.eat("false") => Value::Bool(false),
-            _ if self.eat("NaN") => Value::Float(f64::NAN),
-            _ if self.eat("Infinity") => Value::Float(f64::INFINITY),
-            _ if self.eat("-Infinity") => Value::Float(f64::NEG_INFINITY),
+            // A literal is looked for only where its first byte is.
+            b'n' if self.eat("null") => Value::None,
+            b't' if self.eat("true") => Value::Bool(true),
+            b'f' if self.eat("false") => Value::Bool(false),
+            b'N' if self.eat("NaN") => Value::Float(f64::NAN),
+            b'I' if self.eat("Infinity") => Value::Float(f64::INFINITY),
+            b'-' if self.eat("-Infinity") => Value::Float(f64::NEG_INFINITY),
             _ => self.number()?,
         };
         self.depth -= 1;
@@ -1340,7 +1348,7 @@ impl JsonParser<'_> {
     }
 
     fn string(&mut self) -> Option<String> {
-        if !self.eat("\"") {
+        if !self.eat_byte(b'"') {
             return None;
         }
         let mut out = String::new();
