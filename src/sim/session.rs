@@ -12,7 +12,8 @@ use super::server::{Server, SessionFile, SessionRow, no_such_table};
 use super::settings::Engine;
 use super::signing;
 use super::value::{
-    Dict, DictRef, Value, add_seconds, float_seconds, iso_format, nests_within, parse_iso, py_eq,
+    Dict, DictRef, Value, add_seconds, float_seconds, from_json, iso_format, nests_within,
+    parse_iso, py_eq, to_json,
 };
 
 /// `SessionBase.key_salt` for every built-in engine (`__qualname__` is
@@ -154,14 +155,18 @@ impl SessionStore {
         }
     }
 
-    /// `encode()`.
+    /// `encode()`. What `decode()` will read back is the data through JSON:
+    /// it is remembered now, so showing the row just written needs no
+    /// unsigning or inflating.
     fn encode(&self, server: &Server, data: &Dict) -> Result<String, PyErr> {
-        signing::dumps(
-            &Value::dict(data.clone()),
-            &server.settings.secret_key,
-            KEY_SALT,
-            server.now,
-        )
+        let json = to_json(&Value::dict(data.clone()))?;
+        let session_data =
+            signing::dumps_json(&json, &server.settings.secret_key, KEY_SALT, server.now);
+        if let Some(Value::Dict(read)) = from_json(&json) {
+            let mut read = read.borrow().clone();
+            server.remember_decoded(&session_data, &mut read);
+        }
+        Ok(session_data)
     }
 
     /// `decode()`: a bad signature or anything else reads as `{}`.

@@ -172,18 +172,22 @@ impl Signer<'_> {
 
     /// `TimestampSigner.sign_object(obj, JSONSerializer, compress)`.
     pub fn sign_object(&self, obj: &Value, compress: bool, now: i64) -> Result<String, PyErr> {
-        let json = to_json(obj)?;
+        Ok(self.sign_json(&to_json(obj)?, compress, now))
+    }
+
+    /// [`Signer::sign_object`] of an object already written as `json`.
+    pub fn sign_json(&self, json: &str, compress: bool, now: i64) -> String {
         // ensure_ascii output is ASCII, so latin-1 encoding is the identity.
-        let data = json.into_bytes();
+        let data = json.as_bytes();
         let mut encoded = None;
         if compress {
-            let compressed = zlib_compress(&data);
+            let compressed = zlib_compress(data);
             if compressed.len() < data.len().saturating_sub(1) {
                 encoded = Some(format!(".{}", URL_SAFE_NO_PAD.encode(compressed)));
             }
         }
-        let base64d = encoded.unwrap_or_else(|| URL_SAFE_NO_PAD.encode(&data));
-        Ok(self.sign_timestamped(&base64d, now))
+        let base64d = encoded.unwrap_or_else(|| URL_SAFE_NO_PAD.encode(data));
+        self.sign_timestamped(&base64d, now)
     }
 
     /// `TimestampSigner.unsign_object(signed, JSONSerializer, max_age)`.
@@ -249,12 +253,17 @@ fn zlib_compress(data: &[u8]) -> Vec<u8> {
 
 /// `signing.dumps(obj, key=secret, salt=salt, compress=True)` at `now`.
 pub fn dumps(obj: &Value, secret: &str, salt: &str, now: i64) -> Result<String, PyErr> {
+    Ok(dumps_json(&to_json(obj)?, secret, salt, now))
+}
+
+/// [`dumps`] of an object already written as `json`.
+pub fn dumps_json(json: &str, secret: &str, salt: &str, now: i64) -> String {
     Signer {
         key: secret.as_bytes(),
         fallback_keys: &[],
         salt,
     }
-    .sign_object(obj, true, now)
+    .sign_json(json, true, now)
 }
 
 /// `signing.loads(s, salt=salt, max_age=max_age)` with `SECRET_KEY` and its
