@@ -785,7 +785,7 @@ impl App {
         self.run_line(&line);
     }
 
-    /// The shell's own words (`help`, `why`, `clear`, `exit`): true when
+    /// The shell's own words (`help`, `why`, `clear`, `exit`, `show`): true when
     /// `line` was one. Python would raise NameError for them; a learner who
     /// types them wants the app.
     fn shell_command(&mut self, line: &str) -> bool {
@@ -806,6 +806,20 @@ impl App {
                 work.output.push(Output::Note(
                     "F10 goes back to the course menu; Ctrl-C quits (progress is saved).".into(),
                 ));
+            }
+            // The linear mode's `show`: here it picks the world pane a small
+            // window shows, as F7 does.
+            "show browser" | "show server" | "show http" => {
+                let (pane, name) = match &line[5..] {
+                    "browser" => (Pane::Browser, "Browser"),
+                    "server" => (Pane::Server, "Server"),
+                    _ => (Pane::Http, "HTTP"),
+                };
+                self.world_pane = pane;
+                work.output.push(Output::Input(line.to_string()));
+                work.output.push(Output::Note(format!(
+                    "The {name} pane is shown (F7 moves between Browser, Server and HTTP)."
+                )));
             }
             _ => return false,
         }

@@ -728,6 +728,12 @@ fn a_met_goal_stays_met_and_enter_says_what_is_missing() {
     assert!(shell(&app).contains("Ctrl-C quits"));
     type_line(&mut app, "clear");
     assert!(app.work.as_ref().unwrap().output.is_empty());
+    // `show server`, as in the linear mode, picks the pane a small window shows.
+    type_line(&mut app, "show server");
+    assert!(shell(&app).contains("The Server pane is shown"));
+    assert!(screen(&mut app, 80, 24).contains("[Server]"));
+    type_line(&mut app, "show browser");
+    assert!(screen(&mut app, 80, 24).contains("[Browser]"));
     // Back a step: its solution replayed, its goal met, its explanation shown.
     type_line(&mut app, "back");
     assert_eq!(state(&app).step, 0);

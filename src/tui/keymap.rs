@@ -421,7 +421,7 @@ pub const KEYMAP: &[Binding] = &[
         C::Work,
         &[(K::F(7), NONE)],
         "F7",
-        "in a small window: show the next world pane (Browser, Server, HTTP)",
+        "in a small window: show the next world pane (also `show browser|server|http`)",
         A::NextPane,
         true,
     ),
