@@ -121,7 +121,7 @@ pub fn main() -> ExitCode {
         Some(Command::Progress { action }) => {
             Ok(crate::classroom::cli::progress(action.as_ref(), lessons))
         }
-        Some(Command::Grade(args)) => Ok(crate::classroom::cli::grade(&args)),
+        Some(Command::Grade(args)) => Ok(crate::classroom::cli::grade(&args, lessons)),
         Some(Command::Sandbox) => interactive(&Start::Sandbox, lessons, theme),
         Some(Command::Demo {
             id,
@@ -152,8 +152,18 @@ pub fn main() -> ExitCode {
 
 /// An error on standard error, escaped; if standard error is gone (the
 /// terminal closed), there is no one to tell.
-fn say_error(message: &str) {
+pub(crate) fn say_error(message: &str) {
     let _ = writeln!(std::io::stderr(), "sessionlab: {}", escape(message));
+}
+
+/// The progress store in the data directory, its messages (a file kept
+/// aside, a newer version) said on standard error.
+pub(crate) fn open_store() -> crate::progress::Store {
+    let (store, messages) = crate::progress::Store::open(crate::progress::data_dir());
+    for message in messages {
+        say_error(&message);
+    }
+    store
 }
 
 /// What a command reports when it cannot finish: a message for standard error.
@@ -181,10 +191,7 @@ pub fn load_course(lessons: &LessonsArg) -> Result<crate::lesson::Course, String
 fn plain_learn(id: &str, lessons: &LessonsArg) -> Result<ExitCode> {
     use std::io::IsTerminal as _;
     let course = load_course(lessons)?;
-    let (store, messages) = crate::progress::Store::open(crate::progress::data_dir());
-    for message in messages {
-        eprintln!("sessionlab: {}", escape(&message));
-    }
+    let store = open_store();
     let prompt = std::io::stdin().is_terminal();
     crate::plain::learn(
         &course,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::grade::{self, Grade};
 use super::portable;
-use crate::cli::LessonsArg;
+use crate::cli::{LessonsArg, load_course, open_store, say_error};
 use crate::i18n::trf;
 use crate::lesson::Course;
 use crate::progress::{Store, data_dir};
@@ -51,28 +51,20 @@ pub struct GradeArgs {
     pub exercise: Option<String>,
     /// The student's name (default: the file's, or its name).
     pub student: Option<String>,
-    pub lessons: LessonsArg,
-}
-
-fn course(lessons: &LessonsArg) -> Result<Course, String> {
-    crate::cli::load_course(lessons)
 }
 
 fn fail(message: &str) -> ExitCode {
-    eprintln!("sessionlab: {}", escape(message));
+    say_error(message);
     ExitCode::from(2)
 }
 
 /// `sessionlab progress`: print the report card, or export or import.
 pub fn progress(action: Option<&ProgressAction>, lessons: &LessonsArg) -> ExitCode {
-    let course = match course(lessons) {
+    let course = match load_course(lessons) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let (mut store, messages) = Store::open(data_dir());
-    for m in messages {
-        eprintln!("sessionlab: {}", escape(&m));
-    }
+    let mut store = open_store();
     let result = match action {
         None => {
             print!("{}", escape(&super::report::card(&course, &store.progress)));
@@ -130,8 +122,8 @@ fn student_name(
 }
 
 /// `sessionlab grade`.
-pub fn grade(args: &GradeArgs) -> ExitCode {
-    let course = match course(&args.lessons) {
+pub fn grade(args: &GradeArgs, lessons: &LessonsArg) -> ExitCode {
+    let course = match load_course(lessons) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
@@ -187,7 +179,6 @@ fn grades(args: &GradeArgs, course: &Course) -> Result<Vec<Grade>, String> {
         .iter()
         .map(|path| {
             let exported = portable::read(path, course)?;
-            portable::same_course(path, &exported, course)?;
             let student = student_name(args.student.as_ref(), Some(&exported), Some(path));
             Ok(grade::from_progress(course, &exported, &student))
         })

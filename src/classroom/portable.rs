@@ -56,7 +56,7 @@ pub fn export(course: &Course, progress: &Progress, student: Option<String>) -> 
 }
 
 /// Read a progress file: an exported one, or a data directory's
-/// `progress.json` (taken as the course's own).
+/// `progress.json` (taken as the course's own), of `course`.
 pub fn read(path: &Path, course: &Course) -> Result<Exported, String> {
     let name = path.display();
     let bytes = crate::files::read_capped(path, MAX_BYTES)
@@ -82,11 +82,12 @@ pub fn read(path: &Path, course: &Course) -> Result<Exported, String> {
             exported.version
         ));
     }
+    same_course(path, &exported, course)?;
     Ok(exported)
 }
 
 /// Check that an exported file belongs to `course`.
-pub fn same_course(path: &Path, exported: &Exported, course: &Course) -> Result<(), String> {
+fn same_course(path: &Path, exported: &Exported, course: &Course) -> Result<(), String> {
     if exported.course == course.info.id {
         Ok(())
     } else {
@@ -105,7 +106,6 @@ pub fn same_course(path: &Path, exported: &Exported, course: &Course) -> Result<
 /// it held comes back.
 pub fn import(path: &Path, course: &Course, store: &mut Store) -> Result<usize, String> {
     let exported = read(path, course)?;
-    same_course(path, &exported, course)?;
     let n = exported.lessons.len();
     store.progress.merge(Progress {
         version: exported.version,

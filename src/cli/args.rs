@@ -564,7 +564,7 @@ fn read(args: Vec<OsString>) -> Result<Parsed, String> {
         profile: text_value(&path, "--profile <NAME>", global_value("profile"))?,
     };
     let theme = text_value(&path, "--theme <THEME>", global_value("theme"))?;
-    let command = build(&path, &given, &lessons)?;
+    let command = build(&path, &given)?;
     Ok(Parsed::Run(Box::new(Cli {
         command,
         lessons,
@@ -574,7 +574,7 @@ fn read(args: Vec<OsString>) -> Result<Parsed, String> {
 }
 
 /// The command the path and its options name.
-fn build(path: &[&Cmd], given: &[Given], lessons: &LessonsArg) -> Result<Option<Command>, String> {
+fn build(path: &[&Cmd], given: &[Given]) -> Result<Option<Command>, String> {
     let Some(sub) = path.get(1) else {
         return Ok(None);
     };
@@ -640,7 +640,6 @@ fn build(path: &[&Cmd], given: &[Given], lessons: &LessonsArg) -> Result<Option<
             transcript: g.value("transcript").cloned().map(PathBuf::from),
             exercise: text_value(path, "--exercise <ID>", g.value("exercise").cloned())?,
             student: text_value(path, "--student <NAME>", g.value("student").cloned())?,
-            lessons: lessons.clone(),
         }),
     };
     Ok(Some(command))
@@ -1147,7 +1146,7 @@ mod tests {
         };
         assert_eq!(args.format, Format::Csv);
         assert_eq!(args.progress.len(), 2);
-        assert_eq!(args.lessons.dir, Some(PathBuf::from("c")));
+        assert_eq!(cli.lessons.dir, Some(PathBuf::from("c")));
         let Some(Command::Grade(args)) = ok(&["grade"]).command else {
             panic!("not grade");
         };
