@@ -150,6 +150,17 @@ impl Course {
         Ok(translate::localized(&course, crate::i18n::current()))
     }
 
+    /// [`Course::find`], or what to say when no lesson answers to `id`.
+    pub fn find_or_explain(&self, id: &str) -> Result<usize, String> {
+        self.find(id).ok_or_else(|| {
+            let ids: Vec<&str> = self.lessons.iter().map(|l| l.id.as_str()).collect();
+            format!(
+                "there is no lesson {id:?}; the lessons are: {}",
+                ids.join(", ")
+            )
+        })
+    }
+
     /// Where the lesson with this id stands in the course.
     /// A lesson by id, by its number in the menu (`7`, `07`), by a prefix
     /// that names one lesson (`07-when`), or by its file name (`….md`).

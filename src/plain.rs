@@ -13,7 +13,7 @@ use std::io::{self, BufRead, Write};
 use std::time::Instant;
 
 use crate::i18n::{tr, trf};
-use crate::lesson::play::{Advance, Hint, Played, Playthrough};
+use crate::lesson::play::{Advance, Hint, Played, Playthrough, unmet_labels};
 use crate::lesson::{Course, Lesson, LessonStep};
 use crate::progress::Store;
 use crate::runner::{ChangeKind, Checkpoint, Outcome, Runner, Step, is_command};
@@ -208,13 +208,10 @@ impl<'c> Plain<'c> {
                     }
                 }
                 let seconds = self.began.elapsed().as_secs();
-                let record = self.record();
-                record.done = true;
-                record.seconds += seconds;
                 self.began = crate::tui::wall_clock();
                 if let Err(e) =
                     self.store
-                        .record(&lesson.id, self.play.step + 1, lesson.steps.len())
+                        .step_met(&lesson.id, self.play.step, lesson.steps.len(), seconds)
                 {
                     say(out, &e)?;
                 }
@@ -223,13 +220,7 @@ impl<'c> Plain<'c> {
             Played::Broken(labels) => say(out, &trf("plain.goal-broken", &[&labels.join("; ")])),
             Played::Same if self.play.met => Ok(()),
             Played::Same => {
-                let missing: Vec<&str> = self
-                    .play
-                    .conditions
-                    .iter()
-                    .filter(|s| !s.holds)
-                    .map(|s| s.label.as_str())
-                    .collect();
+                let missing = unmet_labels(&self.play.conditions);
                 say(out, &trf("plain.goal-missing", &[&missing.join("; ")]))
             }
         }
@@ -512,13 +503,7 @@ pub fn learn(
     mut output: impl Write,
     prompt: bool,
 ) -> Result<(), String> {
-    let index = course.find(id).ok_or_else(|| {
-        let ids: Vec<&str> = course.lessons.iter().map(|l| l.id.as_str()).collect();
-        format!(
-            "there is no lesson {id:?}; the lessons are: {}",
-            ids.join(", ")
-        )
-    })?;
+    let index = course.find_or_explain(id)?;
     let io_error = |e: io::Error| format!("cannot write: {e}");
     let mut plain = Plain::new(course, index, store, &mut output).map_err(io_error)?;
     for line in input.lines() {

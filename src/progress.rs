@@ -163,6 +163,21 @@ impl Store {
         &mut steps[step]
     }
 
+    /// Step `step` (0-based) of lesson `id`, of `total`, met after `seconds`
+    /// on it: its report-card record and the lesson's progress, saved.
+    pub fn step_met(
+        &mut self,
+        id: &str,
+        step: usize,
+        total: usize,
+        seconds: u64,
+    ) -> Result<(), String> {
+        let record = self.step_mut(id, step);
+        record.done = true;
+        record.seconds += seconds;
+        self.record(id, step + 1, total)
+    }
+
     /// Record that `done` steps of `id` (of `total`) are finished, and save.
     /// Progress never goes down: redoing step 1 keeps the steps done before.
     pub fn record(&mut self, id: &str, done: usize, total: usize) -> Result<(), String> {

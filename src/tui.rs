@@ -985,14 +985,12 @@ impl App {
                     .unwrap_or_default();
                 work.output
                     .push(Output::Note(format!("✓ Goal met! {why} {next}.")));
-                // Classroom: the report card's record of the step.
-                let record = self.store.step_mut(&lesson.id, state.step);
-                record.done = true;
-                record.seconds += work.began.elapsed().as_secs();
-                if let Err(e) = self
-                    .store
-                    .record(&lesson.id, state.step + 1, lesson.steps.len())
-                {
+                if let Err(e) = self.store.step_met(
+                    &lesson.id,
+                    state.step,
+                    lesson.steps.len(),
+                    work.began.elapsed().as_secs(),
+                ) {
                     work.output.push(Output::Note(e));
                 }
                 self.scroll[Pane::Lesson.index()] = FOLLOW;
@@ -1447,20 +1445,11 @@ where
     if let Some(loader) = loader {
         app.load_course_later(loader);
     }
-    let find = |app: &App, id: &str| {
-        app.course.find(id).ok_or_else(|| {
-            let ids: Vec<&str> = app.course.lessons.iter().map(|l| l.id.as_str()).collect();
-            format!(
-                "there is no lesson {id:?}; the lessons are: {}",
-                ids.join(", ")
-            )
-        })
-    };
     match start {
         Start::Menu => {}
         Start::Sandbox => app.open_sandbox(),
         Start::Learn(id) => {
-            let i = find(&app, id)?;
+            let i = app.course.find_or_explain(id)?;
             app.open_lesson(i);
         }
         Start::Demo {
@@ -1468,7 +1457,7 @@ where
             autoplay,
             delay,
         } => {
-            let i = find(&app, id)?;
+            let i = app.course.find_or_explain(id)?;
             app.open_demo(i, *autoplay, *delay, now);
         }
     }

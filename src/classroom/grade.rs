@@ -13,6 +13,7 @@ use serde_json::{Value as Json, json};
 use super::portable::Exported;
 use super::report::Totals;
 use crate::i18n::trf;
+use crate::lesson::play::unmet_labels;
 use crate::lesson::{Course, Lesson};
 use crate::runner::Runner;
 use crate::transcript::JsonTranscript;
@@ -229,12 +230,7 @@ pub fn from_transcript(lesson: &Lesson, text: &str, student: &str, course: &Cour
             } else if let Some(problem) = problem.as_ref().filter(|_| i == reached) {
                 problem.clone()
             } else {
-                let missing: Vec<String> = step
-                    .evaluate(&runner, last.as_ref())
-                    .into_iter()
-                    .filter(|s| !s.holds)
-                    .map(|s| s.label)
-                    .collect();
+                let missing = unmet_labels(&step.evaluate(&runner, last.as_ref()));
                 trf(
                     "grade.transcript-missing",
                     &[&(i + 1).to_string(), &step.title, &missing.join("; ")],

@@ -115,13 +115,7 @@ impl Playthrough {
             return Played::Met;
         }
         if self.met && held && !holds {
-            return Played::Broken(
-                self.conditions
-                    .iter()
-                    .filter(|c| !c.holds)
-                    .map(|c| c.label.clone())
-                    .collect(),
-            );
+            return Played::Broken(unmet_labels(&self.conditions));
         }
         Played::Same
     }
@@ -233,6 +227,15 @@ impl Playthrough {
 /// The single "met" rule: a goal with conditions, all of which hold.
 pub fn all_hold(conditions: &[ConditionStatus]) -> bool {
     !conditions.is_empty() && conditions.iter().all(|c| c.holds)
+}
+
+/// The labels of the conditions that do not hold, in the goal's order.
+pub fn unmet_labels(conditions: &[ConditionStatus]) -> Vec<String> {
+    conditions
+        .iter()
+        .filter(|c| !c.holds)
+        .map(|c| c.label.clone())
+        .collect()
 }
 
 #[cfg(test)]
