@@ -52,6 +52,13 @@ impl Pane {
     }
 }
 
+/// The world panes, in the order F7 steps through them, with their names.
+pub const WORLD_PANES: [(Pane, &str); 3] = [
+    (Pane::Browser, "Browser"),
+    (Pane::Server, "Server"),
+    (Pane::Http, "HTTP"),
+];
+
 /// Which screen is up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
@@ -810,11 +817,10 @@ impl App {
             // The linear mode's `show`: here it picks the world pane a small
             // window shows, as F7 does.
             "show browser" | "show server" | "show http" => {
-                let (pane, name) = match &line[5..] {
-                    "browser" => (Pane::Browser, "Browser"),
-                    "server" => (Pane::Server, "Server"),
-                    _ => (Pane::Http, "HTTP"),
-                };
+                let (pane, name) = WORLD_PANES
+                    .into_iter()
+                    .find(|(_, name)| name.eq_ignore_ascii_case(&line[5..]))
+                    .expect("a world pane's name");
                 self.world_pane = pane;
                 work.output.push(Output::Input(line.to_string()));
                 work.output.push(Output::Note(format!(

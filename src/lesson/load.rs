@@ -551,7 +551,7 @@ fn closes(line: &str, marker: char, len: usize) -> bool {
 }
 
 /// 1-based line and column of a byte offset.
-fn position(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn position(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let offset = (0..=offset)
         .rev()

@@ -214,7 +214,7 @@ pub fn parse(
     let raw: CourseToml = toml::from_str(text).map_err(|e| {
         let (line, col) = e
             .span()
-            .map_or((1, 1), |span| line_col(text, span.start));
+            .map_or((1, 1), |span| super::load::position(text, span.start));
         let message = e.message().trim().to_string();
         vec![Finding::new(
             file,
@@ -227,7 +227,7 @@ pub fn parse(
     let mut at = |needle: &str, message: String| {
         let (line, col) = text
             .find(needle)
-            .map_or((1, 1), |offset| line_col(text, offset));
+            .map_or((1, 1), |offset| super::load::position(text, offset));
         findings.push(Finding::new(file, line, col, message));
     };
     if raw.id.trim().is_empty() {
@@ -300,13 +300,6 @@ fn names(info: &CourseInfo) -> String {
         .map(|p| p.name.as_str())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 static CHOSEN: OnceLock<Option<String>> = OnceLock::new();

@@ -676,5 +676,13 @@ pub fn footer(contexts: &[Context]) -> Vec<&'static Binding> {
     {
         out.extend(KEYMAP.iter().filter(|b| b.context == context && b.footer));
     }
+    // One key an action, the first found (the global Ctrl-C before the
+    // menu's `q`, which both quit).
+    let mut seen = Vec::new();
+    out.retain(|b| {
+        let first = !seen.contains(&b.action);
+        seen.push(b.action);
+        first
+    });
     out
 }

@@ -269,13 +269,6 @@ fn draw_footer(app: &App, compact: bool, area: Rect, buf: &mut Buffer) {
             (b.label.replace("Ctrl-", "^"), word, b.action)
         })
         .collect();
-    // One key an action (the menu's `q` and the global Ctrl-C both quit).
-    let mut seen = Vec::new();
-    entries.retain(|(_, _, action)| {
-        let first = !seen.contains(action);
-        seen.push(*action);
-        first
-    });
     // htop's order: the F keys by number, then the Ctrl keys.
     entries.sort_by_key(|(label, _, _)| {
         label
@@ -426,11 +419,7 @@ fn draw_work(app: &App, work: &Work, area: Rect, buf: &mut Buffer) -> Option<Pos
 fn draw_tabs(app: &App, shown: Pane, rect: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let mut spans = Vec::new();
-    for (pane, name) in [
-        (Pane::Browser, "Browser"),
-        (Pane::Server, "Server"),
-        (Pane::Http, "HTTP"),
-    ] {
+    for (pane, name) in crate::tui::WORLD_PANES {
         if pane == shown {
             spans.push(Span::styled(format!("[{name}]"), t.key));
         } else {
