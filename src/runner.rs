@@ -14,7 +14,6 @@ use crate::script::{self, Command, ParseError};
 use crate::sim::browser::CookieId;
 use crate::sim::request::{Exchange, Initiator};
 use crate::sim::server::{DECODE_CACHE_BYTES, RecordLengths, decoded_bytes};
-use crate::sim::settings::Settings;
 use crate::sim::shared::Rows;
 use crate::sim::value::str_repr;
 use crate::sim::world::{JarEntry, StoredSession};
@@ -160,8 +159,6 @@ impl SignedSessions {
 pub struct Runner {
     pub world: World,
     snapshot: Snapshot,
-    /// The settings the snapshot was taken under.
-    settings: Settings,
     pub bench: Workbench,
     /// What the view running now has printed (the server's console).
     printed: Vec<String>,
@@ -191,7 +188,6 @@ impl Runner {
     pub fn new(world: World) -> Self {
         let snapshot = Snapshot::of(&world);
         Self {
-            settings: world.server.settings.clone(),
             world,
             snapshot,
             bench: Workbench::default(),
@@ -220,7 +216,6 @@ impl Runner {
             runner: Runner {
                 world,
                 snapshot: self.snapshot.clone(),
-                settings: self.settings.clone(),
                 bench,
                 printed: Vec::new(),
                 signed: self.signed.clone(),
@@ -292,12 +287,8 @@ impl Runner {
         }
         let whole = sessions.is_none()
             || self.snapshot.now != self.world.now()
-            || self.snapshot.browser != self.world.browser().name
-            || self.settings != self.world.server.settings;
+            || self.snapshot.browser != self.world.browser().name;
         let changes = if whole {
-            if self.settings != self.world.server.settings {
-                self.settings = self.world.server.settings.clone();
-            }
             let before = std::mem::replace(&mut self.snapshot, Snapshot::of(&self.world));
             compare(&before, &self.snapshot)
         } else {

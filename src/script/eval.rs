@@ -690,7 +690,7 @@ impl View<'_> {
                     self.request.session.accessed = value.truthy();
                     Ok(())
                 }
-                (Object::Settings, _) => self.server.settings.set(name, &value),
+                (Object::Settings, _) => self.server.set_setting(name, &value),
                 (Object::Session(_), "session_key") => Err(PyErr::new(
                     "AttributeError",
                     "property 'session_key' of 'SessionStore' object has no setter",

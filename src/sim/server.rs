@@ -188,9 +188,9 @@ pub struct Server {
     pub csrf_middleware: bool,
     /// Every CSRF secret the middleware made, in order (transcripts mask them).
     pub csrf_secrets: Vec<String>,
-    /// Whether a store was created or emptied whole (`migrate`, a restart)
-    /// since [`World::take_touched_sessions`] last looked: not part of the
-    /// world's value.
+    /// Whether the store may read differently as a whole (`migrate`, a
+    /// restart, a setting) since [`World::take_touched_sessions`] last
+    /// looked: not part of the world's value.
     pub(super) renewed: bool,
     /// Decoded `session_data`: a cache, not part of the world's value, so
     /// every copy of the server shares it.
@@ -488,6 +488,13 @@ impl Server {
             self.db = Some(SharedMap::default());
             self.renewed = true;
         }
+    }
+
+    /// `settings.NAME = value`. Any stored row may now read differently (a
+    /// new key decodes nothing, another engine keeps another store).
+    pub fn set_setting(&mut self, name: &str, value: &Value) -> Result<(), PyErr> {
+        self.renewed = true;
+        self.settings.set(name, value)
     }
 
     /// `server restart`: the process's memory (the local-memory cache) is lost.

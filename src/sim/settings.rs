@@ -63,7 +63,7 @@ impl Engine {
 }
 
 /// The settings of the simulated project.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Settings {
     pub secret_key: String,
     pub secret_key_fallbacks: Vec<String>,
@@ -89,32 +89,9 @@ pub struct Settings {
     assigned: Assigned,
 }
 
-/// Assigned setting values, compared by their `repr()`.
+/// Assigned setting values.
 #[derive(Clone, Debug, Default)]
 struct Assigned(std::collections::BTreeMap<String, Value>);
-
-impl PartialEq for Assigned {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.len() == other.0.len()
-            && self
-                .0
-                .iter()
-                .zip(&other.0)
-                .all(|((a, x), (b, y))| a == b && same_repr(x, y))
-    }
-}
-
-/// Whether `x` and `y` have the same `repr()`, found without writing it for
-/// the values settings usually hold.
-fn same_repr(x: &Value, y: &Value) -> bool {
-    match (x, y) {
-        (Value::None, Value::None) => true,
-        (Value::Bool(a), Value::Bool(b)) => a == b,
-        (Value::Int(a), Value::Int(b)) => a == b,
-        (Value::Str(a), Value::Str(b)) => a == b,
-        _ => x.repr() == y.repr(),
-    }
-}
 
 /// The `SECRET_KEY` of every scenario world.
 pub const SCENARIO_SECRET_KEY: &str = "sessionlab-oracle-secret";

@@ -204,7 +204,7 @@ impl World {
             world.browsers = start.browsers.iter().map(|b| Browser::new(b)).collect();
         }
         for (name, literal) in &start.settings {
-            world.server.settings.set(name, &literal.to_value())?;
+            world.server.set_setting(name, &literal.to_value())?;
         }
         Ok(world)
     }
@@ -418,7 +418,7 @@ impl World {
                 self.server.now = super::value::add_seconds(now, *seconds)
                     .map_err(|_| PyErr::tool("the clock cannot go past the year 9999"))?;
             }
-            WorldCommand::Setting { name, value } => self.server.settings.set(name, value)?,
+            WorldCommand::Setting { name, value } => self.server.set_setting(name, value)?,
             WorldCommand::Migrate => self.server.migrate(),
             WorldCommand::ClearSessions => self.clear_sessions()?,
             WorldCommand::ServerRestart => self.server.restart(),
