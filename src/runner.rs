@@ -12,6 +12,7 @@ use crate::script::commands::{Replay, ToolCommand};
 use crate::script::eval::run_view;
 use crate::script::{self, Command, ParseError};
 use crate::sim::browser::CookieId;
+use crate::sim::browser::SameSite;
 use crate::sim::request::{Exchange, Initiator};
 use crate::sim::server::{DECODE_CACHE_BYTES, RecordLengths, decoded_bytes};
 use crate::sim::shared::Rows;
@@ -313,20 +314,14 @@ impl Runner {
             if old == new {
                 continue;
             }
-            let shown = |c: &JarEntry| {
-                (
-                    c.raw.clone(),
-                    c.expires_in,
-                    c.secure,
-                    c.httponly,
-                    c.samesite,
-                )
-            };
+            let now = self.snapshot.now;
             let kind = match (&old, &new) {
                 (None, None) => continue,
                 (None, Some(_)) => Some(ChangeKind::Added),
                 (Some(_), None) => Some(ChangeKind::Removed),
-                (Some(o), Some(n)) => (shown(o) != shown(n)).then_some(ChangeKind::Changed),
+                (Some(o), Some(n)) => {
+                    (shown(o, now) != shown(n, now)).then_some(ChangeKind::Changed)
+                }
             };
             if let Some(old) = &old {
                 self.snapshot.jar.put(|j| j.order(old), None);
@@ -618,23 +613,23 @@ impl SignedCache {
 
 /// What changed between two snapshots: the jar's rows (when the browser is
 /// the same) and the store's.
+/// What a jar row shows that a change is made of: its value, when it expires
+/// (as a time, so the clock moving changes nothing) and its flags.
+fn shown(c: &JarEntry, now: i64) -> (&str, Option<i64>, bool, bool, Option<SameSite>) {
+    (
+        &c.raw,
+        c.expires_in.map(|e| e + now),
+        c.secure,
+        c.httponly,
+        c.samesite,
+    )
+}
+
 fn compare(before: &Snapshot, after: &Snapshot) -> (Vec<Change>, Vec<Change>) {
     let jar_changes = if before.browser == after.browser {
-        let row = |c: &JarEntry, now: i64| {
-            (
-                c.id(),
-                (
-                    c.raw.clone(),
-                    c.expires_in.map(|e| e + now),
-                    c.secure,
-                    c.httponly,
-                    c.samesite,
-                ),
-            )
-        };
         diff(
-            before.jar.iter().map(|c| row(c, before.now)),
-            after.jar.iter().map(|c| row(c, after.now)),
+            before.jar.iter().map(|c| (c.id(), shown(c, before.now))),
+            after.jar.iter().map(|c| (c.id(), shown(c, after.now))),
         )
     } else {
         Vec::new()

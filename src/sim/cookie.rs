@@ -273,9 +273,6 @@ pub fn unquote(value: &str) -> String {
         return value.to_string();
     }
     let bytes: Vec<char> = value.chars().collect();
-    if bytes.len() < 2 || bytes[0] != '"' || bytes[bytes.len() - 1] != '"' {
-        return value.to_string();
-    }
     let inner = &bytes[1..bytes.len() - 1];
     let mut out = String::new();
     let mut i = 0;
