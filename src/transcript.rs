@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 use crate::runner::{Change, Outcome, Step};
 use crate::sim::request::{Exchange, SetCookie};
 use crate::sim::server::Server;
-use crate::sim::value::{Value, to_display_json, write_json_str as str_json};
+use crate::sim::value::{Value, push_u_escape, to_display_json, write_json_str as str_json};
 use crate::sim::world::JarEntry;
 
 /// Writes the JSON lines of one transcript, numbering session keys across it.
@@ -372,10 +372,7 @@ impl serde_json::ser::Formatter for PythonFormatter {
             if (c as u32) < 0x7f {
                 out.push(c);
             } else {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
+                push_u_escape(&mut out, c);
             }
         }
         writer.write_all(out.as_bytes())

@@ -13,7 +13,7 @@ use super::World;
 use super::cookie::unquote;
 use super::keys::VALID_KEY_CHARS;
 use super::session::{KEY_SALT as SESSION_DATA_SALT, SIGNED_COOKIES_SALT};
-use super::signing::{Signer, b62_decode, cookie_salt, cookie_signer_key};
+use super::signing::{Signer, b62_decode, cookie_salt, cookie_signer_key, legacy_cookie_salt};
 use super::value::{civil, from_json};
 use super::world::SessionBehind;
 
@@ -200,7 +200,7 @@ fn places(world: &World, timestamped: bool, salt: &str) -> Vec<Place> {
                 "set_signed_cookie('{name}', ..., salt='{salt}') before Django 5.2.15 \
                  (SIGNED_COOKIE_LEGACY_SALT_FALLBACK still accepts it)"
             ),
-            salt: format!("{name}{salt}"),
+            salt: legacy_cookie_salt(name, salt),
             cookie_key: true,
             max_age: None,
             object: false,

@@ -293,6 +293,12 @@ pub fn cookie_salt(cookie_name: &str, salt: &str) -> String {
     )
 }
 
+/// The salt of `set_signed_cookie()` before Django 5.2.15, which
+/// `SIGNED_COOKIE_LEGACY_SALT_FALLBACK` still accepts.
+pub fn legacy_cookie_salt(cookie_name: &str, salt: &str) -> String {
+    format!("{cookie_name}{salt}")
+}
+
 /// `_cookie_signer_key`: `b"django.http.cookies" + key`.
 pub fn cookie_signer_key(secret: &str) -> Vec<u8> {
     let mut key = b"django.http.cookies".to_vec();
@@ -340,7 +346,7 @@ pub fn unsign_cookie(
     };
     match unsign(&cookie_salt(name, salt)) {
         Err(e) if e.class == "BadSignature" && settings.signed_cookie_legacy_salt_fallback => {
-            unsign(&format!("{name}{salt}"))
+            unsign(&legacy_cookie_salt(name, salt))
         }
         other => other,
     }

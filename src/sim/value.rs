@@ -1194,15 +1194,18 @@ pub fn write_json_str(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
+            c => push_u_escape(out, c),
         }
     }
     out.push('"');
+}
+
+/// `c` as JSON's `\uXXXX` escapes (two for a character past the BMP).
+pub fn push_u_escape(out: &mut String, c: char) {
+    let mut buf = [0u16; 2];
+    for unit in c.encode_utf16(&mut buf) {
+        let _ = write!(out, "\\u{unit:04x}");
+    }
 }
 
 /// `json.loads()` into Python values: objects become dicts in document order,
