@@ -277,7 +277,7 @@ impl Runner {
     /// migration or a restart may change any row, so then the snapshot is
     /// taken anew and compared whole.
     fn follow(&mut self) -> (Vec<Change>, Vec<Change>) {
-        let sessions = self.world.take_touched_sessions();
+        let sessions = self.world.server.take_touched_sessions();
         let current = self.world.current;
         let mut cookies = Vec::new();
         for (i, browser) in self.world.browsers.iter_mut().enumerate() {

@@ -12,7 +12,6 @@ use super::session::{
     CACHE_PREFIX, CACHED_DB_PREFIX, SIGNED_COOKIES_SALT, SessionStore, expiry_age, file_expiry,
 };
 use super::settings::Engine;
-use super::shared::SharedMap;
 use super::signing;
 use super::value::{Dict, Value};
 use super::world::World;
@@ -227,39 +226,6 @@ impl World {
             }
             Engine::SignedCookies => None,
         }
-    }
-
-    /// The session keys whose stored sessions were written or deleted since
-    /// the last call (a key may be named that no longer shows), so that a
-    /// view of the store can follow the change without reading it all;
-    /// `None` when a store was created or emptied whole.
-    pub fn take_touched_sessions(&mut self) -> Option<Vec<String>> {
-        let server = &mut self.server;
-        let renewed = std::mem::take(&mut server.renewed);
-        let mut keys = server
-            .db
-            .as_mut()
-            .map(SharedMap::take_touched)
-            .unwrap_or_default();
-        let files = server.files.take_touched();
-        if !files.is_empty() {
-            let prefix = server.settings.file_prefix();
-            keys.extend(
-                files
-                    .into_iter()
-                    .filter_map(|name| name.strip_prefix(&prefix).map(str::to_string)),
-            );
-        }
-        keys.extend(
-            server
-                .cache
-                .take_touched()
-                .into_iter()
-                .filter_map(|key| key.strip_prefix(CACHE_PREFIX).map(str::to_string)),
-        );
-        keys.sort_unstable();
-        keys.dedup();
-        (!renewed).then_some(keys)
     }
 
     fn db_session(&self, row: &SessionRow) -> StoredSession {

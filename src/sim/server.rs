@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use super::error::PyErr;
 use super::keys::KeyGen;
+use super::session::CACHE_PREFIX;
 use super::settings::Settings;
 use super::shared::{Keyed, SharedMap};
 use super::value::{Dict, Value, deep_copy_dict, strings_mut};
@@ -189,7 +190,7 @@ pub struct Server {
     /// Every CSRF secret the middleware made, in order (transcripts mask them).
     pub csrf_secrets: Vec<String>,
     /// Whether the store may read differently as a whole (`migrate`, a
-    /// restart, a setting) since [`World::take_touched_sessions`] last
+    /// restart, a setting) since [`Server::take_touched_sessions`] last
     /// looked: not part of the world's value.
     pub(super) renewed: bool,
     /// Decoded `session_data`: a cache, not part of the world's value, so
@@ -480,6 +481,37 @@ impl Server {
         {
             cache.bytes += cost;
         }
+    }
+
+    /// The session keys whose stored sessions were written or deleted since
+    /// the last call (a key may be named that no longer shows), so that a
+    /// view of the store can follow the change without reading it all;
+    /// `None` when a store was created or emptied whole.
+    pub fn take_touched_sessions(&mut self) -> Option<Vec<String>> {
+        let renewed = std::mem::take(&mut self.renewed);
+        let mut keys = self
+            .db
+            .as_mut()
+            .map(SharedMap::take_touched)
+            .unwrap_or_default();
+        let files = self.files.take_touched();
+        if !files.is_empty() {
+            let prefix = self.settings.file_prefix();
+            keys.extend(
+                files
+                    .into_iter()
+                    .filter_map(|name| name.strip_prefix(&prefix).map(str::to_string)),
+            );
+        }
+        keys.extend(
+            self.cache
+                .take_touched()
+                .into_iter()
+                .filter_map(|key| key.strip_prefix(CACHE_PREFIX).map(str::to_string)),
+        );
+        keys.sort_unstable();
+        keys.dedup();
+        (!renewed).then_some(keys)
     }
 
     /// `manage.py migrate`: create the table if it is missing.
