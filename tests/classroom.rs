@@ -8,6 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// Run the binary with its data directory in `data`, `stdin` piped in.
+/// `sessionlab ARGS --lessons COURSE` (the option is read anywhere on the line).
+fn in_course(data: &Path, course: &str, args: &[&str], stdin: &str) -> Output {
+    sessionlab(data, &[args, &["--lessons", course]].concat(), stdin)
+}
+
 fn sessionlab(data: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sessionlab"))
         .args(args)
@@ -156,15 +161,10 @@ fn a_teacher_gives_an_exam_collects_grades_and_reads_them_as_a_spreadsheet() {
         solutions("01-what-is-a-cookie", 99),
         solutions("02-what-is-a-session", 99)
     );
-    let out = sessionlab(
+    let out = in_course(
         &ada,
-        &[
-            "learn",
-            "01-what-is-a-cookie",
-            "--plain",
-            "--lessons",
-            course_arg,
-        ],
+        course_arg,
+        &["learn", "01-what-is-a-cookie", "--plain"],
         &format!("{input}:next\n{}", solutions("02-what-is-a-session", 99)),
     );
     let shown = text(&out);
@@ -179,15 +179,10 @@ fn a_teacher_gives_an_exam_collects_grades_and_reads_them_as_a_spreadsheet() {
     );
 
     // Bob does two steps of the first lesson.
-    let out = sessionlab(
+    let out = in_course(
         &bob,
-        &[
-            "learn",
-            "01-what-is-a-cookie",
-            "--plain",
-            "--lessons",
-            course_arg,
-        ],
+        course_arg,
+        &["learn", "01-what-is-a-cookie", "--plain"],
         &solutions("01-what-is-a-cookie", 2),
     );
     assert!(out.status.success(), "{out:?}");
@@ -196,12 +191,11 @@ fn a_teacher_gives_an_exam_collects_grades_and_reads_them_as_a_spreadsheet() {
     let files = root.path().join("collected");
     for (who, data) in [("ada", &ada), ("bob", &bob)] {
         let file = files.join(format!("{who}.json"));
-        let out = sessionlab(
+        let out = in_course(
             data,
+            course_arg,
             &[
                 "progress",
-                "--lessons",
-                course_arg,
                 "export",
                 file.to_str().unwrap(),
                 "--student",
@@ -212,12 +206,11 @@ fn a_teacher_gives_an_exam_collects_grades_and_reads_them_as_a_spreadsheet() {
         assert!(out.status.success(), "{out:?}");
     }
     let (a, b) = (files.join("ada.json"), files.join("bob.json"));
-    let out = sessionlab(
+    let out = in_course(
         root.path(),
+        course_arg,
         &[
             "grade",
-            "--lessons",
-            course_arg,
             "--format",
             "csv",
             "--progress",
@@ -246,15 +239,10 @@ fn a_teacher_gives_an_exam_collects_grades_and_reads_them_as_a_spreadsheet() {
     assert_eq!(rows[2], ["bob", "web-101", "exam", "2", "12", "2", "0"]);
 
     // Gradescope's results.json for one student.
-    let out = sessionlab(
+    let out = in_course(
         root.path(),
-        &[
-            "grade",
-            "--lessons",
-            course_arg,
-            "--progress",
-            b.to_str().unwrap(),
-        ],
+        course_arg,
+        &["grade", "--progress", b.to_str().unwrap()],
         "",
     );
     assert!(out.status.success(), "{out:?}");
@@ -286,40 +274,23 @@ fn progress_moves_between_machines_merging_and_refusing_another_course() {
     let course_arg = course.to_str().unwrap();
     let (home, school) = (root.path().join("home"), root.path().join("school"));
     // Three steps at home, two at school (with a hint there).
-    sessionlab(
+    in_course(
         &home,
-        &[
-            "learn",
-            "01-what-is-a-cookie",
-            "--lessons",
-            course_arg,
-            "--profile",
-            "practice",
-        ],
+        course_arg,
+        &["learn", "01-what-is-a-cookie", "--profile", "practice"],
         &solutions("01-what-is-a-cookie", 3),
     );
-    sessionlab(
+    in_course(
         &school,
-        &[
-            "learn",
-            "01-what-is-a-cookie",
-            "--lessons",
-            course_arg,
-            "--profile",
-            "practice",
-        ],
+        course_arg,
+        &["learn", "01-what-is-a-cookie", "--profile", "practice"],
         &format!(":hint\n{}", solutions("01-what-is-a-cookie", 2)),
     );
     let from_home = root.path().join("home.json");
-    let out = sessionlab(
+    let out = in_course(
         &home,
-        &[
-            "progress",
-            "--lessons",
-            course_arg,
-            "export",
-            from_home.to_str().unwrap(),
-        ],
+        course_arg,
+        &["progress", "export", from_home.to_str().unwrap()],
         "",
     );
     assert!(out.status.success(), "{out:?}");
@@ -329,33 +300,20 @@ fn progress_moves_between_machines_merging_and_refusing_another_course() {
     assert_eq!(exported["version"], 2);
     assert_eq!(exported["course"], "web-101");
 
-    let out = sessionlab(
-        &school,
-        &[
-            "progress",
-            "--lessons",
-            course_arg,
-            "import",
-            from_home.to_str().unwrap(),
-        ],
-        "",
-    );
-    assert!(out.status.success(), "{out:?}");
     // Importing twice changes nothing; the school's hint and the home's steps both stay.
-    sessionlab(
-        &school,
-        &[
-            "progress",
-            "--lessons",
+    for _ in 0..2 {
+        let out = in_course(
+            &school,
             course_arg,
-            "import",
-            from_home.to_str().unwrap(),
-        ],
-        "",
-    );
-    let report = text(&sessionlab(
+            &["progress", "import", from_home.to_str().unwrap()],
+            "",
+        );
+        assert!(out.status.success(), "{out:?}");
+    }
+    let report = text(&in_course(
         &school,
-        &["progress", "--lessons", course_arg, "--profile", "practice"],
+        course_arg,
+        &["progress", "--profile", "practice"],
         "",
     ));
     says(
@@ -367,15 +325,10 @@ fn progress_moves_between_machines_merging_and_refusing_another_course() {
         ],
     );
 
-    let out = sessionlab(
+    let out = in_course(
         &school,
-        &[
-            "progress",
-            "--lessons",
-            other.to_str().unwrap(),
-            "import",
-            from_home.to_str().unwrap(),
-        ],
+        other.to_str().unwrap(),
+        &["progress", "import", from_home.to_str().unwrap()],
         "",
     );
     assert_eq!(out.status.code(), Some(2));
