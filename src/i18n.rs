@@ -258,11 +258,6 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Vous avez prédit {}.",
     ),
     (
-        "plain.skipped",
-        "No prediction this time.",
-        "Pas de prédiction cette fois.",
-    ),
-    (
         "plain.verdict-right",
         "You predicted {}: right.",
         "Vous avez prédit {} : juste.",
@@ -367,11 +362,6 @@ const TABLE: &[(&str, &str, &str)] = &[
         "grade.extra",
         "{} hints, {} solutions shown, predictions {}/{} right",
         "{} indices, {} solutions montrées, prédictions justes {}/{}",
-    ),
-    (
-        "grade.transcript-ok",
-        "every goal of {} is met by the transcript",
-        "le transcript atteint chaque but de {}",
     ),
     (
         "grade.transcript-missing",

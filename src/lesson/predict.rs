@@ -17,6 +17,7 @@
 //! ```
 //! ````
 
+use crate::i18n::trf;
 use std::collections::BTreeMap;
 
 use super::goal::{Condition, literal_value};
@@ -268,7 +269,7 @@ impl Asked {
                 keys(&predict.choices)
             ),
             Asked::Skipped => "No prediction.".into(),
-            Asked::Answered(p) => format!("You predicted {}.", p.guess),
+            Asked::Answered(p) => trf("plain.predicted", &[&p.guess]),
         }
     }
 
@@ -282,13 +283,9 @@ impl Asked {
             return None;
         };
         let verdict = if p.right {
-            format!("You predicted {}: right.", p.guess)
+            trf("plain.verdict-right", &[&p.guess])
         } else {
-            format!(
-                "You predicted {}; the answer is {}.",
-                p.guess,
-                predict.answer_text()
-            )
+            trf("plain.verdict-wrong", &[&p.guess, &predict.answer_text()])
         };
         Some((verdict, feedback_for(feedback, p)))
     }
