@@ -17,10 +17,10 @@
 //! ```
 //! ````
 
-use crate::i18n::trf;
 use std::collections::BTreeMap;
 
 use super::goal::{Condition, literal_value};
+use crate::i18n::trf;
 use crate::sim::value::{Value, py_eq};
 
 /// A parsed ```` ```predict ```` block.
