@@ -9,6 +9,7 @@
 //! It plays a lesson through the same [`Runner`], goals and questions as the
 //! TUI, and records the same report card.
 
+use std::collections::VecDeque;
 use std::io::{self, BufRead, Write};
 use std::time::Instant;
 
@@ -20,6 +21,7 @@ use crate::runner::{ChangeKind, Checkpoint, Outcome, Runner, Step, is_command};
 use crate::safe_text::escape;
 use crate::sim::Value;
 use crate::transcript::{expiry_text, readable};
+use crate::tui::history::DEPTH;
 
 /// Whether `learn` should use the linear mode without being asked: a dumb
 /// terminal, or standard output that is not a terminal.
@@ -41,7 +43,9 @@ pub struct Plain<'c> {
     /// Where the learner is; the same step flow as the full-screen app.
     play: Playthrough,
     runner: Runner,
-    undo: Vec<(Checkpoint, Option<Step>)>,
+    /// The state before each of the last [`DEPTH`] commands, newest last:
+    /// the world, the last step and the last step that made a request.
+    undo: VecDeque<(Checkpoint, Option<Step>, Option<Step>)>,
     last: Option<Step>,
     /// The last step that made a request, for `show http`.
     last_exchange: Option<Step>,
@@ -65,7 +69,7 @@ impl<'c> Plain<'c> {
             course,
             play,
             runner,
-            undo: Vec::new(),
+            undo: VecDeque::new(),
             last: None,
             last_exchange: None,
             began: crate::tui::wall_clock(),
@@ -164,7 +168,14 @@ impl<'c> Plain<'c> {
     }
 
     fn run(&mut self, line: &str, out: &mut impl Write) -> io::Result<()> {
-        self.undo.push((self.runner.checkpoint(), self.last.take()));
+        self.undo.push_back((
+            self.runner.checkpoint(),
+            self.last.take(),
+            self.last_exchange.clone(),
+        ));
+        if self.undo.len() > DEPTH {
+            self.undo.pop_front();
+        }
         let step = self.runner.step(line);
         if !self.play.finished {
             self.record().attempts += 1;
@@ -297,10 +308,11 @@ impl<'c> Plain<'c> {
                     .collect();
                 say(out, &trf("plain.goal", &[&parts.join("; ")]))?;
             }
-            ("undo", _) => match self.undo.pop() {
-                Some((checkpoint, last)) => {
+            ("undo", _) => match self.undo.pop_back() {
+                Some((checkpoint, last, last_exchange)) => {
                     self.runner.restore(checkpoint);
                     self.last = last;
+                    self.last_exchange = last_exchange;
                     self.play
                         .recheck(self.lesson(), &self.runner, self.last.as_ref());
                     say(out, tr("plain.undone"))?;

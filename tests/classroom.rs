@@ -146,6 +146,24 @@ fn plain_mode_says_sessions_in_words() {
 }
 
 #[test]
+fn plain_mode_undo_takes_back_the_request_show_http_shows() {
+    let data = tempfile::tempdir().unwrap();
+    let input = "visit /first\nvisit /second\n:undo\nshow http\n:quit\n";
+    let out = sessionlab(
+        data.path(),
+        &["learn", "05-reading-and-writing", "--plain"],
+        input,
+    );
+    let shown = text(&out);
+    let after_undo = &shown[shown.find("Undone.").expect("undone")..];
+    assert!(
+        after_undo.contains("GET http://127.0.0.1:8000/first"),
+        "{after_undo}"
+    );
+    assert!(!after_undo.contains("/second"), "{after_undo}");
+}
+
+#[test]
 fn a_teacher_gives_an_exam_collects_grades_and_reads_them_as_a_spreadsheet() {
     let root = tempfile::tempdir().unwrap();
     let course = course(root.path(), "web-101");
