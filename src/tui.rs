@@ -633,13 +633,18 @@ impl App {
             }
             Action::Hint => self.hint(),
             Action::Solution => {
-                if self
+                let open = self
                     .work
                     .as_ref()
                     .and_then(|w| w.lesson.as_ref())
-                    .is_some_and(|l| !l.solution_shown)
-                {
+                    .is_some_and(|l| !l.solution_shown);
+                let profile = &self.course.profile;
+                if open && profile.solutions {
                     self.overlay = Some(Overlay::Confirm(Question::ShowSolution));
+                } else if open && let Some(work) = self.work.as_mut() {
+                    // Classroom: this profile hides solutions; nothing to ask.
+                    let note = crate::i18n::trf("profile.no-solution", &[&profile.name]);
+                    work.output.push(Output::Note(note));
                 }
             }
             Action::NextStep => self.next_step(),
@@ -702,13 +707,7 @@ impl App {
                 if let Some(work) = self.work.as_mut()
                     && let Some(lesson) = work.lesson.as_mut()
                 {
-                    // Classroom: a profile may hide solutions; the report card counts them.
-                    let profile = &self.course.profile;
-                    if !profile.solutions {
-                        let note = crate::i18n::trf("profile.no-solution", &[&profile.name]);
-                        work.output.push(Output::Note(note));
-                        return;
-                    }
+                    // Classroom: the report card counts the solutions shown.
                     let id = &self.course.lessons[lesson.lesson].id;
                     self.store.step_mut(id, lesson.step).solution = true;
                     lesson.solution_shown = true;

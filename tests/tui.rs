@@ -742,6 +742,19 @@ fn a_met_goal_stays_met_and_enter_says_what_is_missing() {
 }
 
 #[test]
+fn a_profile_without_solutions_says_so_instead_of_asking() {
+    let mut course = fake_course();
+    course.profile = sessionlab::lesson::profile::Profile::exam();
+    let mut app = App::new(course, Store::in_dir(None), Vec::new(), Theme::mono(), 0);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::F(3));
+    assert!(app.overlay.is_none(), "no question is asked");
+    let work = app.work.as_ref().unwrap();
+    assert!(!work.lesson.as_ref().unwrap().solution_shown);
+    assert!(screen(&mut app, 120, 40).contains("does not show solutions"));
+}
+
+#[test]
 fn lessons_open_by_number() {
     let course = Course::embedded().expect("the course loads");
     assert_eq!(course.find("7"), Some(6));
