@@ -454,8 +454,15 @@ fn decoded(world: &crate::sim::World, text: &str) -> Result<String, PyErr> {
         return Ok(crate::sim::decode::decode(world, text));
     };
     let (name, salt) = match rest.split_once(char::is_whitespace) {
-        Some((name, salt)) => (name, format!(" {}", salt.trim())),
-        None => (rest, String::new()),
+        None => (rest, ""),
+        Some((name, salt)) => match salt.trim().strip_prefix("salt=") {
+            Some(salt) => (name, salt),
+            None => {
+                return Err(PyErr::tool(
+                    "usage: decode cookie NAME, or decode cookie NAME salt=SALT",
+                ));
+            }
+        },
     };
     let browser = world.browser();
     let cookie = browser
@@ -473,7 +480,7 @@ fn decoded(world: &crate::sim::World, text: &str) -> Result<String, PyErr> {
     Ok(format!(
         "{name} = {}\n{}",
         cookie.raw_value,
-        crate::sim::decode::decode(world, &format!("{}{salt}", cookie.raw_value))
+        crate::sim::decode::decode_with_salt(world, &cookie.raw_value, salt)
     ))
 }
 

@@ -298,3 +298,16 @@ fn a_replay_goes_where_the_original_went() {
     assert_eq!(x.sent.len(), 1, "the shop's cookie went with it");
     assert_eq!(r.world.site.to_string(), "http://news.example");
 }
+
+#[test]
+fn decode_cookie_takes_a_salt_and_refuses_anything_else() {
+    let mut r = runner();
+    run(
+        &mut r,
+        &["response.set_signed_cookie('theme', 'dark', salt='ui')"],
+    );
+    let salted = run(&mut r, &["decode cookie theme salt=ui"]);
+    assert!(text(&salted).contains("salt='ui')"), "{}", text(&salted));
+    let junk = run(&mut r, &["decode cookie theme junk"]);
+    assert!(error(&junk).contains("decode cookie NAME salt=SALT"));
+}

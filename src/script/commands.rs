@@ -244,7 +244,7 @@ pub const WORLD_COMMANDS: &[WorldEntry] = &[
     ),
     w(
         "decode",
-        " VALUE [salt=SALT] | cookie NAME",
+        " VALUE [salt=SALT] | cookie NAME [salt=SALT]",
         "take a cookie or session_data value apart as Django reads it",
         |a| {
             if a.rest.is_empty() {

@@ -32,10 +32,15 @@ struct Place {
 /// The report `decode` prints.
 pub fn decode(world: &World, value: &str) -> String {
     // `decode VALUE salt=ui`: the salt a `set_signed_cookie()` was given.
-    let (value, salt) = match value.trim().rsplit_once(char::is_whitespace) {
-        Some((v, s)) if s.starts_with("salt=") => (v, &s["salt=".len()..]),
-        _ => (value, ""),
-    };
+    match value.trim().rsplit_once(char::is_whitespace) {
+        Some((v, s)) if s.starts_with("salt=") => decode_with_salt(world, v, &s["salt=".len()..]),
+        _ => decode_with_salt(world, value, ""),
+    }
+}
+
+/// The report on `value`, with the salt a `set_signed_cookie()` was given
+/// (empty for none).
+pub fn decode_with_salt(world: &World, value: &str, salt: &str) -> String {
     let value = unquote(value.trim());
     let mut out = String::new();
     if !value.contains(':') {
