@@ -9,15 +9,21 @@ use std::path::Path;
 
 /// The whole of the regular file at `path`, if it holds at most `cap` bytes.
 pub fn read_capped(path: &Path, cap: u64) -> io::Result<Vec<u8>> {
-    // Opening a FIFO for reading waits for a writer: look before opening.
+    read_open_capped(&open_regular(path)?, cap)
+}
+
+/// The regular file at `path`, opened for reading; a FIFO or a device is an
+/// error, and opening never waits for a writer.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    // Opening a FIFO for reading waits for a writer: look before opening
+    // (and open without waiting, should it be swapped in between).
     if !std::fs::metadata(path)?.is_file() {
         return Err(not_regular());
     }
-    let file = OpenOptions::new()
+    OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
-        .open(path)?;
-    read_open_capped(&file, cap)
+        .open(path)
 }
 
 /// The rest of an opened regular file, if it holds at most `cap` bytes.

@@ -299,10 +299,7 @@ impl Store {
 /// keeps its newest lines), from the start of a line.
 fn read_tail(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::{Seek as _, SeekFrom};
-    if !std::fs::metadata(path)?.is_file() {
-        return read_capped(path, cap);
-    }
-    let mut file = File::open(path)?;
+    let mut file = crate::files::open_regular(path)?;
     let len = file.metadata()?.len();
     if len <= cap {
         return crate::files::read_open_capped(&file, cap);
