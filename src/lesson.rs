@@ -147,7 +147,7 @@ impl Course {
             None => Course::embedded()?,
         };
         profile::apply_choice(&mut course)?;
-        Ok(translate::localized(&course, crate::i18n::current()))
+        Ok(translate::localized(course, crate::i18n::current()))
     }
 
     /// [`Course::find`], or what to say when no lesson answers to `id`.

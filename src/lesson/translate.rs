@@ -46,12 +46,11 @@ pub fn load_dir(course: &mut Course, dir: &Path) -> Result<(), Vec<Finding>> {
 
 /// The course in `lang`: each lesson replaced by its translation where there
 /// is one, step by step (a step the translation lacks stays in English).
-pub fn localized(course: &Course, lang: &str) -> Course {
+pub fn localized(mut course: Course, lang: &str) -> Course {
     let Some(translated) = course.translations.get(lang) else {
-        return course.clone();
+        return course;
     };
-    let mut out = course.clone();
-    for lesson in &mut out.lessons {
+    for lesson in &mut course.lessons {
         let Some(t) = translated.iter().find(|t| t.id == lesson.id) else {
             continue;
         };
@@ -66,7 +65,7 @@ pub fn localized(course: &Course, lang: &str) -> Course {
             .collect();
         *lesson = new;
     }
-    out
+    course
 }
 
 /// Every way a translation departs from its original, at the translation's
