@@ -11,7 +11,7 @@ use super::goal::{Condition, Goal};
 use super::predict::Predict;
 use super::{Finding, Lesson, LessonStep, StepLines};
 use crate::sim::World;
-use crate::sim::value::{MAX_TIME, MIN_TIME};
+use crate::sim::dates::{MAX_TIME, MIN_TIME};
 use crate::sim::world::StartWorld;
 
 #[derive(Debug, Deserialize)]

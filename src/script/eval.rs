@@ -435,7 +435,7 @@ impl View<'_> {
                 Value::Dict(_) => table::DICT_METHODS,
                 Value::Set(_) => table::SET_METHODS,
                 Value::DateTime(t) => {
-                    let c = crate::sim::value::civil(*t);
+                    let c = crate::sim::dates::civil(*t);
                     return match name {
                         "year" => Ok(Value::Int(c.year)),
                         "month" => Ok(Value::Int(i64::from(c.month))),
@@ -478,7 +478,7 @@ impl View<'_> {
                 Rc::from(name),
             ))),
             Object::Date(t) => {
-                let c = crate::sim::value::civil(*t);
+                let c = crate::sim::dates::civil(*t);
                 match name {
                     "year" => Ok(Value::Int(c.year)),
                     "month" => Ok(Value::Int(i64::from(c.month))),
@@ -1386,7 +1386,7 @@ impl View<'_> {
             },
             Value::DateTime(t) => {
                 let qualified = format!("datetime.{name}");
-                let c = crate::sim::value::civil(*t);
+                let c = crate::sim::dates::civil(*t);
                 match name {
                     "strftime" => {
                         let format = one(args, &qualified)?;
@@ -1401,7 +1401,7 @@ impl View<'_> {
                     _ => {
                         args.bind(&qualified, &[], 0)?;
                         Ok(match name {
-                            "isoformat" => Value::str(&crate::sim::value::iso_format(*t)),
+                            "isoformat" => Value::str(&crate::sim::dates::iso_format(*t)),
                             "weekday" => Value::Int(i64::from(c.weekday)),
                             "isoweekday" => Value::Int(i64::from(c.weekday) + 1),
                             "date" => Value::object(Object::Date(t.div_euclid(86_400) * 86_400)),

@@ -2,9 +2,9 @@
 //! `response.cookies` (Python's `http.cookies.SimpleCookie`), their
 //! `Set-Cookie` text, and the quoting rules both ends apply to values.
 
-use super::dates::http_date_checked;
+use super::dates::{http_date, http_date_checked};
 use super::error::PyErr;
-use super::value::{http_date, str_repr};
+use super::value::str_repr;
 
 /// One `Set-Cookie` header, as Python's `http.cookies.Morsel` holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,10 +11,11 @@ use std::io::Read as _;
 
 use super::World;
 use super::cookie::unquote;
+use super::dates::civil;
 use super::keys::VALID_KEY_CHARS;
 use super::session::{KEY_SALT as SESSION_DATA_SALT, SIGNED_COOKIES_SALT};
 use super::signing::{Signer, b62_decode, cookie_salt, cookie_signer_key, legacy_cookie_salt};
-use super::value::{civil, from_json};
+use super::value::from_json;
 use super::world::SessionBehind;
 
 /// A salt a value may have been signed with, and what signs with it.

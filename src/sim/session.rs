@@ -6,15 +6,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::budget::{self, RECURSION_LIMIT};
+use super::dates::{add_seconds, float_seconds, iso_format, parse_iso};
 use super::error::PyErr;
 use super::keys::VALID_KEY_CHARS;
 use super::server::{Server, SessionFile, SessionRow, no_such_table};
 use super::settings::Engine;
 use super::signing;
-use super::value::{
-    Dict, DictRef, Value, add_seconds, float_seconds, from_json, iso_format, nests_within,
-    parse_iso, py_eq, to_json,
-};
+use super::value::{Dict, DictRef, Value, from_json, nests_within, py_eq, to_json};
 
 /// `SessionBase.key_salt` for every built-in engine (`__qualname__` is
 /// `SessionStore` in each).

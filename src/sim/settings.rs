@@ -1,8 +1,9 @@
 //! The settings a session lesson can change, with Django 5.2's defaults
 //! (`django/conf/global_settings.py`).
 
+use super::dates::{MAX_TIME, MIN_TIME};
 use super::error::PyErr;
-use super::value::{MAX_TIME, MIN_TIME, Value};
+use super::value::Value;
 
 /// The five built-in session engines (`django.contrib.sessions.backends.*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -273,7 +274,7 @@ impl Settings {
             "SESSION_COOKIE_AGE" => match value {
                 // Any age that no date can reach fails as Django would, later.
                 Value::Int(age) if age.unsigned_abs() > (MAX_TIME - MIN_TIME) as u64 => {
-                    return Err(super::value::time_out_of_range());
+                    return Err(super::dates::time_out_of_range());
                 }
                 Value::Int(age) => self.cookie_age = *age,
                 Value::Bool(b) => self.cookie_age = i64::from(*b),

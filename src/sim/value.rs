@@ -1049,10 +1049,7 @@ pub fn float_repr(f: f64) -> String {
     }
 }
 
-pub use super::dates::{
-    Civil, MAX_TIME, MIN_TIME, add_seconds, civil, days_from_civil, float_seconds, http_date,
-    iso_format, parse_iso, time_out_of_range,
-};
+use super::dates::civil;
 
 /// `json.dumps(value, separators=(",", ":"))` with `ensure_ascii=True`, as
 /// Django's `JSONSerializer` writes session data.
@@ -1550,6 +1547,7 @@ mod tests {
 
     #[test]
     fn dates_format_like_django() {
+        use crate::sim::dates::{http_date, iso_format, parse_iso};
         assert_eq!(
             http_date(1_767_225_600 + 14 * 86_400),
             "Thu, 15 Jan 2026 00:00:00 GMT"

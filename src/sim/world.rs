@@ -415,7 +415,7 @@ impl World {
                 if *seconds < 0 {
                     return Err(PyErr::tool("time only moves forward: use clock +N"));
                 }
-                self.server.now = super::value::add_seconds(now, *seconds)
+                self.server.now = super::dates::add_seconds(now, *seconds)
                     .map_err(|_| PyErr::tool("the clock cannot go past the year 9999"))?;
             }
             WorldCommand::Setting { name, value } => self.server.set_setting(name, value)?,

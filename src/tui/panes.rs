@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Widget, Wrap};
 
 use super::theme::Theme;
 use crate::runner::{Change, ChangeKind, Snapshot, Step};
-use crate::sim::value::civil;
+use crate::sim::dates::civil;
 
 /// The block around a pane.
 pub fn block<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
