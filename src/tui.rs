@@ -761,7 +761,7 @@ impl App {
                 };
                 crate::i18n::trf(key, &[&profile.name])
             }
-            Hint::NoHints => "This step has no hints.".to_string(),
+            Hint::NoHints => crate::i18n::tr("plain.no-hints").to_string(),
             Hint::NoMore => "No more hints: F3 shows the solution.".to_string(),
         };
         work.output.push(Output::Note(note));
